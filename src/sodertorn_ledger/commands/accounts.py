@@ -1,0 +1,35 @@
+"""`ledger accounts`: the trial balance, every account with its balance."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from sodertorn_ledger.commands.common import FileOption, JsonOption, OreOption, load_books
+from sodertorn_ledger.money import format_sv, to_json
+from sodertorn_ledger.reports.trial_balance import trial_balance
+
+
+def accounts(
+    file: FileOption = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Only the movement within this year.")
+    ] = None,
+    as_json: JsonOption = False,
+    ore: OreOption = False,
+) -> None:
+    """Every account with its balance (the trial balance), whole books or one year.
+
+    Example: ledger accounts --year 2020 --json
+    """
+    journal = load_books(file)
+    rows = trial_balance(journal, year)
+    if as_json:
+        data = {"accounts": [{"account": a, "balance": to_json(b)} for a, b in rows]}
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    width = max((len(a) for a, _ in rows), default=0)
+    for account, balance in rows:
+        typer.echo(f"{account:<{width}}  {format_sv(balance, ore=ore):>16}")

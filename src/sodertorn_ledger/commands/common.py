@@ -1,0 +1,68 @@
+"""What every command shares: where the books are, loading them, and reporting problems."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from sodertorn_ledger.journal.model import Journal, Problem
+
+DEFAULT_BOOKS = Path("ledger") / "main.journal"
+
+FileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--file",
+        "-f",
+        help="The main journal file (default: $LEDGER_FILE, else ledger/main.journal).",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+OreOption = Annotated[bool, typer.Option("--ore", help="Show exact öre instead of whole kronor.")]
+
+
+def books_path(file: Path | None) -> Path:
+    """-f/--file, else $LEDGER_FILE, else ledger/main.journal (as hledger decides)."""
+    if file is not None:
+        return file
+    env = os.environ.get("LEDGER_FILE")
+    if env:
+        return Path(env)
+    return DEFAULT_BOOKS
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print a one-line error on stderr and exit with `code` (1: bad books or refusal)."""
+    typer.echo(f"ledger: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def report_problems(problems: list[Problem]) -> None:
+    from sodertorn_ledger.journal.errors import format_problem
+
+    for problem in problems:
+        typer.echo(format_problem(problem), err=True)
+
+
+def load_books(file: Path | None, *, strict: bool = False) -> Journal:
+    """Read and check the books; on any error print every problem and exit 1."""
+    from sodertorn_ledger.journal.loader import load_journal
+
+    path = books_path(file)
+    if not path.is_file():
+        fail(f"no journal file at {path} (use -f PATH or set LEDGER_FILE)")
+    journal = load_journal(path, strict=strict)
+    report_problems(journal.problems)
+    if journal.errors:
+        n = len(journal.errors)
+        fail(f"{n} error{'s' if n != 1 else ''} in the books; nothing was done")
+    return journal
+
+
+def is_tty() -> bool:
+    return sys.stdout.isatty()

@@ -1,0 +1,205 @@
+"""Reading amounts the way hledger 1.25 reads them.
+
+An amount is a number with an optional commodity symbol on either side (``1 824 368,40 kr``,
+``kr -1450``, ``1824368.40 SEK``). The number's marks are decided as hledger decides them:
+
+- a space is always a digit group mark (``1 234``);
+- two different marks: the last one is the decimal mark (``1.824.368,40``, ``1,234.56``);
+- one mark repeated: digit group marks (``1.2.3`` is 123);
+- one mark once (``1,5``, ``1,234``) is ambiguous: the ``decimal-mark`` directive decides,
+  else the commodity directive's style, else it is a decimal mark.
+
+Characters that hledger rejects but that office programs paste in (no-break space, thin
+space, Unicode minus) get errors that name the character and what to type instead.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import NamedTuple
+
+DIGITS = frozenset("0123456789")
+MARKS = frozenset(".,")
+# Characters a number may contain; anything else ends it.
+NUMBER_CHARS = frozenset("0123456789., ")
+# Characters that can never be in an unquoted commodity symbol (as hledger).
+NOT_IN_SYMBOL = frozenset('0123456789-+.,;@*"{}=()[] \t')
+
+LOOKALIKES: dict[str, tuple[str, str]] = {
+    "\u00a0": ("a no-break space (U+00A0)", "type an ordinary space"),
+    "\u202f": ("a narrow no-break space (U+202F)", "type an ordinary space"),
+    "\u2009": ("a thin space (U+2009)", "type an ordinary space"),
+    "\u2007": ("a figure space (U+2007)", "type an ordinary space"),
+    "\u2212": ("a Unicode minus sign (U+2212)", "type an ASCII hyphen-minus '-'"),
+    "\u2013": ("an en dash (U+2013)", "type an ASCII hyphen-minus '-'"),
+    "\u2014": ("an em dash (U+2014)", "type an ASCII hyphen-minus '-'"),
+}
+
+
+class AmountError(Exception):
+    """An amount that cannot be read: message, hint and 0-based offset within the amount text."""
+
+    def __init__(self, message: str, hint: str = "", offset: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.offset = offset
+
+
+class Amount(NamedTuple):
+    quantity: Decimal
+    commodity: str
+    ambiguous_mark: str | None
+    """The mark of a ``1,234``-like number that no directive decided (read as decimal)."""
+    decimal_mark: str | None
+    """The decimal mark the number showed, if any (for commodity styles)."""
+
+
+def _lookalike(text: str) -> AmountError | None:
+    for offset, char in enumerate(text):
+        found = LOOKALIKES.get(char)
+        if found is not None:
+            what, fix = found
+            return AmountError(
+                f"the amount contains {what}, which hledger does not read",
+                f"{fix} instead (it was probably pasted from a word processor or spreadsheet)",
+                offset,
+            )
+    return None
+
+
+def parse_number(
+    text: str, decimal_mark: str | None, style_mark: str | None
+) -> tuple[Decimal, str | None, str | None]:
+    """Read an unsigned number; returns (value, ambiguous mark or None, decimal mark shown)."""
+    if not text or text[0] == " " or text[-1] == " ":
+        raise AmountError(f"'{text}' is not a number", "write digits, e.g. 1 450,00")
+    groups: list[str] = []
+    marks: list[str] = []
+    start = 0
+    for i, char in enumerate(text):
+        if char not in DIGITS:
+            groups.append(text[start:i])
+            marks.append(char)
+            start = i + 1
+    groups.append(text[start:])
+    if not marks:
+        return Decimal(text), None, None
+    if not any(groups):
+        raise AmountError(f"'{text}' has no digits", "write digits, e.g. 1 450,00")
+    kinds = set(marks)
+    last = marks[-1]
+    if len(kinds) == 1:
+        mark = last
+        if mark == " " or len(marks) > 1:
+            return _whole(groups, text), None, None
+        # One '.' or ',' once: hledger's ambiguous case.
+        if decimal_mark is not None:
+            is_decimal, ambiguous = mark == decimal_mark, None
+        elif style_mark is not None:
+            is_decimal, ambiguous = mark == style_mark, None
+        else:
+            is_decimal = True
+            ambiguous = mark if len(groups[1]) == 3 and groups[0] else None
+        if not is_decimal:
+            return _whole(groups, text), None, None
+        return _decimal(groups[0], groups[1]), ambiguous, mark
+    # Two kinds of mark: the last is the decimal mark, used once, after the digit groups.
+    if last == " " or marks.count(last) != 1 or len(kinds) != 2:
+        raise AmountError(
+            f"'{text}' mixes digit group marks",
+            "use one digit group mark (space, '.' or ',') and one decimal mark, e.g. 1 824 368,40",
+        )
+    return _decimal("".join(groups[:-1]), groups[-1]), None, last
+
+
+def _whole(groups: list[str], text: str) -> Decimal:
+    if not all(groups):
+        raise AmountError(f"'{text}' has a misplaced digit group mark", "e.g. 1 824 368")
+    return Decimal("".join(groups))
+
+
+def _decimal(integer: str, fraction: str) -> Decimal:
+    return Decimal(f"{integer or '0'}.{fraction or '0'}") if fraction else Decimal(integer or "0")
+
+
+def _symbol(text: str, start: int) -> int:
+    """End of a commodity symbol starting at `start` (quoted or bare)."""
+    if text[start] == '"':
+        end = text.find('"', start + 1)
+        if end < 0:
+            raise AmountError("unterminated quoted commodity symbol", 'close it with "', start)
+        return end + 1
+    end = start
+    while end < len(text) and text[end] not in NOT_IN_SYMBOL:
+        end += 1
+    return end
+
+
+def parse_amount(text: str, decimal_mark: str | None, styles: dict[str, str | None]) -> Amount:
+    """Read one amount (``-1 450,00 kr``, ``kr -1450``); `text` is stripped, non-empty.
+
+    `decimal_mark` is the ``decimal-mark`` directive in force; `styles` maps a commodity to
+    the decimal mark its ``commodity`` directive showed.
+    """
+    bad = _lookalike(text)
+    if bad is not None:
+        raise bad
+    n = len(text)
+    i = 0
+    negative = False
+    if text[0] in "+-":
+        negative = text[0] == "-"
+        i = 1
+        while i < n and text[i] == " ":
+            i += 1
+    commodity = ""
+    if i < n and text[i] not in DIGITS and text[i] not in MARKS:
+        end = _symbol(text, i)
+        if end == i:
+            raise AmountError(
+                f"unexpected '{text[i]}' in amount",
+                "write an amount like 1 450,00 kr or -1 450 kr",
+                i,
+            )
+        commodity = text[i:end].strip('"')
+        i = end
+        while i < n and text[i] == " ":
+            i += 1
+        if i < n and text[i] in "+-":
+            if negative:
+                raise AmountError("the amount has two signs", "keep one '-'", i)
+            negative = text[i] == "-"
+            i += 1
+    begin = i
+    while i < n and (text[i] in NUMBER_CHARS):
+        if text[i] == " " and (i + 1 >= n or text[i + 1] not in DIGITS):
+            break
+        i += 1
+    number = text[begin:i]
+    if not number:
+        raise AmountError(
+            "the amount has no number", "write an amount like 1 450,00 kr", min(begin, n - 1)
+        )
+    rest = text[i:].lstrip(" ")
+    if rest:
+        if commodity:
+            raise AmountError(
+                f"unexpected '{rest}' after the amount",
+                "an amount is a number and one currency symbol, e.g. 1 450,00 kr",
+                n - len(rest),
+            )
+        end = _symbol(rest, 0)
+        if end != len(rest) or end == 0:
+            raise AmountError(
+                f"unexpected '{rest[end:] or rest}' after the amount",
+                "an amount is a number and one currency symbol, e.g. 1 450,00 kr",
+                n - len(rest) + end,
+            )
+        commodity = rest.strip('"')
+    try:
+        value, ambiguous, shown = parse_number(number, decimal_mark, styles.get(commodity))
+    except AmountError as exc:
+        exc.offset += begin
+        raise
+    return Amount(-value if negative else value, commodity, ambiguous, shown)

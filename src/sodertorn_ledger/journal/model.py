@@ -1,0 +1,120 @@
+"""The data model of the books: what the journal parser produces and every report reads.
+
+Records are immutable. Every record carries where it came from (file and line), so a
+report or a check can point the user at the exact line of the books.
+
+Money is `decimal.Decimal` in kronor, exact as written in the books (normally two
+decimals, öre). Never float.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal, NamedTuple
+
+Account = str
+"""A full account name, components joined by ':' (e.g. ``tillgångar:bank``)."""
+
+Tags = dict[str, str]
+"""Tags from comments, ``name:value`` (e.g. ``projekt`` -> ``Näringslivsanalyser Great``)."""
+
+ZERO = Decimal(0)
+
+
+class Posting(NamedTuple):
+    account: Account
+    amount: Decimal
+    """Exact amount in the books' currency; for an elided amount, the inferred one."""
+    inferred: bool
+    """True when the amount was left out in the books and inferred from the others."""
+    assertion: Decimal | None
+    """The balance asserted after this posting (``= AMOUNT``), if any."""
+    tags: Tags
+    """The posting's own tags (the transaction's tags are on the transaction)."""
+    comment: str
+    line: int
+
+
+class Transaction(NamedTuple):
+    date: dt.date
+    status: str
+    """'' (unmarked), '!' (pending) or '*' (cleared)."""
+    code: str
+    description: str
+    """The whole description, ``payee | note`` included."""
+    tags: Tags
+    comment: str
+    postings: tuple[Posting, ...]
+    file: str
+    line: int
+
+    @property
+    def payee(self) -> str:
+        """The payee: the description's part before ``|`` (the whole description without one)."""
+        head, sep, _ = self.description.partition("|")
+        return head.strip() if sep else self.description
+
+    @property
+    def note(self) -> str:
+        """The note: the description's part after ``|`` ('' without one)."""
+        _, sep, tail = self.description.partition("|")
+        return tail.strip() if sep else ""
+
+    def posting_tags(self, posting: Posting) -> Tags:
+        """A posting's tags including those it inherits from its transaction (as hledger)."""
+        if not self.tags:
+            return posting.tags
+        return {**self.tags, **posting.tags}
+
+
+class AccountDeclaration(NamedTuple):
+    account: Account
+    comment: str
+    tags: Tags
+    file: str
+    line: int
+
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A problem in the user's books (or settings): a value, never an exception.
+
+    ``text`` is the offending line as written; ``column`` is 1-based where known.
+    """
+
+    file: str
+    line: int
+    message: str
+    hint: str = ""
+    column: int | None = None
+    text: str | None = None
+    severity: Severity = "error"
+
+
+@dataclass(slots=True)
+class Journal:
+    """The books as read: transactions in the order they appear, and what was declared."""
+
+    root: str
+    files: list[str] = field(default_factory=list)
+    transactions: list[Transaction] = field(default_factory=list)
+    declarations: dict[Account, AccountDeclaration] = field(default_factory=dict)
+    commodity: str | None = None
+    """The books' one currency symbol as written (e.g. ``kr``), once any amount is seen."""
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def postings(self) -> list[tuple[Transaction, Posting]]:
+        return [(t, p) for t in self.transactions for p in t.postings]

@@ -1,0 +1,636 @@
+"""The journal parser: plain-text books (hledger's journal format, a documented subset) to data.
+
+`parse_books(path)` reads the main file and everything it includes, in order, and returns a
+`Journal` whose `problems` list every problem found (it never raises for bad input). Checks
+that need the whole books (balance assertions, declared accounts) live in `checks.py`.
+
+The reader is line-based and uses plain string methods rather than regular expressions
+on the hot path (postings), since real books reach hundreds of thousands of lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import os
+from decimal import Decimal
+from pathlib import Path
+
+from sodertorn_ledger.journal.amounts import AmountError, parse_amount, parse_number
+from sodertorn_ledger.journal.model import (
+    AccountDeclaration,
+    Journal,
+    Posting,
+    Problem,
+    Tags,
+    Transaction,
+)
+
+SUPPORTED_DIRECTIVES = ("account", "commodity", "decimal-mark", "include", "comment")
+KNOWN_UNSUPPORTED = {
+    "alias",
+    "apply",
+    "end",
+    "payee",
+    "tag",
+    "year",
+    "Y",
+    "P",
+    "D",
+    "N",
+    "C",
+    "A",
+    "~",
+    "=",
+    "bucket",
+    "capture",
+    "check",
+    "define",
+    "expr",
+    "assert",
+    "eval",
+    "python",
+    "value",
+    "default",
+    "timeclock",
+    "i",
+    "o",
+    "b",
+    "h",
+}
+WHITESPACE = " \t"
+
+
+def parse_tags(comment: str) -> Tags:
+    """Tags in a comment, as hledger finds them: ``name:value`` up to the next comma."""
+    tags: Tags = {}
+    if ":" not in comment:
+        return tags
+    for part in comment.split(","):
+        colon = part.find(":")
+        if colon <= 0:
+            continue
+        head = part[:colon]
+        # The tag name is the last word before the colon.
+        name = head.split()[-1] if head.split() else ""
+        if not name or head.endswith((" ", "\t")):
+            continue
+        tags[name] = part[colon + 1 :].strip()
+    return tags
+
+
+def _split_comment(text: str) -> tuple[str, str]:
+    """Split at the first ';' into (content, comment text)."""
+    semi = text.find(";")
+    if semi < 0:
+        return text, ""
+    return text[:semi], text[semi + 1 :].strip()
+
+
+def _separator(text: str) -> int:
+    """Index of the first run of two whitespace characters (hledger's account/amount gap), or -1."""
+    start = 0
+    while True:
+        i = text.find(" ", start)
+        j = text.find("\t", start)
+        if i < 0 and j < 0:
+            return -1
+        k = j if i < 0 or (0 <= j < i) else i
+        if k + 1 < len(text) and text[k + 1] in WHITESPACE:
+            return k
+        start = k + 1
+
+
+class _Reader:
+    """Parse state that flows through the main file and its includes, in reading order."""
+
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
+        self.decimal_mark: str | None = None
+        self.styles: dict[str, str | None] = {}
+        self.stack: list[str] = []
+        self.dates: dict[str, dt.date] = {}
+        self.order = 0
+
+    # -- problems -------------------------------------------------------------------------
+    def problem(
+        self,
+        file: str,
+        line: int,
+        message: str,
+        hint: str = "",
+        *,
+        column: int | None = None,
+        text: str | None = None,
+        warning: bool = False,
+    ) -> None:
+        self.journal.problems.append(
+            Problem(file, line, message, hint, column, text, "warning" if warning else "error")
+        )
+
+    # -- files ----------------------------------------------------------------------------
+    def read_file(self, path: Path, *, where: tuple[str, int, str] | None = None) -> None:
+        name = str(path)
+        real = os.path.realpath(path)
+        if real in self.stack:
+            file, line, text = where or (name, 0, "")
+            self.problem(
+                file,
+                line,
+                f"include cycle: {name} is already being read",
+                "remove the include that leads back to a file that includes this one",
+                text=text,
+            )
+            return
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            file, line, text = where or (name, 0, "")
+            self.problem(file, line, f"cannot read {name}: {exc.strerror}", text=text)
+            return
+        content = self.decode(name, raw)
+        if content is None:
+            return
+        self.journal.files.append(name)
+        self.stack.append(real)
+        try:
+            self.parse_text(content, name, path.parent)
+        finally:
+            self.stack.pop()
+
+    def decode(self, name: str, raw: bytes) -> str | None:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+            self.problem(
+                name,
+                line,
+                f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+                "save the file as UTF-8 (in most editors: Save as… → Encoding: UTF-8)",
+                column=column,
+            )
+            return None
+        if "\x00" in text:
+            line = text.count("\n", 0, text.index("\x00")) + 1
+            self.problem(name, line, "the file contains a NUL character", "is it a text file?")
+            return None
+        return text
+
+    # -- lines ----------------------------------------------------------------------------
+    def parse_text(self, text: str, file: str, folder: Path) -> None:
+        lines = text.split("\n")
+        n = len(lines)
+        i = 0
+        while i < n:
+            line = lines[i]
+            if line.endswith("\r"):
+                line = line[:-1]
+            lineno = i + 1
+            i += 1
+            if not line:
+                continue
+            first = line[0]
+            if first in "0123456789":
+                i = self.transaction(lines, i, line, lineno, file)
+            elif first in ";#*":
+                continue
+            elif first in WHITESPACE:
+                body = line.strip()
+                if body and body[0] not in ";#":
+                    self.problem(
+                        file,
+                        lineno,
+                        "indented line outside a transaction",
+                        "postings belong directly under a transaction's date line, "
+                        "with no blank or unindented comment line in between",
+                        column=len(line) - len(line.lstrip()) + 1,
+                        text=line,
+                    )
+            else:
+                i = self.directive(lines, i, line, lineno, file, folder)
+
+    def directive(
+        self, lines: list[str], i: int, line: str, lineno: int, file: str, folder: Path
+    ) -> int:
+        parts = line.split(None, 1)
+        word = parts[0]
+        rest = parts[1].strip() if len(parts) > 1 else ""
+        if word == "comment":
+            while i < len(lines):
+                i += 1
+                if lines[i - 1].rstrip("\r").rstrip() == "end comment":
+                    break
+            return i
+        if word == "account":
+            self.account_directive(rest, line, lineno, file)
+        elif word == "commodity":
+            self.commodity_directive(rest, line, lineno, file)
+        elif word == "decimal-mark":
+            if rest not in (".", ","):
+                self.problem(
+                    file,
+                    lineno,
+                    f"decimal-mark must be '.' or ',', not '{rest}'",
+                    "write `decimal-mark ,` for Swedish amounts",
+                    text=line,
+                )
+            else:
+                self.decimal_mark = rest
+        elif word == "include":
+            self.include(rest, line, lineno, file, folder)
+        elif word in KNOWN_UNSUPPORTED or word.isalpha():
+            self.problem(
+                file,
+                lineno,
+                f"unsupported directive '{word}'",
+                "these books support only: account, commodity, decimal-mark, include, "
+                "comment … end comment (see the README, 'The ledger format')",
+                column=1,
+                text=line,
+            )
+        else:
+            self.problem(
+                file,
+                lineno,
+                f"unexpected '{line[0]}' at the start of a line",
+                "a line starts with a date (a transaction), a directive, an indent (a posting) "
+                "or ; # * (a comment)",
+                column=1,
+                text=line,
+            )
+        # Indented lines after a directive: comments are fine, anything else is not read.
+        while i < len(lines):
+            nxt = lines[i].rstrip("\r")
+            if not nxt or nxt[0] not in WHITESPACE:
+                break
+            body = nxt.strip()
+            if body and body[0] not in ";#":
+                self.problem(
+                    file,
+                    i + 1,
+                    f"unsupported sub-directive under '{word}'",
+                    "only comment lines may follow a directive indented",
+                    column=len(nxt) - len(nxt.lstrip()) + 1,
+                    text=nxt,
+                )
+            i += 1
+        return i
+
+    def account_directive(self, rest: str, line: str, lineno: int, file: str) -> None:
+        gap = _separator(rest)
+        name, _, after = (rest[:gap], "", rest[gap:]) if gap >= 0 else (rest, "", "")
+        name = name.strip().replace("\t", " ")
+        comment = ""
+        after = after.strip()
+        if after.startswith(";"):
+            comment = after[1:].strip()
+        if not name:
+            self.problem(file, lineno, "account directive without an account name", text=line)
+            return
+        if name not in self.journal.declarations:
+            self.journal.declarations[name] = AccountDeclaration(
+                name, comment, parse_tags(comment), file, lineno
+            )
+
+    def commodity_directive(self, rest: str, line: str, lineno: int, file: str) -> None:
+        body, _ = _split_comment(rest)
+        body = body.strip()
+        if not body:
+            self.problem(file, lineno, "commodity directive without a commodity", text=line)
+            return
+        if not any(c in "0123456789" for c in body):
+            self.use_commodity(body.strip('"'), file, lineno, line, line.find(body) + 1)
+            return
+        try:
+            # The sample amount shows the style; its own marks are read without directives.
+            amount = parse_amount(body, None, {})
+        except AmountError as exc:
+            self.problem(file, lineno, exc.message, exc.hint, column=None, text=line)
+            return
+        self.styles[amount.commodity] = amount.decimal_mark
+        self.use_commodity(amount.commodity, file, lineno, line, line.find(body) + 1)
+
+    def use_commodity(self, commodity: str, file: str, lineno: int, line: str, col: int) -> bool:
+        """Record the books' one currency; another one is an error. True when accepted."""
+        current = self.journal.commodity
+        if current is None:
+            self.journal.commodity = commodity
+            return True
+        if commodity == current:
+            return True
+        shown = f"'{commodity}'" if commodity else "no currency symbol"
+        self.problem(
+            file,
+            lineno,
+            f"amount in {shown}, but the books are kept in '{current}'",
+            f"write every amount in {current} (e.g. 1 450,00 {current}); "
+            "the books hold one currency",
+            column=col,
+            text=line,
+        )
+        return False
+
+    def include(self, rest: str, line: str, lineno: int, file: str, folder: Path) -> None:
+        target = rest.strip()
+        if not target:
+            self.problem(file, lineno, "include without a file name", text=line)
+            return
+        pattern = os.path.expanduser(target)
+        full = pattern if os.path.isabs(pattern) else str(folder / pattern)
+        if glob.has_magic(full):
+            matches = sorted(glob.glob(full))
+            if not matches:
+                self.problem(file, lineno, f"include pattern '{target}' matches no file", text=line)
+            for match in matches:
+                self.read_file(Path(match), where=(file, lineno, line))
+            return
+        path = Path(full)
+        if not path.is_file():
+            self.problem(
+                file,
+                lineno,
+                f"included file not found: {path}",
+                "check the file name; include paths are relative to the including file",
+                column=line.find(target) + 1,
+                text=line,
+            )
+            return
+        self.read_file(path, where=(file, lineno, line))
+
+    # -- transactions ---------------------------------------------------------------------
+    def date(self, token: str) -> dt.date | None:
+        cached = self.dates.get(token)
+        if cached is not None:
+            return cached
+        sep = "-" if "-" in token else "/" if "/" in token else "."
+        parts = token.split(sep)
+        if len(parts) != 3 or not all(p and p.isascii() and p.isdigit() for p in parts):
+            return None
+        try:
+            value = dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+        except ValueError:
+            return None
+        self.dates[token] = value
+        return value
+
+    def transaction(self, lines: list[str], i: int, header: str, lineno: int, file: str) -> int:
+        # Header: DATE [*|!] [(CODE)] DESCRIPTION [; comment]
+        end = 0
+        n = len(header)
+        while end < n and header[end] not in " \t;":
+            end += 1
+        token = header[:end]
+        date = self.date(token)
+        ok = True
+        if date is None:
+            if "=" in token:
+                msg, hint = "secondary dates are not supported", "remove the '=DATE' part"
+            else:
+                msg = f"invalid date '{token}'"
+                hint = "write the date as YYYY-MM-DD, a real calendar date (e.g. 2020-01-31)"
+            self.problem(file, lineno, msg, hint, column=1, text=header)
+            ok = False
+        head, comment = _split_comment(header[end:])
+        head = head.strip()
+        status = ""
+        if head[:1] in ("*", "!"):
+            status, head = head[0], head[1:].lstrip()
+        code = ""
+        if head.startswith("("):
+            close = head.find(")")
+            if close < 0:
+                self.problem(
+                    file,
+                    lineno,
+                    "transaction code without closing ')'",
+                    "write the code as (CODE)",
+                    text=header,
+                )
+                ok = False
+            else:
+                code, head = head[1:close], head[close + 1 :].strip()
+        description = head
+        tags = parse_tags(comment) if comment else {}
+        comments = [comment] if comment else []
+
+        postings: list[Posting] = []
+        notes: list[list[str]] = []  # each posting's comment lines
+        elided = -1
+        total = Decimal(0)
+        nlines = len(lines)
+        while i < nlines:
+            raw = lines[i]
+            if raw.endswith("\r"):
+                raw = raw[:-1]
+            if not raw or raw[0] not in WHITESPACE:
+                break
+            i += 1
+            body = raw.lstrip(WHITESPACE)
+            if not body:
+                break  # a whitespace-only line ends the transaction, like a blank one
+            if body[0] in ";#":
+                # A comment line belongs to the posting above it, or to the transaction.
+                text = body[1:].strip()
+                if notes:
+                    postings[-1].tags.update(parse_tags(text))
+                    notes[-1].append(text)
+                else:
+                    tags.update(parse_tags(text))
+                    comments.append(text)
+                continue
+            posting = self.posting(raw, body, i, file)
+            if posting is None:
+                ok = False
+                continue
+            if posting.inferred:
+                if elided >= 0:
+                    self.problem(
+                        file,
+                        i,
+                        "more than one posting without an amount",
+                        "only one posting per transaction may leave out its amount "
+                        "(and remember two spaces between account and amount)",
+                        column=len(raw) - len(body) + 1,
+                        text=raw,
+                    )
+                    ok = False
+                elided = len(postings)
+            else:
+                total += posting.amount
+            postings.append(posting)
+            notes.append([posting.comment] if posting.comment else [])
+        for k, lines_k in enumerate(notes):
+            if len(lines_k) > 1 or (lines_k and not postings[k].comment):
+                postings[k] = postings[k]._replace(comment="\n".join(lines_k))
+        if not ok:
+            return i
+        if not postings:
+            self.problem(
+                file,
+                lineno,
+                "transaction without postings",
+                "add indented posting lines below the date line",
+                text=header,
+            )
+            return i
+        if elided >= 0:
+            p = postings[elided]
+            postings[elided] = p._replace(amount=-total)
+        elif total != 0:
+            self.problem(
+                file,
+                lineno,
+                f"transaction does not balance: the amounts add up to {total} "
+                f"{self.journal.commodity or ''}".rstrip(),
+                "every transaction must sum to zero: correct an amount, or leave one "
+                "posting's amount out to have it inferred",
+                text=header,
+            )
+            return i
+        assert date is not None
+        self.journal.transactions.append(
+            Transaction(
+                date,
+                status,
+                code,
+                description,
+                tags,
+                "\n".join(comments),
+                tuple(postings),
+                file,
+                lineno,
+            )
+        )
+        return i
+
+    def posting(self, raw: str, body: str, lineno: int, file: str) -> Posting | None:
+        indent = len(raw) - len(body)
+        if body[0] in "*!" and len(body) > 1 and body[1] in WHITESPACE:
+            body = body[1:].lstrip(WHITESPACE)
+            indent = len(raw) - len(body)
+        if body[0] in "([":
+            self.problem(
+                file,
+                lineno,
+                "virtual postings ( ) and [ ] are not supported",
+                "write a real posting; every transaction must balance",
+                column=indent + 1,
+                text=raw,
+            )
+            return None
+        gap = _separator(body)
+        if gap < 0:
+            account, rest = body, ""
+        else:
+            account, rest = body[:gap], body[gap:].strip(WHITESPACE)
+        if "\t" in account:
+            # hledger reads a single tab as part of the account name; so must we.
+            account = account.replace("\t", " ")
+            self.problem(
+                file,
+                lineno,
+                f"the account name '{account}' contains a tab, so no amount was read",
+                "a single tab does not separate account and amount: "
+                "put two spaces (or a space and a tab) before the amount",
+                column=indent + 1,
+                text=raw,
+                warning=True,
+            )
+        account = account.rstrip(" ")
+        comment = ""
+        semi = rest.find(";")
+        if semi >= 0:
+            comment = rest[semi + 1 :].strip()
+            rest = rest[:semi].rstrip(WHITESPACE)
+        assertion: Decimal | None = None
+        if "=" in rest:
+            rest, assertion_text = rest.split("=", 1)
+            rest = rest.rstrip(WHITESPACE)
+            assertion_text = assertion_text.strip(WHITESPACE)
+            if assertion_text.startswith("="):
+                assertion_text = assertion_text[1:].lstrip(WHITESPACE)
+            if assertion_text.startswith("*"):
+                self.problem(
+                    file,
+                    lineno,
+                    "inclusive balance assertions (=*) are not supported",
+                    "assert the account's own balance with =",
+                    column=raw.find("=") + 1,
+                    text=raw,
+                )
+                return None
+            if not rest:
+                self.problem(
+                    file,
+                    lineno,
+                    "balance assignments (= without an amount) are not supported",
+                    "write the posting's amount, then = and the expected balance",
+                    column=raw.find("=") + 1,
+                    text=raw,
+                )
+                return None
+            assertion = self.amount(assertion_text, raw, lineno, file)
+            if assertion is None:
+                return None
+        tags = parse_tags(comment) if comment else {}
+        if not rest:
+            return Posting(account, Decimal(0), True, None, tags, comment, lineno)
+        if "@" in rest:
+            self.problem(
+                file,
+                lineno,
+                "prices (@, @@) are not supported: the books hold one currency",
+                "book the amount in the books' currency",
+                column=raw.find("@") + 1,
+                text=raw,
+            )
+            return None
+        amount = self.amount(rest, raw, lineno, file)
+        if amount is None:
+            return None
+        return Posting(account, amount, False, assertion, tags, comment, lineno)
+
+    def amount(self, text: str, raw: str, lineno: int, file: str) -> Decimal | None:
+        start = raw.find(text)
+        try:
+            amount = parse_amount(text, self.decimal_mark, self.styles)
+        except AmountError as exc:
+            self.problem(
+                file,
+                lineno,
+                exc.message,
+                exc.hint or "write an amount like 1 450,00 kr",
+                column=start + exc.offset + 1,
+                text=raw,
+            )
+            return None
+        if amount.commodity != self.journal.commodity and not self.use_commodity(
+            amount.commodity, file, lineno, raw, start + 1
+        ):
+            return None
+        if amount.ambiguous_mark is not None:
+            self.problem(
+                file,
+                lineno,
+                f"ambiguous amount '{text}': read as a decimal mark, like hledger",
+                "if the books use comma decimals, put `decimal-mark ,` at the top of the main "
+                f"journal; if '{amount.ambiguous_mark}' was meant as a thousands separator, "
+                "write the number without it",
+                column=start + 1,
+                text=raw,
+                warning=True,
+            )
+        return amount.quantity
+
+
+def parse_books(path: Path) -> Journal:
+    """Read the books from `path` and all files it includes; problems are in `.problems`."""
+    journal = Journal(root=str(path))
+    reader = _Reader(journal)
+    reader.read_file(path)
+    return journal
+
+
+__all__ = ["parse_books", "parse_number", "parse_tags"]

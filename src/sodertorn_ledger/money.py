@@ -1,0 +1,36 @@
+"""Money: exact Decimal kronor, rounded only for display (half up, per cell)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+ZERO = Decimal(0)
+ORE = Decimal("0.01")
+KRONA = Decimal(1)
+MINUS = "−"  # U+2212, as the report prints negatives; only ever used for display
+
+
+def to_json(amount: Decimal) -> str:
+    """An exact amount as a JSON string with two decimals (``"-1824368.40"``)."""
+    exact = amount.quantize(ORE, rounding=ROUND_HALF_UP)
+    if exact != amount:  # more than two decimals in the books: keep them all
+        return format(amount.normalize(), "f")
+    return format(exact, "f")
+
+
+def round_kr(amount: Decimal) -> Decimal:
+    """Whole kronor, half up (away from zero on .50), as the annual report rounds each cell."""
+    return amount.quantize(KRONA, rounding=ROUND_HALF_UP)
+
+
+def format_sv(amount: Decimal, *, ore: bool = False, minus: str = "-") -> str:
+    """Swedish display: space between thousands, comma decimals (``1 824 368`` or ``1 824 368,40``).
+
+    Whole kronor by default, each value rounded half up on its own; ``ore=True`` shows öre.
+    """
+    value = amount.quantize(ORE, rounding=ROUND_HALF_UP) if ore else round_kr(amount)
+    sign = minus if value < 0 else ""
+    text = format(abs(value), ",f").replace(",", " ")
+    if ore:
+        text = text.replace(".", ",")
+    return sign + text

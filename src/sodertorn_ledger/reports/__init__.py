@@ -1,0 +1,1 @@
+"""Reports: pure functions from the books (and settings) to plain data."""
