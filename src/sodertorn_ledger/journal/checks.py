@@ -18,6 +18,7 @@ def check_assertions(journal: Journal) -> list[Problem]:
         return []
     problems: list[Problem] = []
     running: dict[str, Decimal] = {}
+    unit = f" {journal.commodity}" if journal.commodity else ""
     for txn in in_date_order(journal.transactions):
         for posting in txn.postings:
             balance = running.get(posting.account, Decimal(0)) + posting.amount
@@ -28,8 +29,9 @@ def check_assertions(journal: Journal) -> list[Problem]:
                     Problem(
                         txn.file,
                         posting.line,
-                        f"balance assertion failed: {posting.account} is {balance} "
-                        f"on {txn.date.isoformat()}, not {posting.assertion} (difference {diff})",
+                        f"balance assertion failed: {posting.account} is {balance}{unit} "
+                        f"on {txn.date.isoformat()}, not {posting.assertion}{unit} "
+                        f"(difference {diff}{unit})",
                         "find the missing or wrong transaction before this date, "
                         "or correct the asserted balance",
                     )
