@@ -1,0 +1,217 @@
+"""The settings: the bundled sodertorn.toml, the contract API, and bad values as problems."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from sodertorn_ledger.config import (
+    SettingsError,
+    covers,
+    load_settings,
+    settings_path,
+)
+
+BUNDLED = Path(__file__).resolve().parent.parent / "ledger" / "sodertorn.toml"
+
+
+def variant(tmp_path: Path, old: str, new: str) -> Path:
+    """The bundled settings with one piece of text replaced, written to tmp_path."""
+    text = BUNDLED.read_text(encoding="utf-8")
+    assert old in text, f"test setup: {old!r} not in the bundled settings"
+    path = tmp_path / "sodertorn.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def problems_of(path: Path) -> list[str]:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(path)
+    assert caught.value.problems, "a SettingsError always carries problems"
+    for problem in caught.value.problems:
+        assert problem.file == str(path)
+    return [f"{p.line}: {p.message}" for p in caught.value.problems]
+
+
+def line_of(path: Path, text: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if text in line:
+            return number
+    raise AssertionError(f"{text!r} not in {path}")
+
+
+def test_settings_path_is_beside_the_journal() -> None:
+    assert settings_path(Path("books") / "main.journal") == Path("books") / "sodertorn.toml"
+
+
+def test_bundled_settings_follow_the_contract() -> None:
+    settings = load_settings(BUNDLED)
+    assert settings.organisation == "Södertörnssamarbetet"
+    assert settings.currency == "kr"
+    assert [(m.code, m.name) for m in settings.members] == [
+        ("0127", "Botkyrka"),
+        ("0136", "Haninge"),
+        ("0126", "Huddinge"),
+        ("0140", "Nykvarn"),
+        ("0192", "Nynäshamn"),
+        ("0128", "Salem"),
+        ("0181", "Södertälje"),
+        ("0138", "Tyresö"),
+    ]
+    assert settings.members[0].fee_account == "intäkter:drift:avgifter:botkyrka"
+    assert settings.fees.receivable_account == "tillgångar:kundfordringar"
+    assert settings.fee_rate(2020) == Decimal("4.00")
+    assert settings.path == BUNDLED
+
+
+def test_bundled_funds_in_published_order() -> None:
+    settings = load_settings(BUNDLED)
+    assert [f.name for f in settings.funds] == [
+        "Södertörnssamarbetet drift",
+        "Södertörnsmodellen",
+        "Kommunikationsprojekt",
+        "Södertörnskonferensen",
+        "Bidrag från Tillväxtverket",
+    ]
+    notes = [f.note for f in settings.funds if f.note]
+    assert notes == [
+        "medel som överförts från Nynäshamn 28 jan 2020",
+        "avser systemanalysen från 2019",
+    ]
+    operating = settings.operating_fund
+    assert operating is not None and operating.name == "Södertörnssamarbetet drift"
+    assert operating.result_account_for(2020) == "fonder:drift från 2020"
+    assert operating.result_account_year("fonder:drift från 2018") == 2018
+    assert operating.result_account_year("fonder:drift från 2018:x") is None
+    assert operating.result_account_year("fonder:södertörnsmodellen") is None
+
+
+def test_fee_rate_applies_from_its_year_until_a_later_key(tmp_path: Path) -> None:
+    path = variant(tmp_path, '"2019" = "4.00"', '"2019" = "4.00"\n"2022" = "4.50"')
+    settings = load_settings(path)
+    assert settings.fee_rate(2019) == Decimal("4.00")
+    assert settings.fee_rate(2021) == Decimal("4.00")
+    assert settings.fee_rate(2022) == Decimal("4.50")
+    assert settings.fee_rate(2040) == Decimal("4.50")
+
+
+def test_no_rate_for_an_early_year_is_a_settings_error() -> None:
+    settings = load_settings(BUNDLED)
+    with pytest.raises(SettingsError) as caught:
+        settings.fee_rate(2010)
+    (problem,) = caught.value.problems
+    assert problem.file == str(BUNDLED)
+    assert problem.line == line_of(BUNDLED, "[fees.rates]")
+    assert "fees.rates" in problem.message and "2010" in problem.message
+
+
+def test_covers_means_the_account_or_a_subaccount() -> None:
+    assert covers("kostnader:drift", "kostnader:drift")
+    assert covers("kostnader:drift", "kostnader:drift:personal")
+    assert not covers("kostnader:drift", "kostnader:driftx")
+    assert not covers("kostnader:drift:personal", "kostnader:drift")
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    (message,) = problems_of(tmp_path / "sodertorn.toml")
+    assert "no settings file" in message
+
+
+def test_toml_syntax_error_has_its_line(tmp_path: Path) -> None:
+    path = variant(tmp_path, 'currency = "kr"', "currency = kr")
+    (message,) = problems_of(path)
+    assert message.startswith(f"{line_of(path, 'currency = kr')}: not valid TOML")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "expected", "at"),
+    [
+        ('code = "0127"', 'code = "127"', "members[1].code", "four digits", 'code = "127"'),
+        (
+            '"2019" = "4.00"',
+            '"2019" = 4.0',
+            "fees.rates.2019",
+            'as a string of kronor, e.g. "4.00"',
+            '"2019" = 4.0',
+        ),
+        ('"2019" = "4.00"', '"2019" = "-1"', "fees.rates.2019", "non-negative", '"2019" ='),
+        ('"2019" = "4.00"', '"2019" = "4.001"', "fees.rates.2019", "whole öre", '"2019" ='),
+        ('"2019" = "4.00"', '"19" = "4.00"', 'fees.rates (key "19")', "four-digit year", '"19" ='),
+        (
+            'name = "Salem"\nfee_account = "intäkter:drift:avgifter:salem"',
+            'name = "Salem"\nfee_account = "intäkter::salem"',
+            "members[6].fee_account",
+            "an account name",
+            "intäkter::salem",
+        ),
+        (
+            'account = "fonder:kommunikationsprojekt"',
+            'acount = "fonder:kommunikationsprojekt"',
+            "funds[3].acount",
+            "unknown setting",
+            "acount =",
+        ),
+        (
+            'organisation = "Södertörnssamarbetet"',
+            "",
+            "organisation",
+            "missing",
+            None,
+        ),
+        (
+            'result_account = "fonder:drift från {year}"',
+            'result_account = "fonder:drift från"',
+            "funds[1].result_account",
+            '"{year}" once',
+            "result_account =",
+        ),
+    ],
+)
+def test_bad_value_names_file_line_key_and_expectation(
+    tmp_path: Path, old: str, new: str, key: str, expected: str, at: str | None
+) -> None:
+    path = variant(tmp_path, old, new)
+    messages = problems_of(path)
+    matching = [m for m in messages if f" {key}: " in m and expected in m]
+    assert matching, messages
+    if at is not None:
+        assert matching[0].startswith(f"{line_of(path, at)}: "), matching
+
+
+def test_overlapping_fund_accounts_are_refused(tmp_path: Path) -> None:
+    path = variant(
+        tmp_path,
+        'costs = ["kostnader:södertörnsmodellen"]',
+        'costs = ["kostnader:södertörnsmodellen", "kostnader:drift:projekt"]',
+    )
+    (message,) = problems_of(path)
+    assert "funds" in message and "overlap" in message
+    assert '"Södertörnssamarbetet drift" and "Södertörnsmodellen"' in message
+
+
+def test_duplicate_member_code_is_refused(tmp_path: Path) -> None:
+    path = variant(tmp_path, 'code = "0136"', 'code = "0127"')
+    (message,) = problems_of(path)
+    assert "members" in message and '"0127" is given twice' in message
+
+
+def test_result_line_outside_the_operating_fund_is_refused(tmp_path: Path) -> None:
+    path = variant(
+        tmp_path,
+        'accounts = ["kostnader:drift:projekt"]',
+        'accounts = ["kostnader:södertörnsmodellen"]',
+    )
+    (message,) = problems_of(path)
+    assert '"Projekt"' in message and "kostnader:södertörnsmodellen" in message
+
+
+def test_two_operating_funds_are_refused(tmp_path: Path) -> None:
+    path = variant(
+        tmp_path,
+        'account = "fonder:södertörnskonferensen"',
+        'result_account = "fonder:konferens {year}"',
+    )
+    (message,) = problems_of(path)
+    assert "at most one fund with `result_account`" in message
