@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import os
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -59,6 +60,18 @@ KNOWN_UNSUPPORTED = {
     "h",
 }
 WHITESPACE = " \t"
+ZERO = Decimal(0)
+_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
+
+# The common posting line in one step: indent, account (single inner spaces), two or more
+# blanks, a plain amount (digits in space groups, one decimal part, a letter-only currency),
+# a comment. Anything else (assertions, a tab inside a name, '.' digit groups, errors) takes
+# the full path in `_Reader.posting`, which decides the same way, only slower.
+_FAST_POSTING = re.compile(
+    r"[ \t]+([^\s*!(\[;#]\S*(?: \S+)*)"
+    r"(?:[ \t]{2,}(-?)(\d+(?: \d+)*)(?:([.,])(\d+))?(?: ?([^\W\d]+))?)?"
+    r"[ \t]*(?:;(.*))?"
+).fullmatch
 
 
 def parse_tags(comment: str) -> Tags:
@@ -180,13 +193,13 @@ class _Reader:
 
     # -- lines ----------------------------------------------------------------------------
     def parse_text(self, text: str, file: str, folder: Path) -> None:
+        if "\r" in text:
+            text = text.replace("\r\n", "\n")
         lines = text.split("\n")
         n = len(lines)
         i = 0
         while i < n:
             line = lines[i]
-            if line.endswith("\r"):
-                line = line[:-1]
             lineno = i + 1
             i += 1
             if not line:
@@ -420,27 +433,31 @@ class _Reader:
         elided = -1
         total = Decimal(0)
         nlines = len(lines)
+        fast = _FAST_POSTING
         while i < nlines:
             raw = lines[i]
-            if raw.endswith("\r"):
-                raw = raw[:-1]
-            if not raw or raw[0] not in WHITESPACE:
-                break
+            match = fast(raw)
+            posting = None if match is None else self.plain_posting(match, i + 1)
+            if posting is None:
+                if not raw or raw[0] not in WHITESPACE:
+                    break
+                body = raw.lstrip(WHITESPACE)
+                if not body:
+                    i += 1
+                    break  # a whitespace-only line ends the transaction, like a blank one
+                if body[0] in ";#":
+                    # A comment line belongs to the posting above it, or to the transaction.
+                    i += 1
+                    text = body[1:].strip()
+                    if notes:
+                        postings[-1].tags.update(parse_tags(text))
+                        notes[-1].append(text)
+                    else:
+                        tags.update(parse_tags(text))
+                        comments.append(text)
+                    continue
+                posting = self.posting(raw, body, i + 1, file)
             i += 1
-            body = raw.lstrip(WHITESPACE)
-            if not body:
-                break  # a whitespace-only line ends the transaction, like a blank one
-            if body[0] in ";#":
-                # A comment line belongs to the posting above it, or to the transaction.
-                text = body[1:].strip()
-                if notes:
-                    postings[-1].tags.update(parse_tags(text))
-                    notes[-1].append(text)
-                else:
-                    tags.update(parse_tags(text))
-                    comments.append(text)
-                continue
-            posting = self.posting(raw, body, i, file)
             if posting is None:
                 ok = False
                 continue
@@ -452,7 +469,7 @@ class _Reader:
                         "more than one posting without an amount",
                         "only one posting per transaction may leave out its amount "
                         "(and remember two spaces between account and amount)",
-                        column=len(raw) - len(body) + 1,
+                        column=len(raw) - len(raw.lstrip(WHITESPACE)) + 1,
                         text=raw,
                     )
                     ok = False
@@ -504,6 +521,25 @@ class _Reader:
             )
         )
         return i
+
+    def plain_posting(self, match: re.Match[str], lineno: int) -> Posting | None:
+        """The posting on a plain line, or None to send the line down the full path."""
+        account, sign, whole, mark, fraction, commodity, comment = match.groups()
+        tags = parse_tags(comment) if comment else {}
+        comment = comment.strip() if comment else ""
+        if whole is None:
+            return _new(Posting, (account, ZERO, True, None, tags, comment, lineno))
+        if (commodity or "") != self.journal.commodity:
+            return None
+        if " " in whole:
+            whole = whole.replace(" ", "")
+        elif mark:
+            # One mark once: hledger's ambiguous case; the directives decide.
+            decided = self.decimal_mark or self.styles.get(commodity or "")
+            if (decided is None and len(fraction) == 3) or (decided and decided != mark):
+                return None
+        value = Decimal(f"{sign}{whole}.{fraction}" if mark else sign + whole)
+        return _new(Posting, (account, value, False, None, tags, comment, lineno))
 
     def posting(self, raw: str, body: str, lineno: int, file: str) -> Posting | None:
         indent = len(raw) - len(body)
