@@ -12,6 +12,8 @@ MINUS = "−"  # U+2212, as the report prints negatives; only ever used for disp
 
 def to_json(amount: Decimal) -> str:
     """An exact amount as a JSON string with two decimals (``"-1824368.40"``)."""
+    if not amount:
+        amount = ZERO  # never "-0.00"
     exact = amount.quantize(ORE, rounding=ROUND_HALF_UP)
     if exact != amount:  # more than two decimals in the books: keep them all
         return format(amount.normalize(), "f")
@@ -29,7 +31,7 @@ def format_sv(amount: Decimal, *, ore: bool = False, minus: str = "-") -> str:
     Whole kronor by default, each value rounded half up on its own; ``ore=True`` shows öre.
     """
     value = amount.quantize(ORE, rounding=ROUND_HALF_UP) if ore else round_kr(amount)
-    sign = minus if value < 0 else ""
+    sign = minus if value < 0 else ""  # a value that rounds to 0 shows no sign
     text = format(abs(value), ",f").replace(",", " ")
     if ore:
         text = text.replace(".", ",")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from sodertorn_ledger.commands.common import FileOption, JsonOption, OreOption, load_books
-from sodertorn_ledger.money import format_sv, to_json
+from sodertorn_ledger.money import ZERO, format_sv, to_json
 from sodertorn_ledger.reports.trial_balance import trial_balance
 
 
@@ -22,6 +22,8 @@ def accounts(
 ) -> None:
     """Every account with its balance (the trial balance), whole books or one year.
 
+    Signs as in hledger: assets and costs positive, funds, liabilities and income negative.
+
     Example: ledger accounts --year 2020 --json
     """
     journal = load_books(file)
@@ -30,6 +32,10 @@ def accounts(
         data = {"accounts": [{"account": a, "balance": to_json(b)} for a, b in rows]}
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    width = max((len(a) for a, _ in rows), default=0)
+    heading = "Saldo" if year is None else f"Rörelse {year}"
+    width = max([len(a) for a, _ in rows] + [len("Konto")])
+    typer.echo(f"{'Konto':<{width}}  {heading:>16}")
     for account, balance in rows:
         typer.echo(f"{account:<{width}}  {format_sv(balance, ore=ore):>16}")
+    total = sum((b for _, b in rows), start=ZERO)
+    typer.echo(f"{'Summa':<{width}}  {format_sv(total, ore=ore):>16}")
