@@ -190,18 +190,22 @@ class BadValue(ValueError):
 
 
 def parse_count(text: str, *, missing: frozenset[str] = MISSING_SYMBOLS) -> int | None:
-    """A head count as SCB writes it: ``94606``, ``94 606``, ``..`` (missing) or ``-`` (none)."""
+    """A whole number as SCB writes it: ``94606``, ``94 606``, ``..`` (missing), ``-`` (none).
+
+    Negative numbers are read (Folkökning can be negative); a negative folkmängd is refused
+    by the reading rules.
+    """
     raw = text.strip().strip('"').strip()
     if raw in missing or raw == "":
         return None
     if raw in NIL_SYMBOLS:
         return 0
-    compact = raw.translate(_SPACES).replace(",", ".")
+    compact = raw.translate(_SPACES).replace(",", ".").replace("\u2212", "-")
     try:
         number = Decimal(compact)
     except InvalidOperation:
         raise BadValue(raw) from None
-    if not number.is_finite() or number != number.to_integral_value() or number < 0:
+    if not number.is_finite() or number != number.to_integral_value():
         raise BadValue(raw)
     return int(number)
 

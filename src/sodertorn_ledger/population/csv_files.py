@@ -1,0 +1,240 @@
+"""SCB's CSV exports, both generations, and the plain CSV people type themselves.
+
+- Classic PX-Web export: ISO-8859-1/Windows-1252, a quoted title line, a blank line, then a
+  header such as ``"region","kön","Folkmängd 2019","Folkmängd 2020"``; comma, semicolon or
+  tab separated; footnotes may follow the data after a blank line.
+- Current Statistikdatabasen export: UTF-8 with BOM, no title, header such as
+  ``"region","ålder","kön","Folkmängd 2019"``.
+- Plain: ``kommunkod;kommun;år;folkmängd``.
+
+Stub columns (region, kön, ålder, år, tabellinnehåll, ...) come first; value columns are the
+ones whose header names a time (``Folkmängd 2019``, ``2019``) or a contents (``Folkmängd``
+when the time is a stub column).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+from sodertorn_ledger.journal.model import Problem
+from sodertorn_ledger.population.cube import figures_from_cells
+from sodertorn_ledger.population.model import (
+    BadValue,
+    Category,
+    Cell,
+    Code,
+    Figure,
+    FileResult,
+    is_folkmangd,
+    norm,
+    parse_count,
+    parse_time,
+    split_time,
+)
+
+_DELIMITERS = (",", ";", "\t")
+_REGION_HEADERS = frozenset({"region", "kommun", "län", "region/kommun", "kommunkod", "kod"})
+_TIME_HEADERS = frozenset({"år", "tid", "månad", "kvartal", "year", "period", "år/månad"})
+_CONTENT_HEADERS = frozenset({"tabellinnehåll", "contents", "table contents", "innehåll"})
+_CONTENT_WORDS = ("folkmängd", "folkökning", "medelfolkmängd", "population", "befolkning")
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM) when it is valid UTF-8, else Windows-1252 (ISO-8859-1)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        # Windows-1252 agrees with ISO-8859-1 on every printable character SCB uses.
+        return data.decode("cp1252", errors="replace")
+
+
+def _fields(line: str, delimiter: str) -> list[str]:
+    return next(csv.reader([line], delimiter=delimiter), [])
+
+
+def parse_csv(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
+    try:
+        text = decode_text(data)
+    except UnicodeDecodeError as exc:
+        return _fail(file, 0, f"not readable as UTF-8 text ({exc.reason})")
+    lines = text.splitlines()
+    title: list[str] = []
+    header_at = -1
+    delimiter = ","
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        counts = {d: len(_fields(line, d)) for d in _DELIMITERS}
+        delimiter = max(_DELIMITERS, key=lambda d: counts[d])
+        if counts[delimiter] >= 2:
+            header_at = index
+            break
+        title.append(_fields(line, ",")[0] if _fields(line, ",") else line)
+    if header_at < 0:
+        return _fail(file, 0, "no header line with columns (comma, semicolon or tab separated)")
+    header = [h.strip() for h in _fields(lines[header_at], delimiter)]
+    rows = [
+        (index + 1, _fields(line, delimiter))
+        for index, line in enumerate(lines[header_at + 1 :], start=header_at + 1)
+        if line.strip()
+    ]
+    if _is_plain(header):
+        return _plain(file, header_at + 1, header, rows, names)
+    return _pxweb(file, " ".join(title), header_at + 1, header, rows, names)
+
+
+def _fail(file: str, line: int, message: str) -> FileResult:
+    hint = (
+        "expected a CSV file from SCB's Statistikdatabasen (table BE0101N1) or "
+        "kommunkod;kommun;år;folkmängd"
+    )
+    return FileResult(problems=[Problem(file, line, message, hint=hint)])
+
+
+# --- plain kommunkod;kommun;år;folkmängd --------------------------------------------------
+
+
+def _is_plain(header: list[str]) -> bool:
+    keys = [norm(h) for h in header]
+    return "kommunkod" in keys and any(k.startswith("folkmängd") for k in keys)
+
+
+def _plain(
+    file: str,
+    header_line: int,
+    header: list[str],
+    rows: list[tuple[int, list[str]]],
+    names: dict[str, Code],
+) -> FileResult:
+    keys = [norm(h) for h in header]
+    want = {"kommunkod": -1, "kommun": -1, "år": -1, "folkmängd": -1}
+    for index, key in enumerate(keys):
+        for name in want:
+            if want[name] < 0 and (key == name or (name == "år" and key in ("datum", "date"))):
+                want[name] = index
+        if want["folkmängd"] < 0 and key.startswith("folkmängd"):
+            want["folkmängd"] = index
+    missing = [name for name in ("kommunkod", "år", "folkmängd") if want[name] < 0]
+    if missing:
+        return _fail(file, header_line, f"the header lacks the column(s) {', '.join(missing)}")
+    result = FileResult()
+    for line, fields in rows:
+        if len(fields) != len(header):
+            result.problems.append(
+                Problem(file, line, f"{len(fields)} fields where the header has {len(header)}")
+            )
+            continue
+        code = fields[want["kommunkod"]].strip()
+        if code.isdigit() and len(code) in (3, 4):
+            code = code.zfill(4)  # a spreadsheet drops the leading zero of 0127
+        else:
+            result.problems.append(Problem(file, line, f"kommunkod {code!r} is not four digits"))
+            continue
+        when = fields[want["år"]].strip()
+        date = parse_time(when)
+        if date is None:
+            result.problems.append(Problem(file, line, f"år {when!r} is not a year or date"))
+            continue
+        try:
+            value = parse_count(fields[want["folkmängd"]])
+        except BadValue as exc:
+            result.problems.append(Problem(file, line, f"folkmängd {exc} is not a whole number"))
+            continue
+        if value is None:
+            continue
+        name = fields[want["kommun"]].strip() if want["kommun"] >= 0 else ""
+        result.figures.append(Figure(code, name, date, value, file, line))
+    # The same municipality and date twice with different figures is a conflict even here.
+    seen: dict[tuple[str, dt.date], Figure] = {}
+    unique: list[Figure] = []
+    for figure in result.figures:
+        spot = (figure.code, figure.date)
+        if spot in seen:
+            if seen[spot].population != figure.population:
+                result.problems.append(
+                    Problem(
+                        file,
+                        figure.line,
+                        f"folkmängd for {figure.code} {figure.date} is given twice: "
+                        f"{seen[spot].population} (line {seen[spot].line}) and {figure.population}",
+                    )
+                )
+            continue
+        seen[spot] = figure
+        unique.append(figure)
+    result.figures = unique
+    return result
+
+
+# --- PX-Web exports -----------------------------------------------------------------------
+
+
+def _pxweb(
+    file: str,
+    title: str,
+    header_line: int,
+    header: list[str],
+    rows: list[tuple[int, list[str]]],
+    names: dict[str, Code],
+) -> FileResult:
+    # Value columns: a time in the header, or (time as a stub column) a contents word.
+    value_cols: dict[int, tuple[str, str]] = {}  # column -> (contents, time)
+    for index, name in enumerate(header):
+        parts = split_time(name)
+        if parts is not None:
+            value_cols[index] = parts
+        elif norm(name).startswith(_CONTENT_WORDS):
+            value_cols[index] = (name, "")
+    if not value_cols:
+        return _fail(
+            file, header_line, "no column with a year or Folkmängd in the header " + repr(header)
+        )
+    stub = [i for i in range(len(header)) if i not in value_cols]
+    if not stub:
+        return _fail(file, header_line, "no region column before the figures")
+    keys = {i: norm(header[i]) for i in stub}
+    region_col = next((i for i in stub if keys[i] in _REGION_HEADERS), stub[0])
+    time_col = next((i for i in stub if keys[i] in _TIME_HEADERS), None)
+    content_col = next((i for i in stub if keys[i] in _CONTENT_HEADERS), None)
+    split_cols = [i for i in stub if i not in (region_col, time_col, content_col)]
+    default_content = title if is_folkmangd(title) else ""
+
+    cells: list[Cell] = []
+    problems: list[Problem] = []
+    for line, fields in rows:
+        if len(fields) == 1:
+            continue  # a footnote or source line after the table
+        if len(fields) != len(header):
+            problems.append(
+                Problem(file, line, f"{len(fields)} fields where the header has {len(header)}")
+            )
+            continue
+        region = _category(fields[region_col])
+        row_time = fields[time_col].strip() if time_col is not None else ""
+        row_content = fields[content_col].strip() if content_col is not None else ""
+        splits = tuple((header[i], _category(fields[i])) for i in split_cols)
+        for col, (col_content, col_time) in value_cols.items():
+            time = col_time or row_time
+            if not time:
+                problems.append(Problem(file, header_line, f"no year for column {header[col]!r}"))
+                return FileResult(problems=problems)
+            try:
+                value = parse_count(fields[col])
+            except BadValue as exc:
+                problems.append(
+                    Problem(file, line, f"{header[col]}: {str(exc)!r} is not a whole number")
+                )
+                continue
+            content = col_content or row_content or default_content
+            cells.append(Cell(region, time, content, splits, value, line))
+    if problems:
+        return FileResult(problems=problems)
+    return figures_from_cells(cells, file=file, names=names)
+
+
+def _category(text: str) -> Category:
+    # CSV cells carry one text: "0127 Botkyrka", "0127" or "Botkyrka" for a region.
+    return Category("", text.strip())

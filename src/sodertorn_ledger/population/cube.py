@@ -1,0 +1,147 @@
+"""From a file's cells to figures: the reading rules every SCB format shares.
+
+- Only the Folkmängd contents count (a file may also carry Folkökning).
+- A population split by sex, age or civil status: take SCB's total category where the file
+  has one, otherwise sum the parts; never both.
+- Regions by kommunkod, or by exact name when the file has no codes.
+- A missing part (``..``) makes the sum unknown: no figure rather than a wrong one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from sodertorn_ledger.journal.model import Problem
+from sodertorn_ledger.population.model import (
+    Category,
+    Cell,
+    Code,
+    Figure,
+    FileResult,
+    is_folkmangd,
+    norm,
+    parse_time,
+    resolve_region,
+)
+
+_SEXES = frozenset({"män", "kvinnor"})
+
+
+def figures_from_cells(cells: Iterable[Cell], *, file: str, names: dict[str, Code]) -> FileResult:
+    """Apply the reading rules to one file's cells; problems name the file."""
+    result = FileResult()
+    all_cells = list(cells)
+    wanted = [c for c in all_cells if is_folkmangd(c.content)]
+    if not wanted:
+        found = sorted({c.content for c in all_cells if c.content})
+        what = f" (it has: {', '.join(found)})" if found else ""
+        result.problems.append(
+            Problem(
+                file,
+                0,
+                f"no Folkmängd figures in this file{what}",
+                hint="expected SCB's table of folkmängd per region (BE0101N1) with "
+                "tabellinnehåll Folkmängd",
+            )
+        )
+        return result
+
+    chosen, problems = _choose_categories(wanted, file)
+    result.problems.extend(problems)
+    if problems:
+        return result
+
+    # (code, date) -> cells to add up; duplicates of one coordinate are checked on the way.
+    groups: dict[tuple[Code, dt.date], list[Cell]] = {}
+    names_of: dict[tuple[Code, dt.date], str] = {}
+    seen: dict[tuple[object, ...], Cell] = {}
+    for cell in wanted:
+        if not all(chosen[dim](cat) for dim, cat in cell.splits):
+            continue
+        region = resolve_region(cell.region, names)
+        if region is None:
+            continue
+        code, name = region
+        date = parse_time(cell.time)
+        if date is None:
+            result.problems.append(
+                Problem(file, cell.line, f"cannot read the time {cell.time!r} as a year or date")
+            )
+            continue
+        coordinate = (code, date, tuple((d, c.code or c.label) for d, c in cell.splits))
+        earlier = seen.get(coordinate)
+        if earlier is not None:
+            if earlier.value != cell.value:
+                result.problems.append(
+                    Problem(
+                        file,
+                        cell.line,
+                        f"folkmängd for {code} {date} is given twice in this file: "
+                        f"{earlier.value} (line {earlier.line}) and {cell.value}",
+                    )
+                )
+            continue
+        if cell.value is not None and cell.value < 0:
+            result.problems.append(
+                Problem(file, cell.line, f"negative folkmängd {cell.value} for {code} {date}")
+            )
+            continue
+        seen[coordinate] = cell
+        groups.setdefault((code, date), []).append(cell)
+        if name:
+            names_of.setdefault((code, date), name)
+
+    for (code, date), parts in groups.items():
+        values = [p.value for p in parts]
+        if any(v is None for v in values):
+            continue  # SCB has no figure (".."); a member needing it is reported by the fee rule
+        result.figures.append(
+            Figure(
+                code=code,
+                name=names_of.get((code, date), ""),
+                date=date,
+                population=sum(v for v in values if v is not None),
+                file=file,
+                line=min(p.line for p in parts),
+            )
+        )
+    return result
+
+
+class _Keep:
+    """Which categories of one split variable count: the total alone, or every part."""
+
+    def __init__(self, total: Category | None) -> None:
+        self.total = total
+
+    def __call__(self, category: Category) -> bool:
+        return self.total is None or category == self.total
+
+
+def _choose_categories(cells: list[Cell], file: str) -> tuple[dict[str, _Keep], list[Problem]]:
+    categories: dict[str, list[Category]] = {}
+    for cell in cells:
+        for dim, cat in cell.splits:
+            known = categories.setdefault(dim, [])
+            if cat not in known:
+                known.append(cat)
+    chosen: dict[str, _Keep] = {}
+    problems: list[Problem] = []
+    for dim, cats in categories.items():
+        totals = [c for c in cats if c.is_total()]
+        if totals:
+            chosen[dim] = _Keep(totals[0])
+            continue
+        labels = {norm(c.label) for c in cats}
+        if labels & _SEXES and not labels >= _SEXES:
+            problems.append(
+                Problem(
+                    file,
+                    0,
+                    f"{dim!r} has only {', '.join(sorted(labels))}: the total cannot be summed",
+                    hint="download the table with both män and kvinnor (or the total)",
+                )
+            )
+        chosen[dim] = _Keep(None)
+    return chosen, problems

@@ -1,0 +1,422 @@
+"""Reading SCB's population files: one fixture per format, written the way SCB writes them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from sodertorn_ledger.population import (
+    PopulationTable,
+    merge_figures,
+    parse_population_file,
+    read_population_folder,
+)
+from sodertorn_ledger.population.model import Category, parse_count, parse_time, split_time
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures" / "befolkning"
+BUNDLED = ROOT / "ledger" / "befolkning"
+
+NAMES = {
+    "Botkyrka": "0127",
+    "Haninge": "0136",
+    "Huddinge": "0126",
+    "Nykvarn": "0140",
+    "Nynäshamn": "0192",
+    "Salem": "0128",
+    "Södertälje": "0181",
+    "Tyresö": "0138",
+}
+# SCB's folkmängd 31 December (DOMAIN.md), and Stockholm as a region that is no member.
+SCB = {
+    "0127": {2018: 93106, 2019: 94606, 2020: 94847},
+    "0136": {2018: 89989, 2019: 92095, 2020: 93690},
+    "0126": {2018: 111722, 2019: 112848, 2020: 113234},
+    "0140": {2018: 10923, 2019: 11014, 2020: 11222},
+    "0192": {2018: 28290, 2019: 28575, 2020: 28811},
+    "0128": {2018: 16786, 2019: 16750, 2020: 16959},
+    "0181": {2018: 97381, 2019: 98979, 2020: 100111},
+    "0138": {2018: 48004, 2019: 48333, 2020: 48678},
+    "0180": {2019: 975551, 2020: 975904},
+}
+
+
+def dec31(year: int) -> dt.date:
+    return dt.date(year, 12, 31)
+
+
+def read_fixture(name: str) -> dict[tuple[str, int], int]:
+    path = FIXTURES / name
+    result = parse_population_file(str(path), path.read_bytes(), NAMES)
+    assert result.problems == []
+    figures = {(f.code, f.date.year): f.population for f in result.figures}
+    assert all(f.date == dec31(f.date.year) for f in result.figures)
+    assert all(f.file == str(path) for f in result.figures)
+    return figures
+
+
+def expected(codes: list[str], years: list[int]) -> dict[tuple[str, int], int]:
+    return {(c, y): SCB[c][y] for c in codes for y in years}
+
+
+# --- one fixture per format -----------------------------------------------------------------
+
+
+def test_classic_pxweb_csv_comma_latin1_split_by_sex() -> None:
+    raw = (FIXTURES / "pxweb-klassisk-komma-latin1.csv").read_bytes()
+    assert raw.startswith(b'"Folkm\xe4ngden') and b"\r\n" in raw  # as SCB wrote it
+    assert read_fixture("pxweb-klassisk-komma-latin1.csv") == expected(
+        ["0127", "0140", "0181", "0180"], [2019, 2020]
+    )
+
+
+def test_classic_pxweb_csv_keeps_names_decoded_from_latin1() -> None:
+    path = FIXTURES / "pxweb-klassisk-komma-latin1.csv"
+    result = parse_population_file(str(path), path.read_bytes(), NAMES)
+    names = {f.code: f.name for f in result.figures}
+    assert names["0181"] == "Södertälje"
+    # the line of the first row that makes up the figure
+    line = next(f.line for f in result.figures if f.code == "0127" and f.date.year == 2019)
+    assert line == 4
+
+
+def test_classic_pxweb_csv_semicolon_total_not_added_to_parts_and_no_folkokning() -> None:
+    raw = (FIXTURES / "pxweb-klassisk-semikolon-cp1252.csv").read_bytes()
+    assert b"Folk\xf6kning" in raw
+    assert read_fixture("pxweb-klassisk-semikolon-cp1252.csv") == expected(
+        ["0127", "0128"], [2019, 2020]
+    )
+
+
+def test_classic_pxweb_tab_separated_bare_codes_year_as_stub() -> None:
+    assert read_fixture("pxweb-klassisk-tabb.txt") == expected(["0127", "0140"], [2018, 2019])
+
+
+def test_current_csv_utf8_bom_names_only_age_and_sex_summed() -> None:
+    raw = (FIXTURES / "statistikdatabasen-utf8-bom.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    # Stockholms län is no member and has no code: not in the table.
+    assert read_fixture("statistikdatabasen-utf8-bom.csv") == expected(["0128", "0181"], [2020])
+
+
+def test_plain_csv() -> None:
+    assert read_fixture("egen-tabell.csv") == expected(["0127", "0140", "0128"], [2020])
+
+
+def test_px_latin1_two_stubs_two_headings_folkokning_missing() -> None:
+    raw = (FIXTURES / "BE0101N1-latin1.px").read_bytes()
+    assert b'CODEPAGE="iso-8859-1"' in raw and b'".."' in raw
+    assert read_fixture("BE0101N1-latin1.px") == expected(
+        ["0127", "0140", "0128", "0180"], [2019, 2020]
+    )
+
+
+def test_px_utf8_civil_status_summed() -> None:
+    assert read_fixture("BE0101N1-utf8.px") == expected(["0181"], [2018, 2019, 2020])
+
+
+def test_pxweb_api_v1_json() -> None:
+    assert read_fixture("pxweb-api-v1.json") == expected(["0127", "0140"], [2019, 2020])
+
+
+def test_jsonstat2_takes_total_sex_category() -> None:
+    assert read_fixture("jsonstat2.json") == expected(["0127", "0128", "0180"], [2019, 2020])
+
+
+def test_jsonstat2_sparse_values_and_list_index() -> None:
+    doc = {
+        "version": "2.0",
+        "class": "dataset",
+        "id": ["Region", "ContentsCode", "Tid"],
+        "size": [2, 1, 2],
+        "dimension": {
+            "Region": {"label": "region", "category": {"index": ["0138", "0192"]}},
+            "ContentsCode": {
+                "category": {"index": ["BE0101N1"], "label": {"BE0101N1": "Folkmängd"}}
+            },
+            "Tid": {"category": {"index": ["2019", "2020"]}},
+        },
+        "value": {"0": 48333, "1": 48678, "2": 28575},
+        "role": {"time": ["Tid"], "metric": ["ContentsCode"]},
+    }
+    result = parse_population_file("x.json", json.dumps(doc).encode(), NAMES)
+    assert result.problems == []
+    # 0192 2020 is absent from the sparse values: missing, not zero.
+    assert {(f.code, f.date.year): f.population for f in result.figures} == {
+        ("0138", 2019): 48333,
+        ("0138", 2020): 48678,
+        ("0192", 2019): 28575,
+    }
+
+
+def test_jsonstat1_dataset() -> None:
+    doc = {
+        "dataset": {
+            "label": "Folkmängden efter region och år",
+            "dimension": {
+                "Region": {"label": "region", "category": {"index": {"0126": 0}}},
+                "Tid": {"label": "år", "category": {"index": {"2019": 0}}},
+                "id": ["Region", "Tid"],
+                "size": [1, 1],
+                "role": {"time": ["Tid"]},
+            },
+            "value": [112848],
+        }
+    }
+    result = parse_population_file("x.json", json.dumps(doc).encode(), NAMES)
+    assert result.problems == []
+    assert [(f.code, f.date, f.population) for f in result.figures] == [
+        ("0126", dec31(2019), 112848)
+    ]
+
+
+def _scb_excel_table() -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Tabell 1"
+    ws.append(["Folkmängd per kommun 31 december 2020 jämfört med 2019"])
+    ws.append([])
+    ws.append(["Kommun", "Folkmängd", None, "Förändring", None])
+    ws.merge_cells("B3:C3")
+    ws.merge_cells("D3:E3")
+    ws.append([None, "31 dec 2020", "31 dec 2019", "Antal", "Procent"])
+    ws.append(["Stockholms län", 2391990, 2377081, 14909, 0.6])
+    for code, name in (("0127", "Botkyrka"), ("0136", "Haninge"), ("0138", "Tyresö")):
+        a, b = SCB[code][2020], SCB[code][2019]
+        ws.append([name, a, b, a - b, round((a - b) / b * 100, 1)])
+    ws.append(["Riket", 10379295, 10327589, 51706, 0.5])
+    ws.append([])
+    ws.append(["Källa: SCB, befolkningsstatistik"])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_scb_excel_table_two_row_header_names_only() -> None:
+    result = parse_population_file("folkmangd-kommun-2020.xlsx", _scb_excel_table(), NAMES)
+    assert result.problems == []
+    assert {(f.code, f.date.year): f.population for f in result.figures} == expected(
+        ["0127", "0136", "0138"], [2019, 2020]
+    )
+    botkyrka = next(f for f in result.figures if f.code == "0127")
+    assert botkyrka.line == 6 and botkyrka.name == "Botkyrka"
+
+
+def test_pxweb_excel_export_with_blank_repeated_stub_labels() -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Folkmängden efter region, kön och år"])
+    ws.append([None, None, "Folkmängd"])
+    ws.append([None, None, 2019])
+    ws.append(["0140 Nykvarn", "män", 5600])
+    ws.append([None, "kvinnor", 11014 - 5600])
+    ws.append(["0192 Nynäshamn", "män", 14300])
+    ws.append([None, "kvinnor", 28575 - 14300])
+    out = io.BytesIO()
+    wb.save(out)
+    result = parse_population_file("export.xlsx", out.getvalue(), NAMES)
+    assert result.problems == []
+    assert {(f.code, f.date.year): f.population for f in result.figures} == expected(
+        ["0140", "0192"], [2019]
+    )
+
+
+# --- reading rules --------------------------------------------------------------------------
+
+
+def test_only_one_sex_is_refused_rather_than_summed() -> None:
+    text = '"region","kön","Folkmängd 2019"\n"0127 Botkyrka","män",47340\n'
+    result = parse_population_file("m.csv", text.encode(), NAMES)
+    assert result.figures == []
+    assert "män" in result.problems[0].message
+
+
+def test_missing_part_gives_no_figure() -> None:
+    text = (
+        '"region","kön","Folkmängd 2019"\n'
+        '"0127 Botkyrka","män",..\n"0127 Botkyrka","kvinnor",47000\n'
+        '"0140 Nykvarn","män",5500\n"0140 Nykvarn","kvinnor",5514\n'
+    )
+    result = parse_population_file("m.csv", text.encode(), NAMES)
+    assert result.problems == []
+    assert [(f.code, f.population) for f in result.figures] == [("0140", 11014)]
+
+
+def test_file_without_folkmangd_is_an_error() -> None:
+    text = '"region","Folkökning 2019"\n"0127 Botkyrka",1500\n'
+    result = parse_population_file("okning.csv", text.encode(), NAMES)
+    assert result.figures == []
+    assert result.problems[0].file == "okning.csv"
+    assert "Folkökning" in result.problems[0].message
+
+
+def test_same_coordinate_twice_with_different_values_in_one_file() -> None:
+    text = "kommunkod;kommun;år;folkmängd\n0127;Botkyrka;2019;94606\n0127;Botkyrka;2019;94607\n"
+    result = parse_population_file("p.csv", text.encode(), NAMES)
+    assert len(result.problems) == 1 and result.problems[0].line == 3
+
+
+def test_plain_csv_leading_zero_lost_by_a_spreadsheet() -> None:
+    text = "kommunkod;kommun;år;folkmängd\n127;Botkyrka;2019;94 606\n"
+    result = parse_population_file("p.csv", text.encode(), NAMES)
+    assert [(f.code, f.population) for f in result.figures] == [("0127", 94606)]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        ("bad.px", b'CHARSET="ANSI";\nSTUB="region";\n', "DATA"),
+        ("bad.json", b'{"columns": [', "JSON"),
+        ("bad.json", b'{"hello": 1}', "PxWeb"),
+        ("bad.xlsx", b"not a zip file", "Excel"),
+        ("bad.csv", b'"just a title"\n\n', "header"),
+        ("bad.csv", b'"region","Folkm\xc3\xa4ngd 2019"\n"0127","many"\n', "whole number"),
+        ("notes.pdf", b"%PDF-1.4", "supported"),
+    ],
+)
+def test_unreadable_files_are_problems_naming_the_file(name: str, data: bytes, words: str) -> None:
+    result = parse_population_file(name, data, NAMES)
+    assert result.figures == []
+    assert result.problems, "an unreadable file must be reported"
+    problem = result.problems[0]
+    assert problem.file == name
+    assert words.casefold() in (problem.message + " " + problem.hint).casefold()
+
+
+def test_px_data_count_mismatch_names_the_data_line() -> None:
+    text = (
+        'CHARSET="ANSI";\nCODEPAGE="utf-8";\nCONTENTS="Folkmängd";\nSTUB="region";\n'
+        'HEADING="år";\nVALUES("region")="0127 Botkyrka";\nVALUES("år")="2019","2020";\n'
+        "DATA=\n94606;\n"
+    )
+    result = parse_population_file("short.px", text.encode(), NAMES)
+    assert result.problems[0].line == 8
+    assert "need 2" in result.problems[0].message
+
+
+def test_px_without_charset_is_dos_text() -> None:
+    text = (
+        'CONTENTS="Folkmängd";\nSTUB="region";\nHEADING="år";\n'
+        'VALUES("region")="0181 Södertälje";\nVALUES("år")="2019";\nDATA=\n98979;\n'
+    )
+    result = parse_population_file("dos.px", text.encode("cp850"), NAMES)
+    assert result.problems == []
+    assert [(f.name, f.population) for f in result.figures] == [("Södertälje", 98979)]
+
+
+# --- the folder -----------------------------------------------------------------------------
+
+
+def test_two_files_disagreeing_is_an_error_naming_both(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("kommunkod;kommun;år;folkmängd\n0127;Botkyrka;2019;94606\n")
+    (tmp_path / "b.csv").write_text(
+        "kommunkod;kommun;år;folkmängd\n0140;Nykvarn;2019;11014\n0127;Botkyrka;2019;94600\n"
+    )
+    table, problems = read_population_folder(tmp_path, NAMES)
+    assert len(problems) == 1
+    message = problems[0].message
+    assert problems[0].file == str(tmp_path / "b.csv") and problems[0].line == 3
+    assert str(tmp_path / "a.csv") in message and "94600" in message and "94606" in message
+    # the other figures are kept, not silently dropped
+    assert table.get("0140", dec31(2019)) is not None
+
+
+def test_the_same_figure_in_two_formats_is_fine(tmp_path: Path) -> None:
+    for name in ("BE0101N1-latin1.px", "pxweb-klassisk-komma-latin1.csv", "jsonstat2.json"):
+        (tmp_path / name).write_bytes((FIXTURES / name).read_bytes())
+    (tmp_path / "README.md").write_text("notes")
+    (tmp_path / ".DS_Store").write_bytes(b"\0\1")
+    table, problems = read_population_folder(tmp_path, NAMES)
+    assert problems == []
+    assert len(table.files) == 3
+    assert table.get("0127", dec31(2019)) is not None
+    assert table.dates() == [dec31(2019), dec31(2020)]
+
+
+def test_every_fixture_together_agrees() -> None:
+    table, problems = read_population_folder(FIXTURES, NAMES)
+    assert problems == []
+    for (code, date), figure in table.figures.items():
+        assert SCB[code][date.year] == figure.population
+
+
+def test_missing_folder_is_a_problem(tmp_path: Path) -> None:
+    table, problems = read_population_folder(tmp_path / "befolkning", NAMES)
+    assert table.figures == {} and "no population folder" in problems[0].message
+
+
+def test_merge_reports_conflict_within_results() -> None:
+    a = parse_population_file(
+        "a.csv", b"kommunkod;kommun;\xc3\xa5r;folkm\xc3\xa4ngd\n0127;B;2019;1\n", NAMES
+    )
+    b = parse_population_file(
+        "b.csv", b"kommunkod;kommun;\xc3\xa5r;folkm\xc3\xa4ngd\n0127;B;2019;2\n", NAMES
+    )
+    table, problems = merge_figures([("a.csv", a), ("b.csv", b)])
+    assert isinstance(table, PopulationTable)
+    assert table.get("0127", dec31(2019)) is not None
+    assert [p.file for p in problems] == ["b.csv"] and "a.csv:2" in problems[0].message
+
+
+def test_bundled_figures_are_scbs() -> None:
+    table, problems = read_population_folder(BUNDLED, NAMES)
+    assert problems == []
+    for year, total in ((2018, 496201), (2019, 503200), (2020, 507552)):
+        figures = [table.get(code, dec31(year)) for code in NAMES.values()]
+        assert all(f is not None for f in figures)
+        assert sum(f.population for f in figures if f is not None) == total
+    for code in NAMES.values():
+        for year in (2018, 2019, 2020):
+            figure = table.get(code, dec31(year))
+            assert figure is not None and figure.population == SCB[code][year]
+
+
+# --- small pieces ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("2019", dec31(2019)),
+        ("2020M06", dt.date(2020, 6, 30)),
+        ("2020K1", dt.date(2020, 3, 31)),
+        ("2019-12-31", dec31(2019)),
+        ("31 dec 2020", dec31(2020)),
+        ("31 december 2019", dec31(2019)),
+        ("dec", None),
+        ("2020M13", None),
+    ],
+)
+def test_parse_time(text: str, date: dt.date | None) -> None:
+    assert parse_time(text) == date
+
+
+def test_split_time() -> None:
+    assert split_time("Folkmängd 2019") == ("Folkmängd", "2019")
+    assert split_time("2019 Folkmängd") == ("Folkmängd", "2019")
+    assert split_time("region") is None
+    assert split_time("0127 Botkyrka") is None
+
+
+def test_parse_count_symbols() -> None:
+    assert parse_count("94 606") == 94606
+    assert parse_count("..") is None
+    assert parse_count('".."') is None
+    assert parse_count("-") == 0
+    assert parse_count("-36") == -36
+
+
+def test_total_categories() -> None:
+    assert Category("1+2", "").is_total()
+    assert Category("tot", "totalt ålder").is_total()
+    assert Category("", "Totalt").is_total()
+    assert not Category("1", "män").is_total()
+    assert not Category("", "100+ år").is_total()
