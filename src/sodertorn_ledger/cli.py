@@ -10,7 +10,7 @@ from __future__ import annotations
 import typer
 
 from sodertorn_ledger import __version__
-from sodertorn_ledger.commands import accounts, check
+from sodertorn_ledger.commands import accounts, balance, check, projects, result, summary
 
 app = typer.Typer(
     name="ledger",
@@ -24,6 +24,10 @@ app = typer.Typer(
 
 app.command("check")(check.check)
 app.command("accounts")(accounts.accounts)
+app.command("summary")(summary.summary)
+app.command("result")(result.result)
+app.command("projects")(projects.projects)
+app.command("balance")(balance.balance)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,45 @@
+"""`ledger balance YEAR`: the balance sheet (balansräkning) at 31 December YEAR."""
+
+from __future__ import annotations
+
+import typer
+
+from sodertorn_ledger.commands.common import FileOption, JsonOption, OreOption
+from sodertorn_ledger.commands.reporting import (
+    YearArgument,
+    load_year,
+    print_json,
+    print_table,
+    warn,
+)
+
+
+def balance(
+    year: YearArgument,
+    file: FileOption = None,
+    as_json: JsonOption = False,
+    ore: OreOption = False,
+) -> None:
+    """The balance sheet at 31 December YEAR: assets, liabilities and the funds (each
+    equal to its UB in the Sammanställning), with the check assets = liabilities +
+    funds. Exits 1 when that check fails.
+
+    Example: ledger balance 2020 --ore
+    """
+    from sodertorn_ledger.render.json_report import balance_json
+    from sodertorn_ledger.render.terminal import render_balance
+    from sodertorn_ledger.reports.balance import compute_balance
+
+    journal, settings = load_year(file, year)
+    sheet = compute_balance(journal, settings, year)
+    if as_json:
+        print_json(balance_json(sheet))
+    else:
+        print_table(render_balance(sheet, ore=ore))
+    if not sheet.balanced:
+        if sheet.unassigned:
+            warn(
+                "accounts in no fund (add them to a [[funds]] entry in sodertorn.toml): "
+                + ", ".join(sheet.unassigned)
+            )
+        raise typer.Exit(1)

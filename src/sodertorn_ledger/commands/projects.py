@@ -1,0 +1,29 @@
+"""`ledger projects YEAR`: the year's project costs by `projekt:` tag, with suppliers."""
+
+from __future__ import annotations
+
+from sodertorn_ledger.commands.common import FileOption, JsonOption, OreOption
+from sodertorn_ledger.commands.reporting import YearArgument, load_year, print_json, print_table
+
+
+def projects(
+    year: YearArgument,
+    file: FileOption = None,
+    as_json: JsonOption = False,
+    ore: OreOption = False,
+) -> None:
+    """The costs of each project in YEAR (transactions tagged projekt:NAME), each with
+    its suppliers (the payees) and a Summa.
+
+    Example: ledger projects 2020
+    """
+    from sodertorn_ledger.render.json_report import projects_json
+    from sodertorn_ledger.render.terminal import render_projects
+    from sodertorn_ledger.reports.projects import compute_projects
+
+    journal, settings = load_year(file, year)
+    report = compute_projects(journal, settings, year)
+    if as_json:
+        print_json(projects_json(report))
+    else:
+        print_table(render_projects(report, ore=ore))

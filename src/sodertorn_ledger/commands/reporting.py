@@ -1,0 +1,70 @@
+"""What the report commands (summary, result, projects, balance) share: the books and
+their settings for one year, and printing a table or JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from sodertorn_ledger.commands.common import books_path, fail, load_books, report_problems
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from sodertorn_ledger.config import Settings
+    from sodertorn_ledger.journal.model import Journal
+
+YearArgument = Annotated[
+    int,
+    typer.Argument(
+        help="The year of the report, e.g. 2020.", min=1900, max=2999, show_default=False
+    ),
+]
+
+
+def load_year(file: Path | None, year: int) -> tuple[Journal, Settings]:
+    """The checked books and their settings; exit 1 with a message when either is bad or
+    the books have nothing in `year`."""
+    from sodertorn_ledger.config import SettingsError, load_settings, settings_path
+    from sodertorn_ledger.reports.funds import has_transactions, years_in
+
+    journal = load_books(file)
+    path = books_path(file)
+    try:
+        settings = load_settings(settings_path(path))
+    except SettingsError as err:
+        report_problems(err.problems)
+        fail(f"cannot read the settings {settings_path(path)}; nothing was done")
+    if not has_transactions(journal, year):
+        years = years_in(journal)
+        have = (
+            f"the books have {', '.join(map(str, years))}"
+            if years
+            else "the books have no transactions at all"
+        )
+        fail(f"no transactions in {year} in {path} ({have})")
+    return journal, settings
+
+
+def warn(message: str) -> None:
+    typer.echo(f"ledger: warning: {message}", err=True)
+
+
+def print_json(data: dict[str, Any]) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def print_table(renderable: RenderableType) -> None:
+    from sodertorn_ledger.render.terminal import make_console
+
+    console = make_console()
+    if console.is_terminal:
+        console.print(renderable)
+        return
+    # Piped or captured: plain text without the padding rich adds to fill each line.
+    with console.capture() as captured:
+        console.print(renderable)
+    typer.echo("\n".join(line.rstrip() for line in captured.get().splitlines()))

@@ -1,0 +1,42 @@
+"""`ledger result YEAR`: the operating fund (Södertörnssamarbetet drift) line by line."""
+
+from __future__ import annotations
+
+from sodertorn_ledger.commands.common import FileOption, JsonOption, OreOption, fail
+from sodertorn_ledger.commands.reporting import (
+    YearArgument,
+    load_year,
+    print_json,
+    print_table,
+    warn,
+)
+
+
+def result(
+    year: YearArgument,
+    file: FileOption = None,
+    as_json: JsonOption = False,
+    ore: OreOption = False,
+) -> None:
+    """The operating fund of YEAR: income, each cost line as published, the sums and
+    Årets överskott (or underskott). Lines and accounts: [result] in sodertorn.toml.
+
+    Example: ledger result 2020
+    """
+    from sodertorn_ledger.render.json_report import result_json
+    from sodertorn_ledger.render.terminal import render_result
+    from sodertorn_ledger.reports.result import compute_result
+
+    journal, settings = load_year(file, year)
+    report = compute_result(journal, settings, year)
+    if report is None:
+        fail("the settings name no operating fund (a [[funds]] entry with result_account)")
+    if report.unconfigured:
+        warn(
+            "accounts of the operating fund with no line in [result] of sodertorn.toml, "
+            f"shown on lines of their own: {', '.join(report.unconfigured)}"
+        )
+    if as_json:
+        print_json(result_json(report))
+    else:
+        print_table(render_result(report, ore=ore))

@@ -1,0 +1,1 @@
+"""Rendering report data: rich tables for the terminal, plain dicts for JSON."""

@@ -1,0 +1,95 @@
+"""`ledger balance`: the balance sheet (balansräkning) at 31 December.
+
+Assets and liabilities are the accounts of those classes (the journal's ``type:`` tags);
+the funds are the Sammanställning's closing balances, so each fund here equals its UB
+there. Assets = liabilities + funds holds whenever every equity, income and cost account
+belongs to a fund; otherwise the difference is shown (and the accounts named).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sodertorn_ledger.config import Settings
+from sodertorn_ledger.journal.model import ZERO, Account, Journal
+from sodertorn_ledger.reports.funds import account_class, balance_postings, compute_summary
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceLine:
+    """An account, or a fund, and its balance shown positive (a credit for liabilities)."""
+
+    name: str
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceSheet:
+    year: int
+    date: dt.date
+    assets: tuple[BalanceLine, ...]
+    liabilities: tuple[BalanceLine, ...]
+    funds: tuple[BalanceLine, ...]
+    unassigned: tuple[Account, ...]
+
+    @property
+    def total_assets(self) -> Decimal:
+        return sum((line.amount for line in self.assets), ZERO)
+
+    @property
+    def total_liabilities(self) -> Decimal:
+        return sum((line.amount for line in self.liabilities), ZERO)
+
+    @property
+    def total_funds(self) -> Decimal:
+        return sum((line.amount for line in self.funds), ZERO)
+
+    @property
+    def difference(self) -> Decimal:
+        """Assets − (liabilities + funds): zero when the balance sheet balances."""
+        return self.total_assets - self.total_liabilities - self.total_funds
+
+    @property
+    def balanced(self) -> bool:
+        return self.difference == ZERO
+
+
+def compute_balance(journal: Journal, settings: Settings, year: int) -> BalanceSheet:
+    """The balance sheet at 31 December of `year`, exact."""
+    balances: dict[Account, Decimal] = {}
+    for _, posting in balance_postings(journal, year):
+        balances[posting.account] = balances.get(posting.account, ZERO) + posting.amount
+    assets = []
+    liabilities = []
+    for account in sorted(balances, key=_declared_order(journal)):
+        amount = balances[account]
+        if not amount:
+            continue
+        kind = account_class(journal, account)
+        if kind == "A":
+            assets.append(BalanceLine(account, amount))
+        elif kind == "L":
+            liabilities.append(BalanceLine(account, -amount))
+    summary = compute_summary(journal, settings, year)
+    funds = tuple(BalanceLine(row.name, row.closing) for row in summary.funds)
+    return BalanceSheet(
+        year=year,
+        date=dt.date(year, 12, 31),
+        assets=tuple(assets),
+        liabilities=tuple(liabilities),
+        funds=funds,
+        unassigned=summary.unassigned,
+    )
+
+
+def _declared_order(journal: Journal) -> Callable[[Account], tuple[int, str]]:
+    """Sort key: declared accounts in the order of their declarations, then the rest by name."""
+    order = {account: i for i, account in enumerate(journal.declarations)}
+
+    def key(account: Account) -> tuple[int, str]:
+        return (order.get(account, len(order)), account)
+
+    return key
