@@ -458,12 +458,13 @@ def export(args: argparse.Namespace, outcome: Outcome, have_accounts: bool) -> N
         return
     book = next((b for b in outcome.books if b.n == 100_000 and b.style == "plain"), None)
     book = book or max(outcome.books, key=lambda b: b.n)
-    target = OUT / f"export-{book.n}.xlsx"
+    main = with_settings(book)
+    target = main.parent / f"sammanstallning-{LAST_YEAR}.xlsx"
     timings = [
-        Timing("ours: ledger accounts", [str(OURS), "accounts", "-f", str(book.main)]),
+        Timing("ours: ledger accounts", [str(OURS), "accounts", "-f", str(main)]),
         Timing(
             f"ours: ledger export {LAST_YEAR}",
-            [str(OURS), "export", str(LAST_YEAR), str(target), "--force", "-f", str(book.main)],
+            [str(OURS), "export", str(LAST_YEAR), str(target), "--force", "-f", str(main)],
         ),
     ]
     print(f"export: {book.n} {book.style}, {args.runs} runs each")
@@ -473,6 +474,27 @@ def export(args: argparse.Namespace, outcome: Outcome, have_accounts: bool) -> N
         outcome.notes.append(f"`ledger export` on the {book.n:,} books failed, not timed: {error}")
         return
     outcome.export = timings
+
+
+def with_settings(book: BookSet) -> Path:
+    """A copy of the books with the bundled settings and population files beside them.
+
+    The export needs what the bundled books have besides the journal (which accounts make
+    each fund, SCB's figures); the generated books use the same accounts, so the bundled
+    settings fit them. A copy keeps the books that are compared with the other tools pure.
+    """
+    folder = OUT / f"{book.main.parent.name}-with-settings"
+    if folder.exists():
+        shutil.rmtree(folder)
+    shutil.copytree(book.main.parent, folder)
+    for extra in (REPO / "ledger").iterdir():
+        if extra.suffix == ".journal" or extra.name.startswith("."):
+            continue
+        if extra.is_dir():
+            shutil.copytree(extra, folder / extra.name)
+        else:
+            shutil.copy2(extra, folder / extra.name)
+    return folder / "main.journal"
 
 
 def profile(outcome: Outcome) -> None:
@@ -506,7 +528,7 @@ def profile(outcome: Outcome) -> None:
     # Drop pstats' own header (file name, date): keep from the totals line on.
     start = next((i for i, line in enumerate(lines) if "function calls" in line), 0)
     outcome.profile = "\n".join(line.rstrip() for line in lines[start:])
-    outcome.profile_book = f"{book.n:,} transactions, {book.style} style".replace(",", " ")
+    outcome.profile_book = f"{_n(book.n)} transactions, {book.style} style"
 
 
 def _load() -> str:
