@@ -1,0 +1,269 @@
+"""The Sammanställning computed from the books: the bundled 2020 books to the öre, and
+small books for the cases the bundled ones do not have."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from report_books import small_books
+from sodertorn_ledger.config import load_settings
+from sodertorn_ledger.journal.loader import load_journal
+from sodertorn_ledger.money import round_kr
+from sodertorn_ledger.reports.funds import (
+    CLOSING_TAG,
+    account_class,
+    compute_summary,
+    has_transactions,
+    resolve_funds,
+)
+
+BOOKS = Path(__file__).resolve().parent.parent / "ledger" / "main.journal"
+D = Decimal
+
+# Published Sammanställning 2020 (chapter 7): name, IB, Intäkter, Kostnader, UB.
+PUBLISHED_2020 = [
+    ("Södertörnssamarbetet drift", 0, 2_012_800, -1_824_368, 188_432),
+    ("Södertörnsmodellen", 521_307, 0, -1_450, 519_857),
+    ("Kommunikationsprojekt", 0, 50_500, 0, 50_500),
+    ("Södertörnskonferensen", 0, 0, 0, 0),
+    ("Bidrag från Tillväxtverket", 277_793, 0, 0, 277_793),
+    ("Södertörnssamarbetet drift från 2019", 233_696, 0, 0, 233_696),
+    ("Södertörnssamarbetet drift från 2018", 110_853, 0, 0, 110_853),
+]
+PUBLISHED_TOTAL_2020 = (1_143_649, 2_063_300, -1_825_818, 1_381_130)
+
+
+def test_bundled_2020_every_published_cell_rounded_on_its_own() -> None:
+    journal = load_journal(BOOKS)
+    summary = compute_summary(journal, load_settings(BOOKS.parent / "sodertorn.toml"), 2020)
+    got = [
+        (r.name, *(int(round_kr(v)) for v in (r.opening, r.income, r.costs, r.closing)))
+        for r in summary.funds
+    ]
+    assert got == PUBLISHED_2020
+    t = summary.total
+    assert tuple(int(round_kr(v)) for v in (t.opening, t.income, t.costs, t.closing)) == (
+        PUBLISHED_TOTAL_2020
+    )
+    assert summary.unassigned == ()
+
+
+def test_bundled_2020_totals_differ_from_the_sum_of_rounded_rows() -> None:
+    # The published quirk: the UB rows add up to 1 381 131 but the total is 1 381 130.
+    journal = load_journal(BOOKS)
+    summary = compute_summary(journal, load_settings(BOOKS.parent / "sodertorn.toml"), 2020)
+    assert sum(int(round_kr(r.closing)) for r in summary.funds) == 1_381_131
+    assert round_kr(summary.total.closing) == 1_381_130
+    assert summary.total.closing == sum((r.closing for r in summary.funds), D(0))
+
+
+def test_bundled_2020_exact_amounts_and_identity() -> None:
+    journal = load_journal(BOOKS)
+    summary = compute_summary(journal, load_settings(BOOKS.parent / "sodertorn.toml"), 2020)
+    drift = summary.funds[0]
+    assert (drift.income, drift.costs, drift.closing) == (
+        D("2012800.00"),
+        D("-1824368.40"),
+        D("188431.60"),
+    )
+    for row in summary.funds:
+        assert row.closing == row.opening + row.income + row.costs
+    assert [(r.marker, r.note) for r in summary.funds if r.note] == [
+        (1, "medel som överförts från Nynäshamn 28 jan 2020"),
+        (2, "avser systemanalysen från 2019"),
+    ]
+    assert summary.notes == [
+        (1, "medel som överförts från Nynäshamn 28 jan 2020"),
+        (2, "avser systemanalysen från 2019"),
+    ]
+
+
+def test_account_class_from_type_tags_inherited() -> None:
+    journal = load_journal(BOOKS)
+    assert account_class(journal, "tillgångar:bank") == "A"
+    assert account_class(journal, "skulder:skatteverket") == "L"
+    assert account_class(journal, "fonder:drift från 2030") == "E"
+    assert account_class(journal, "kostnader:drift:personal:löner") == "X"
+    assert account_class(journal, "okänt:konto") is None
+
+
+def test_fund_with_only_ib_keeps_its_row_and_a_fund_without_anything_too(
+    tmp_path: Path,
+) -> None:
+    journal, settings = small_books(
+        tmp_path,
+        "2021-01-01 Ingående balans\n"
+        "    tillgångar:bank   1 000,00 kr\n"
+        "    fonder:modellen  -1 000,00 kr\n",
+    )
+    rows = {r.name: r for r in compute_summary(journal, settings, 2021).funds}
+    assert list(rows) == ["Drift", "Modellen", "Bidrag"]
+    m = rows["Modellen"]
+    assert (m.opening, m.income, m.costs, m.closing) == (D("1000.00"), D(0), D(0), D("1000.00"))
+    b = rows["Bidrag"]
+    assert (b.opening, b.income, b.costs, b.closing) == (D(0), D(0), D(0), D(0))
+
+
+def test_deficit_year_gives_a_negative_closing_balance(tmp_path: Path) -> None:
+    journal, settings = small_books(
+        tmp_path,
+        "2021-02-01 Avgift\n"
+        "    tillgångar:bank   100,00 kr\n"
+        "    intäkter:drift:avgifter:botkyrka\n"
+        "2021-03-01 Lön\n"
+        "    kostnader:drift:personal   250,25 kr\n"
+        "    tillgångar:bank\n",
+    )
+    drift = compute_summary(journal, settings, 2021).funds[0]
+    assert (drift.opening, drift.income, drift.costs, drift.closing) == (
+        D(0),
+        D("100.00"),
+        D("-250.25"),
+        D("-150.25"),
+    )
+
+
+def test_fund_with_income_but_no_costs(tmp_path: Path) -> None:
+    journal, settings = small_books(
+        tmp_path,
+        "2021-01-28 Nynäshamns kommun | överföring\n"
+        "    tillgångar:bank   50 500,00 kr\n"
+        "    intäkter:bidrag\n",
+    )
+    summary = compute_summary(journal, settings, 2021)
+    bidrag = summary.funds[2]
+    assert (bidrag.opening, bidrag.income, bidrag.costs, bidrag.closing) == (
+        D(0),
+        D("50500.00"),
+        D(0),
+        D("50500.00"),
+    )
+    assert summary.total.income == D("50500.00")
+
+
+def test_cost_with_ore_rounds_half_up_per_cell(tmp_path: Path) -> None:
+    # 10,50 shows as 11 (half up, not to even) and 0,49 as 0: per cell, from exact sums.
+    journal, settings = small_books(
+        tmp_path,
+        "2021-03-01 Material\n"
+        "    kostnader:drift:personal   10,50 kr\n"
+        "    tillgångar:bank\n"
+        "2021-03-02 Material\n"
+        "    kostnader:modellen   0,49 kr\n"
+        "    tillgångar:bank\n",
+    )
+    summary = compute_summary(journal, settings, 2021)
+    assert round_kr(summary.funds[0].costs) == -11
+    assert round_kr(summary.funds[1].costs) == 0
+    assert round_kr(summary.total.costs) == -11  # -10,99 exactly
+
+
+CLOSE_2021 = (
+    "2021-02-01 Avgift\n"
+    "    tillgångar:bank   1 000,00 kr\n"
+    "    intäkter:drift:avgifter:botkyrka\n"
+    "2021-02-02 Modellen\n"
+    "    kostnader:modellen   40,00 kr\n"
+    "    tillgångar:bank\n"
+    "account fonder:drift från 2021  ; fond:Testdrift från 2021\n"
+    f"2021-12-31 Bokslut 2021  ; {CLOSING_TAG}:2021\n"
+    "    intäkter:drift:avgifter:botkyrka   1 000,00 kr\n"
+    "    fonder:drift från 2021  -1 000,00 kr\n"
+    "    fonder:modellen   40,00 kr\n"
+    "    kostnader:modellen  -40,00 kr\n"
+    "2022-03-01 Lön\n"
+    "    kostnader:drift:personal   300,00 kr\n"
+    "    tillgångar:bank\n"
+)
+
+
+def test_close_is_not_movement_and_belongs_to_the_next_year(tmp_path: Path) -> None:
+    journal, settings = small_books(tmp_path, CLOSE_2021)
+    rows_2021 = {r.name: r for r in compute_summary(journal, settings, 2021).funds}
+    assert "Testdrift från 2021" not in rows_2021
+    assert rows_2021["Drift"].income == D("1000.00")
+    assert rows_2021["Drift"].closing == D("1000.00")
+    assert rows_2021["Modellen"].closing == D("-40.00")
+
+    summary_2022 = compute_summary(journal, settings, 2022)
+    rows = {r.name: r for r in summary_2022.funds}
+    assert list(rows) == ["Drift", "Modellen", "Bidrag", "Testdrift från 2021"]
+    drift = rows["Drift"]
+    assert (drift.opening, drift.income, drift.costs, drift.closing) == (
+        D(0),
+        D(0),
+        D("-300.00"),
+        D("-300.00"),
+    )
+    carried = rows["Testdrift från 2021"]
+    assert (carried.opening, carried.closing) == (D("1000.00"), D("1000.00"))
+    assert rows["Modellen"].opening == D("-40.00")
+    assert rows["Modellen"].costs == 0
+
+
+def test_close_dated_first_of_january_works_the_same(tmp_path: Path) -> None:
+    journal, settings = small_books(
+        tmp_path, CLOSE_2021.replace("2021-12-31 Bokslut", "2022-01-01 Bokslut")
+    )
+    rows = {r.name: r for r in compute_summary(journal, settings, 2022).funds}
+    assert rows["Drift"].opening == 0 and rows["Drift"].income == 0
+    assert rows["Testdrift från 2021"].opening == D("1000.00")
+    assert rows["Modellen"].opening == D("-40.00") and rows["Modellen"].costs == 0
+
+
+def test_unclosed_result_shows_as_the_operating_funds_opening(tmp_path: Path) -> None:
+    journal, settings = small_books(
+        tmp_path,
+        "2021-02-01 Avgift\n"
+        "    tillgångar:bank   1 000,00 kr\n"
+        "    intäkter:drift:avgifter:botkyrka\n"
+        "2022-03-01 Lön\n"
+        "    kostnader:drift:personal   300,00 kr\n"
+        "    tillgångar:bank\n",
+    )
+    drift = compute_summary(journal, settings, 2022).funds[0]
+    assert (drift.opening, drift.income, drift.costs, drift.closing) == (
+        D("1000.00"),
+        D(0),
+        D("-300.00"),
+        D("700.00"),
+    )
+
+
+def test_result_funds_newest_first_with_default_names(tmp_path: Path) -> None:
+    journal, settings = small_books(
+        tmp_path,
+        "2021-01-01 Ingående balans\n"
+        "    tillgångar:bank   600,00 kr\n"
+        "    fonder:drift från 2018  -100,00 kr\n"
+        "    fonder:drift från 2020  -300,00 kr\n"
+        "    fonder:drift från 2019  -200,00 kr\n",
+    )
+    funds = resolve_funds(journal, settings, 2021)
+    assert [f.name for f in funds][3:] == [
+        "Drift från 2020",
+        "Drift från 2019",
+        "Drift från 2018",
+    ]
+    assert [f.result_of for f in funds][3:] == [2020, 2019, 2018]
+    summary = compute_summary(journal, settings, 2021)
+    assert summary.total.opening == D("600.00")
+
+
+def test_accounts_in_no_fund_are_reported(tmp_path: Path) -> None:
+    journal, settings = small_books(
+        tmp_path,
+        "2021-05-01 Okänt\n    tillgångar:bank   10,00 kr\n    intäkter:okänt\n",
+    )
+    summary = compute_summary(journal, settings, 2021)
+    assert summary.unassigned == ("intäkter:okänt",)
+    assert summary.total.income == 0
+
+
+def test_has_transactions(tmp_path: Path) -> None:
+    journal, _ = small_books(
+        tmp_path, "2021-05-01 X\n    tillgångar:bank   1,00 kr\n    intäkter:bidrag\n"
+    )
+    assert has_transactions(journal, 2021)
+    assert not has_transactions(journal, 2020)
