@@ -1,0 +1,320 @@
+"""The report commands through the CLI: every published figure of chapter 7 from the
+bundled books, in the table and in the JSON, and the edge cases of the command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import require_program
+from report_books import SMALL_SETTINGS, write_books
+from sodertorn_ledger.cli import app
+
+runner = CliRunner()
+BOOKS = Path(__file__).resolve().parent.parent / "ledger" / "main.journal"
+M = "−"  # the minus sign the tables print
+
+SUMMARY_ROWS = [
+    ["Södertörnssamarbetet drift", "2 012 800", f"{M}1 824 368", "188 432"],
+    ["Södertörnsmodellen", "521 307", f"{M}1 450", "519 857"],
+    ["Kommunikationsprojekt ¹⁾", "50 500", "50 500"],
+    ["Södertörnskonferensen"],
+    ["Bidrag från Tillväxtverket ²⁾", "277 793", "277 793"],
+    ["Södertörnssamarbetet drift från 2019", "233 696", "233 696"],
+    ["Södertörnssamarbetet drift från 2018", "110 853", "110 853"],
+    ["Summa", "1 143 649", "2 063 300", f"{M}1 825 818", "1 381 130"],
+]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def cells(line: str) -> list[str]:
+    """A table row's non-empty cells (columns are two or more spaces apart)."""
+    return [c for c in re.split(r"\s{2,}", line.strip()) if c]
+
+
+def rows_of(output: str) -> list[list[str]]:
+    return [cells(line) for line in output.splitlines() if line.strip()]
+
+
+def test_summary_table_every_published_cell() -> None:
+    code, out, err = run("summary", "2020", "-f", str(BOOKS))
+    assert code == 0, err
+    rows = rows_of(out)
+    assert rows[0] == ["Sammanställning 2020"]
+    assert rows[1] == [
+        "Fond",
+        "Ingående balans 2020",
+        "Intäkter",
+        "Kostnader",
+        "Utgående balans 2020",
+    ]
+    body = [r for r in rows if not r[0].startswith(("─", "¹", "²"))][2:]
+    assert body == SUMMARY_ROWS
+    assert "¹⁾ medel som överförts från Nynäshamn 28 jan 2020" in out.splitlines()
+    assert "²⁾ avser systemanalysen från 2019" in out.splitlines()
+    assert err == ""
+
+
+def test_summary_columns_line_up() -> None:
+    # Each figure sits in its column: the right edge of a cell is its heading's.
+    _, out, _ = run("summary", "2020", "-f", str(BOOKS))
+    lines = out.splitlines()
+    header = next(line for line in lines if line.strip().startswith("Fond"))
+    ub_end = header.index("Utgående balans 2020") + len("Utgående balans 2020")
+    costs_end = header.index("Kostnader") + len("Kostnader")
+    drift = next(line for line in lines if line.strip().startswith("Södertörnssamarbetet drift "))
+    assert drift[:ub_end].endswith("188 432")
+    assert drift[:costs_end].endswith(f"{M}1 824 368")
+    modellen = next(line for line in lines if "Södertörnsmodellen" in line)
+    ib_end = header.index("Ingående balans 2020") + len("Ingående balans 2020")
+    assert modellen[:ib_end].endswith("521 307")
+
+
+def test_summary_json_exact() -> None:
+    code, out, _ = run("summary", "2020", "-f", str(BOOKS), "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["year"] == 2020
+    assert data["funds"][0] == {
+        "name": "Södertörnssamarbetet drift",
+        "note": None,
+        "opening": "0.00",
+        "income": "2012800.00",
+        "costs": "-1824368.40",
+        "closing": "188431.60",
+    }
+    assert [(f["name"], f["note"]) for f in data["funds"]] == [
+        ("Södertörnssamarbetet drift", None),
+        ("Södertörnsmodellen", None),
+        ("Kommunikationsprojekt", "medel som överförts från Nynäshamn 28 jan 2020"),
+        ("Södertörnskonferensen", None),
+        ("Bidrag från Tillväxtverket", "avser systemanalysen från 2019"),
+        ("Södertörnssamarbetet drift från 2019", None),
+        ("Södertörnssamarbetet drift från 2018", None),
+    ]
+    assert set(data) == {"year", "funds", "total"}
+    assert data["total"] == {
+        "opening": "1143648.60",
+        "income": "2063300.00",
+        "costs": "-1825818.40",
+        "closing": "1381130.20",
+    }
+    for fund in data["funds"]:
+        assert set(fund) == {"name", "note", "opening", "income", "costs", "closing"}
+        assert Decimal(fund["closing"]) == (
+            Decimal(fund["opening"]) + Decimal(fund["income"]) + Decimal(fund["costs"])
+        )
+
+
+def test_summary_ore_shows_exact_amounts() -> None:
+    code, out, _ = run("summary", "2020", "-f", str(BOOKS), "--ore")
+    assert code == 0
+    rows = rows_of(out)
+    assert ["Södertörnssamarbetet drift", "2 012 800,00", f"{M}1 824 368,40", "188 431,60"] in rows
+    assert ["Summa", "1 143 648,60", "2 063 300,00", f"{M}1 825 818,40", "1 381 130,20"] in rows
+
+
+RESULT_ROWS = [
+    ["Intäkt kommunerna", "2 012 800"],
+    ["Personalkostnader", "1 444 300"],
+    ["Kommunikation, Tele/IT", "5 489"],
+    ["Resor och Logi", "330"],
+    ["Representation", "31 637"],
+    ["Program o Licenser", "1 663"],
+    ["Övriga avgifter", "116"],
+    ["Övriga konsulter", "10 938"],
+    ["Övriga kostnader", "9 596"],
+    ["Projekt", "320 300"],
+    ["Summa", "2 012 800", "1 824 368"],
+    ["Årets överskott", "188 432"],
+]
+
+
+def test_result_table_every_published_line() -> None:
+    code, out, err = run("result", "2020", "-f", str(BOOKS))
+    assert code == 0, err
+    rows = [r for r in rows_of(out) if not r[0].startswith("─")]
+    assert rows[0] == ["Södertörnssamarbetet drift 2020"]
+    assert rows[1] == ["Intäkter", "Kostnader"]
+    assert rows[2:] == RESULT_ROWS
+    # Costs sit in the Kostnader column, income in Intäkter.
+    lines = out.splitlines()
+    header = next(line for line in lines if "Kostnader" in line)
+    personal = next(line for line in lines if "Personalkostnader" in line)
+    assert personal.rstrip().endswith("1 444 300")
+    assert len(personal.rstrip()) == header.index("Kostnader") + len("Kostnader")
+
+
+def test_result_json() -> None:
+    code, out, _ = run("result", "2020", "-f", str(BOOKS), "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["income"] == [{"name": "Intäkt kommunerna", "amount": "2012800.00"}]
+    assert [c["name"] for c in data["costs"]] == [r[0] for r in RESULT_ROWS[1:10]]
+    assert data["total"] == {"income": "2012800.00", "costs": "1824368.40"}
+    assert data["result"] == "188431.60"
+    assert sum(Decimal(c["amount"]) for c in data["costs"]) == Decimal("1824368.40")
+
+
+def test_projects_table_and_json() -> None:
+    code, out, err = run("projects", "2020", "-f", str(BOOKS))
+    assert code == 0, err
+    rows = [r for r in rows_of(out) if not r[0].startswith("─")]
+    assert rows == [
+        ["Projekt 2020"],
+        ["Projekt / leverantör", "Kostnad"],
+        ["Näringslivsanalyser Great", "242 800"],
+        ["Great", "242 800"],
+        ["Bisnode analys 2020", "55 000"],
+        ["Bisnode Sverige AB", "55 000"],
+        ["Produktion kartor, Details", "22 500"],
+        ["Details", "22 500"],
+        ["Summa", "320 300"],
+    ]
+    code, out, _ = run("projects", "2020", "-f", str(BOOKS), "--json")
+    data = json.loads(out)
+    assert [(p["name"], p["amount"]) for p in data["projects"]] == [
+        ("Näringslivsanalyser Great", "242800.00"),
+        ("Bisnode analys 2020", "55000.00"),
+        ("Produktion kartor, Details", "22500.00"),
+    ]
+    assert data["projects"][2]["tag"] == "Produktion kartor"
+    assert data["projects"][0]["suppliers"] == [{"name": "Great", "amount": "242800.00"}]
+    assert data["total"] == "320300.00"
+
+
+def test_balance_table_and_json() -> None:
+    code, out, err = run("balance", "2020", "-f", str(BOOKS))
+    assert code == 0, err
+    rows = rows_of(out)
+    assert rows[0] == ["Balansräkning 31 december 2020"]
+    assert ["Kundfordringar", "44 056"] in rows
+    assert ["Summa fonder", "1 381 130"] in rows
+    for name, ub in [
+        ("Södertörnssamarbetet drift", "188 432"),
+        ("Södertörnsmodellen", "519 857"),
+        ("Kommunikationsprojekt", "50 500"),
+        ("Södertörnskonferensen", "0"),
+        ("Bidrag från Tillväxtverket", "277 793"),
+        ("Södertörnssamarbetet drift från 2019", "233 696"),
+        ("Södertörnssamarbetet drift från 2018", "110 853"),
+    ]:
+        assert [name, ub] in rows
+    total_assets = next(r for r in rows if r[0] == "Summa tillgångar")
+    total_both = next(r for r in rows if r[0] == "Summa skulder och fonder")
+    assert total_assets[1] == total_both[1]
+    assert "Kontroll: tillgångar = skulder + fonder, stämmer." in out
+    data = json.loads(run("balance", "2020", "-f", str(BOOKS), "--json")[1])
+    assert data["balanced"] is True and data["difference"] == "0.00"
+    assert data["total"]["funds"] == "1381130.20"
+    assert data["total"]["assets"] == data["total"]["liabilities_and_funds"]
+    assert Decimal(data["total"]["assets"]) == sum(Decimal(a["amount"]) for a in data["assets"])
+
+
+@pytest.mark.parametrize("command", ["summary", "result", "projects", "balance"])
+def test_a_year_without_transactions_is_a_clear_message(command: str) -> None:
+    code, out, err = run(command, "2019", "-f", str(BOOKS))
+    assert code == 1
+    assert out == ""
+    assert err == f"ledger: no transactions in 2019 in {BOOKS} (the books have 2020)\n"
+
+
+@pytest.mark.parametrize("command", ["summary", "result", "projects", "balance"])
+def test_every_report_has_help_with_an_example(command: str) -> None:
+    code, out, _ = run(command, "--help")
+    assert code == 0
+    assert f"ledger {command} 2020" in out
+    assert "--ore" in out and "--json" in out
+
+
+def test_bad_settings_name_the_file_and_key(tmp_path: Path) -> None:
+    path = write_books(
+        tmp_path,
+        "2021-01-01 X\n    tillgångar:bank   1,00 kr\n    intäkter:bidrag\n",
+        SMALL_SETTINGS.replace('code = "0127"', 'code = "12"'),
+    )
+    code, out, err = run("summary", "2021", "-f", str(path))
+    assert code == 1 and out == ""
+    assert f"{tmp_path / 'sodertorn.toml'}:" in err
+    assert "members[1].code: expected the SCB kommunkod" in err
+    assert "Traceback" not in err
+
+
+def test_missing_settings(tmp_path: Path) -> None:
+    path = write_books(
+        tmp_path, "2021-01-01 X\n    tillgångar:bank   1,00 kr\n    intäkter:bidrag\n"
+    )
+    (tmp_path / "sodertorn.toml").unlink()
+    code, _, err = run("balance", "2021", "-f", str(path))
+    assert code == 1
+    assert "no settings file" in err
+
+
+def test_unassigned_accounts_warn_and_unbalance(tmp_path: Path) -> None:
+    path = write_books(
+        tmp_path, "2021-05-01 Okänt\n    tillgångar:bank   10,00 kr\n    intäkter:okänt\n"
+    )
+    code, _, err = run("summary", "2021", "-f", str(path))
+    assert code == 0
+    assert "accounts in no fund" in err and "intäkter:okänt" in err
+    code, out, err = run("balance", "2021", "-f", str(path))
+    assert code == 1
+    assert "stämmer INTE; skillnad 10,00 kr" in out
+    assert "intäkter:okänt" in err
+
+
+def test_deficit_year_says_underskott(tmp_path: Path) -> None:
+    path = write_books(
+        tmp_path,
+        "2021-02-01 Avgift\n    tillgångar:bank   100,00 kr\n    intäkter:drift:avgifter:botkyrka\n"
+        "2021-03-01 Lön\n    kostnader:drift:personal   250,25 kr\n    tillgångar:bank\n",
+    )
+    code, out, _ = run("result", "2021", "-f", str(path))
+    assert code == 0
+    assert ["Årets underskott", f"{M}150"] in rows_of(out)
+    code, out, _ = run("result", "2021", "-f", str(path), "--ore")
+    assert ["Årets underskott", f"{M}150,25"] in rows_of(out)
+
+
+def _hledger_amount(text: str) -> Decimal:
+    number = text.replace("kr", "").replace(" ", "").replace("\u00a0", "").strip()
+    return Decimal(number.replace(",", ".")) if number else Decimal(0)
+
+
+def test_hledger_agrees_with_ledger_accounts_on_the_bundled_books() -> None:
+    hledger = require_program("hledger")
+    done = subprocess.run(
+        [hledger, "-f", str(BOOKS), "bal", "-O", "csv", "--no-total"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = list(csv.reader(io.StringIO(done.stdout)))
+    assert rows[0] == ["account", "balance"]
+    theirs = {account: _hledger_amount(balance) for account, balance in rows[1:]}
+    code, out, err = run("accounts", "-f", str(BOOKS), "--json")
+    assert code == 0, err
+    ours = {a["account"]: Decimal(a["balance"]) for a in json.loads(out)["accounts"]}
+    ours = {a: b for a, b in ours.items() if b != 0}
+    assert ours == theirs
+    assert len(ours) == 31
+
+
+def test_hledger_checks_the_bundled_books() -> None:
+    hledger = require_program("hledger")
+    done = subprocess.run(
+        [hledger, "-f", str(BOOKS), "check", "--strict"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
