@@ -1,0 +1,28 @@
+"""The terminal rendering helpers: footnote markers, cells, account labels."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sodertorn_ledger.render.terminal import account_label, cell, marker
+
+
+def test_markers_as_published() -> None:
+    assert marker(1) == "¹⁾"
+    assert marker(2) == "²⁾"
+    assert marker(12) == "¹²⁾"
+
+
+def test_cells_round_half_up_blank_zero_and_real_minus() -> None:
+    assert cell(Decimal("-1824368.40"), ore=False) == "−1 824 368"
+    assert cell(Decimal("5488.50"), ore=False) == "5 489"
+    assert cell(Decimal("-0.50"), ore=False) == "−1"
+    assert cell(Decimal("188431.60"), ore=True) == "188 431,60"
+    assert cell(Decimal(0), ore=False) == ""
+    assert cell(Decimal("0.00"), ore=True, blank_zero=False) == "0,00"
+
+
+def test_account_labels() -> None:
+    assert account_label("tillgångar:bank") == "Bank"
+    assert account_label("skulder:semesterlöneskuld") == "Semesterlöneskuld"
+    assert account_label("kassa") == "Kassa"
