@@ -20,7 +20,11 @@ if TYPE_CHECKING:
 YearArgument = Annotated[
     int,
     typer.Argument(
-        help="The year of the report, e.g. 2020.", min=1900, max=2999, show_default=False
+        help="The year of the report, e.g. 2020.",
+        metavar="YEAR",
+        min=1900,
+        max=2999,
+        show_default=False,
     ),
 ]
 
@@ -67,4 +71,4 @@ def print_table(renderable: RenderableType) -> None:
     # Piped or captured: plain text without the padding rich adds to fill each line.
     with console.capture() as captured:
         console.print(renderable)
-    typer.echo("\n".join(line.rstrip() for line in captured.get().splitlines()))
+    typer.echo("\n".join(line.rstrip() for line in captured.get().splitlines()).rstrip("\n"))
