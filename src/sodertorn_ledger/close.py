@@ -1,0 +1,588 @@
+"""The year-end close (bokslut) as data: what `ledger close YEAR` books and writes.
+
+Pure: no file is read or written here (the current texts come in through `read_text`).
+
+The close of YEAR is one transaction dated YEAR-12-31 and tagged ``bokslut:YEAR`` that
+moves every fund's income and costs of the year onto the fund's balance account; the
+operating fund's result goes to a new fund account (``fonder:drift från YEAR``, the
+settings' ``result_account``), declared in main.journal with its display name. YEAR+1
+opens without an opening transaction: its opening balances are the books' balances as
+they stand, so nothing is stated twice and hledger reading main.journal sees what we see.
+The Sammanställning leaves the closing transaction out of YEAR and counts it in every
+later year (reports/funds.py), so YEAR's report is the same before and after the close.
+
+Whether a year is closed is read from the books (the tagged transaction), never from a
+state file. A closed year is checked against the books: the close must still be exactly
+what the books need, else the user is told which accounts differ and by how much.
+
+The edits come in the order they must be written so that a crash between any two leaves
+books that mean what they meant before, or the finished close:
+1. the new YEAR+1 file (not yet included: invisible);
+2. main.journal: the new account declaration and the include of the (header-only) YEAR+1
+   file, which change no balance;
+3. the closing transaction appended to YEAR's file: the one write that closes the year.
+The next run finds steps already done (the file with the expected header, the
+declaration, the include) and does only what is left.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from sodertorn_ledger.config import Settings, covers
+from sodertorn_ledger.journal.model import ZERO, Account, Journal, Problem, Transaction
+from sodertorn_ledger.reports.funds import (
+    CLOSING_TAG,
+    account_class,
+    balance_postings,
+    compute_summary,
+    has_transactions,
+    years_in,
+)
+
+POSTING_END_COLUMN = 70
+"""Posting lines end their amount at this column, as in the bundled books."""
+DECLARATION_COMMENT_COLUMN = 56
+"""Where an `account` directive's comment starts when no neighbour shows otherwise."""
+
+
+@dataclass(frozen=True, slots=True)
+class FundResult:
+    """One fund's result of the year, signs as the Sammanställning shows them."""
+
+    name: str
+    income: Decimal
+    """Positive: money that came in."""
+    costs: Decimal
+    """Negative: money that went out."""
+    target: Account | None
+    """The balance account the close moves the result to (None: nowhere, refused)."""
+
+    @property
+    def result(self) -> Decimal:
+        """Income minus costs: a surplus is positive."""
+        return self.income + self.costs
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One file the close writes: its text before (None for a new file) and after."""
+
+    path: Path
+    before: str | None
+    after: str
+    what: str
+    """What changes, for the user (e.g. "new file", "closing transaction appended")."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClosePlan:
+    """Everything `ledger close YEAR` decided, before anything is written.
+
+    `problems` non-empty: refused, nothing may be written. Otherwise `edits` in order;
+    none means the year is closed and the books agree (nothing to do).
+    """
+
+    year: int
+    already_closed: bool
+    """The books held the closing transaction before this run."""
+    results: tuple[FundResult, ...]
+    postings: tuple[tuple[Account, Decimal], ...]
+    """The closing transaction's postings (what the books need, whether or not written)."""
+    transaction_text: str
+    declaration_text: str
+    include_line: str
+    next_year_text: str
+    edits: tuple[Edit, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.problems)
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not self.problems and not self.edits
+
+
+# -- reading the books -------------------------------------------------------------------
+
+
+def closing_transactions(journal: Journal, year: int) -> list[Transaction]:
+    """The transactions tagged ``bokslut:YEAR`` (there should be at most one)."""
+    value = str(year)
+    return [t for t in journal.transactions if t.tags.get(CLOSING_TAG, "").strip() == value]
+
+
+def is_closed(journal: Journal, year: int) -> bool:
+    return bool(closing_transactions(journal, year))
+
+
+def _year_end_balances(journal: Journal, year: int) -> dict[Account, Decimal]:
+    """Every account's balance at 31 December of `year`, leaving out that year's close."""
+    totals: dict[Account, Decimal] = {}
+    for _, posting in balance_postings(journal, year):
+        totals[posting.account] = totals.get(posting.account, ZERO) + posting.amount
+    return totals
+
+
+def needed_close(
+    journal: Journal, settings: Settings, year: int
+) -> tuple[list[tuple[Account, Decimal]], list[FundResult], list[Problem]]:
+    """The closing postings the books need for `year`, the fund results, and problems.
+
+    Each income and cost account of a fund is brought to zero (its balance at year end,
+    which is the year's movement once earlier years are closed); the fund's balance
+    account takes the sum. The operating fund's result account always gets a posting
+    (0,00 kr when the result is zero), so the transaction is never empty.
+    """
+    balances = _year_end_balances(journal, year)
+    summary = {row.name: row for row in compute_summary(journal, settings, year).funds}
+    operating = settings.operating_fund
+    postings: list[tuple[Account, Decimal]] = []
+    results: list[FundResult] = []
+    problems: list[Problem] = []
+    owned: list[Account] = []
+    for fund in settings.funds:
+        target = fund.result_account_for(year) if fund.is_operating else fund.account
+        prefixes = [*fund.income, *fund.costs]
+        accounts = sorted(a for a in balances if any(covers(p, a) for p in prefixes))
+        owned.extend(accounts)
+        moved = [(a, -balances[a]) for a in accounts if balances[a] != ZERO]
+        total = sum((balances[a] for a in accounts), ZERO)
+        row = summary.get(fund.name)
+        income = row.income if row else ZERO
+        costs = row.costs if row else ZERO
+        results.append(FundResult(fund.name, income, costs, target))
+        if income + costs != -total:
+            # Income or costs from before `year` still open: an earlier year is not closed.
+            problems.append(
+                _problem(
+                    journal,
+                    f"{fund.name}: the income and cost accounts hold "
+                    f"{_kr(-total)} at the end of {year}, but the year's result is "
+                    f"{_kr(income + costs)}; an earlier year's income or costs were never "
+                    "closed",
+                    "close the earlier years first (ledger close YEAR, oldest first)",
+                )
+            )
+        if not moved and not fund.is_operating:
+            continue
+        if target is None:
+            problems.append(
+                _problem(
+                    journal,
+                    f"{fund.name} has income or costs in {year} but no `account` in "
+                    f"{settings.path} to carry its result",
+                    f'add account = "fonder:…" to the [[funds]] entry "{fund.name}"',
+                )
+            )
+            continue
+        postings.extend(moved)
+        if total != ZERO or fund is operating:
+            postings.append((target, total))
+    for account in sorted(balances):
+        if balances[account] == ZERO or account in owned:
+            continue
+        if account_class(journal, account) in ("R", "X"):
+            problems.append(
+                _problem(
+                    journal,
+                    f"{account} holds {_kr(balances[account])} at the end of {year} but "
+                    "belongs to no fund, so the close cannot move it",
+                    f"add it to the income or costs of a [[funds]] entry in {settings.path}",
+                )
+            )
+    return postings, results, problems
+
+
+def _net(postings: list[tuple[Account, Decimal]]) -> dict[Account, Decimal]:
+    out: dict[Account, Decimal] = {}
+    for account, amount in postings:
+        out[account] = out.get(account, ZERO) + amount
+    return out
+
+
+def close_differences(
+    booked: list[tuple[Account, Decimal]], needed: list[tuple[Account, Decimal]]
+) -> list[str]:
+    """Accounts where the booked close and what the books need now differ, one line each."""
+    have, want = _net(booked), _net(needed)
+    lines = []
+    for account in sorted(set(have) | set(want)):
+        a, b = have.get(account, ZERO), want.get(account, ZERO)
+        if a != b:
+            lines.append(
+                f"{account}: the close books {_kr(a)}, the books now need {_kr(b)} "
+                f"(difference {_kr(b - a)})"
+            )
+    return lines
+
+
+def _check_earlier_years(journal: Journal, settings: Settings, year: int) -> list[Problem]:
+    problems = []
+    for earlier in years_in(journal):
+        if earlier >= year:
+            break
+        closes = closing_transactions(journal, earlier)
+        if not closes:
+            problems.append(
+                _problem(
+                    journal,
+                    f"{earlier} has transactions and is not closed; close it before {year}",
+                    f"run: ledger close {earlier}",
+                )
+            )
+            continue
+        problems.extend(_check_booked_close(journal, settings, earlier, closes))
+    return problems
+
+
+def _check_booked_close(
+    journal: Journal, settings: Settings, year: int, closes: list[Transaction]
+) -> list[Problem]:
+    """Problems with the closing transaction(s) of a closed year; none when it agrees."""
+    first = closes[0]
+    if len(closes) > 1:
+        return [
+            Problem(
+                closes[1].file,
+                closes[1].line,
+                f"{year} has {len(closes)} closing transactions (tagged {CLOSING_TAG}:{year}); "
+                "there must be one",
+                f"remove all but the one in {first.file} at line {first.line}",
+            )
+        ]
+    needed, _, problems = needed_close(journal, settings, year)
+    if problems:
+        return problems
+    booked = [(p.account, p.amount) for p in first.postings]
+    differences = close_differences(booked, needed)
+    if not differences:
+        return []
+    return [
+        Problem(
+            first.file,
+            first.line,
+            f"{year} is closed, but the books have changed since the close: "
+            + "; ".join(differences),
+            f"book the change in a later year, or delete this closing transaction "
+            f"(bokslut:{year}) and run `ledger close {year}` again",
+        )
+    ]
+
+
+def _problem(journal: Journal, message: str, hint: str = "") -> Problem:
+    return Problem(journal.root, 0, message, hint)
+
+
+# -- the texts ---------------------------------------------------------------------------
+
+
+def journal_amount(amount: Decimal, commodity: str) -> str:
+    """An exact amount in the books' style: ``-1 234 567,89 kr`` (at least two decimals)."""
+    sign = "-" if amount < 0 else ""
+    text = format(abs(amount), "f")
+    whole, _, fraction = text.partition(".")
+    fraction = fraction.ljust(2, "0")
+    groups: list[str] = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    return f"{sign}{' '.join(groups)},{fraction} {commodity}"
+
+
+def _kr(amount: Decimal) -> str:
+    return journal_amount(amount, "kr")
+
+
+def render_transaction(
+    year: int, postings: list[tuple[Account, Decimal]], operating_name: str, commodity: str
+) -> str:
+    """The closing transaction as journal text (a comment, then the transaction)."""
+    lines = [
+        f"; Year-end close of {year} (written by `ledger close {year}`). Each fund's income",
+        f"; and costs of {year} move to the fund's balance account, the operating result",
+        f'; to the new fund "{operating_name} från {year}". Opening balances of {year + 1}',
+        "; follow from the balances after this transaction.",
+        f"{year}-12-31 * Bokslut {year}  ; {CLOSING_TAG}:{year}",
+    ]
+    for account, amount in postings:
+        amount_text = journal_amount(amount, commodity)
+        gap = max(2, POSTING_END_COLUMN - 4 - len(account) - len(amount_text))
+        lines.append(f"    {account}{' ' * gap}{amount_text}")
+    return "\n".join(lines) + "\n"
+
+
+def render_declaration(
+    account: Account, fund_name: str, year: int, result: Decimal, column: int
+) -> str:
+    """The `account` directive of the new result fund, its display name in the fond: tag."""
+    kind = "Underskott" if result < 0 else "Överskott"
+    head = f"account {account}"
+    gap = max(2, column - len(head))
+    return f"{head}{' ' * gap}; {kind} från driften {year}, fond:{fund_name}"
+
+
+def render_next_year(year: int, organisation: str) -> str:
+    """The header of the new year's file: comments only, nothing that restates balances."""
+    return (
+        f"; {organisation}, räkenskaper {year}.\n"
+        ";\n"
+        f"; Opened by `ledger close {year - 1}`. There is no opening transaction: the\n"
+        f"; opening balances of {year} are the balances after the close of {year - 1}\n"
+        f"; (the transaction tagged bokslut:{year - 1}), so the books state them once.\n"
+        f"; Book the transactions of {year} below.\n"
+    )
+
+
+_ACCOUNT_LINE = re.compile(r"^account[ \t]+(\S(?:.*?\S)?)(?:[ \t]{2,}|\t|[ \t]*;|[ \t]*$)")
+_INCLUDE_LINE = re.compile(r"^include[ \t]+\S")
+
+
+def _declared_in(text: str) -> list[tuple[int, Account]]:
+    out = []
+    for number, line in enumerate(text.split("\n")):
+        match = _ACCOUNT_LINE.match(line)
+        if match:
+            out.append((number, match.group(1)))
+    return out
+
+
+def _comment_column(line: str) -> int:
+    at = line.find(";")
+    return at if at > 0 else DECLARATION_COMMENT_COLUMN
+
+
+def insert_declaration(
+    text: str,
+    account: Account,
+    make_line: Callable[[int], str],
+    year_of: Callable[[str], int | None],
+) -> str:
+    """`text` with the declaration of `account` added where it belongs.
+
+    Directly above the newest earlier result fund ("drift från YEAR-1" stays below
+    "drift från YEAR", newest first as in the report); else after the last declaration
+    under the same top-level account; else after the last declaration; else at the end.
+    """
+    lines = text.split("\n")
+    declared = _declared_in(text)
+    earlier = [(year_of(a), n) for n, a in declared if year_of(a) is not None]
+    if earlier:
+        _, at = max(earlier, key=lambda pair: (pair[0] or 0, -pair[1]))
+        lines.insert(at, make_line(_comment_column(lines[at])))
+        return "\n".join(lines)
+    top = account.split(":")[0]
+    same = [n for n, a in declared if a.split(":")[0] == top]
+    if same or declared:
+        at = (same or [n for n, _ in declared])[-1]
+        lines.insert(at + 1, make_line(_comment_column(lines[at])))
+        return "\n".join(lines)
+    return _append_line(text, make_line(DECLARATION_COMMENT_COLUMN))
+
+
+def insert_include(text: str, line: str) -> str:
+    """`text` with `line` after its last include directive (else at the end)."""
+    lines = text.split("\n")
+    includes = [n for n, current in enumerate(lines) if _INCLUDE_LINE.match(current)]
+    if includes:
+        lines.insert(includes[-1] + 1, line)
+        return "\n".join(lines)
+    return _append_line(text, line)
+
+
+def _append_line(text: str, line: str) -> str:
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return text + line + "\n"
+
+
+def append_transaction(text: str, transaction: str) -> str:
+    """`text` with a blank line and the transaction at its end."""
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return text + ("\n" if text else "") + transaction
+
+
+# -- the plan ----------------------------------------------------------------------------
+
+
+def _same_file(a: Path | str, b: Path | str) -> bool:
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def year_file(journal: Journal, year: int) -> Path:
+    """The file holding `year`'s transactions: ``YEAR.journal`` among the books' files,
+    else the file of the year's last transaction, else the main file."""
+    for name in journal.files:
+        if Path(name).name == f"{year}.journal":
+            return Path(name)
+    in_year = [t for t in journal.transactions if t.date.year == year]
+    if in_year:
+        return Path(max(in_year, key=lambda t: t.date).file)
+    return Path(journal.root)
+
+
+def plan_close(
+    journal: Journal,
+    settings: Settings,
+    year: int,
+    read_text: Callable[[Path], str | None],
+) -> ClosePlan:
+    """Decide the close of `year`: refusal reasons, or the edits in write order.
+
+    `read_text(path)` gives a file's current text, None when it does not exist.
+    """
+    operating = settings.operating_fund
+    main = Path(journal.root)
+    this_file = year_file(journal, year)
+    next_file = this_file.parent / f"{year + 1}.journal"
+    commodity = journal.commodity or settings.currency
+    include_target = os.path.relpath(next_file, main.parent)
+    include_line = f"include {Path(include_target).as_posix()}"
+    next_text = render_next_year(year + 1, settings.organisation)
+
+    problems: list[Problem] = []
+    if operating is None:
+        problems.append(
+            _problem(
+                journal,
+                f"the settings {settings.path} have no operating fund (a [[funds]] entry "
+                "with result_account), so there is nowhere to close the result to",
+                'add result_account = "fonder:drift från {year}" to the operating fund',
+            )
+        )
+    if not has_transactions(journal, year):
+        years = ", ".join(map(str, years_in(journal))) or "none"
+        problems.append(
+            _problem(journal, f"no transactions in {year}: nothing to close (years: {years})")
+        )
+    if problems:
+        return _refused(year, problems, include_line, next_text)
+    assert operating is not None
+    problems.extend(_check_earlier_years(journal, settings, year))
+
+    closes = closing_transactions(journal, year)
+    already = bool(closes)
+    needed, results, need_problems = needed_close(journal, settings, year)
+    problems.extend(need_problems)
+    if already and not need_problems:
+        problems.extend(_check_booked_close(journal, settings, year, closes))
+    result_account = operating.result_account_for(year)
+    fund_name = f"{operating.name} från {year}"
+    drift = next((r for r in results if r.name == operating.name), None)
+    drift_result = drift.result if drift else ZERO
+    transaction_text = render_transaction(year, needed, operating.name, commodity)
+
+    def _earlier_result(account: Account, before: int) -> int | None:
+        of_year = operating.result_account_year(account)
+        return of_year if of_year is not None and of_year < before else None
+
+    def make_declaration(column: int) -> str:
+        return render_declaration(result_account, fund_name, year, drift_result, column)
+
+    declaration_text = make_declaration(DECLARATION_COMMENT_COLUMN)
+
+    if problems:
+        return ClosePlan(
+            year,
+            already,
+            tuple(results),
+            tuple(needed),
+            transaction_text,
+            declaration_text,
+            include_line,
+            next_text,
+            (),
+            tuple(problems),
+        )
+
+    # Step 1: the new year's file, unless the books include it already (then it is the
+    # user's, maybe with January's transactions, and is left alone).
+    edits: list[Edit] = []
+    included = any(_same_file(name, next_file) for name in journal.files)
+    if not included:
+        current = read_text(next_file)
+        if current is None:
+            edits.append(
+                Edit(next_file, None, next_text, "new file, the books of " + str(year + 1))
+            )
+        elif current != next_text:
+            problems.append(
+                Problem(
+                    str(next_file),
+                    0,
+                    f"{next_file} exists but {main} does not include it",
+                    f"if it holds the books of {year + 1}, add `{include_line}` to {main}; "
+                    "else move it away; then run the close again",
+                )
+            )
+
+    # Step 2: declaration and include in main.journal (they change no balance).
+    main_before = read_text(main)
+    if main_before is None:
+        problems.append(_problem(journal, f"cannot read {main}"))
+        main_before = ""
+    main_after = main_before
+    changes = []
+    if result_account not in journal.declarations:
+        main_after = insert_declaration(
+            main_after, result_account, make_declaration, lambda a: _earlier_result(a, year)
+        )
+        changes.append(f"account {result_account}")
+    if not included:
+        main_after = insert_include(main_after, include_line)
+        changes.append(include_line)
+
+    # Step 3: the closing transaction, last: the write that closes the year.
+    year_before = main_after if _same_file(this_file, main) else read_text(this_file)
+    if year_before is None:
+        problems.append(_problem(journal, f"cannot read {this_file}"))
+        year_before = ""
+    if problems:
+        return ClosePlan(
+            year,
+            already,
+            tuple(results),
+            tuple(needed),
+            transaction_text,
+            declaration_text,
+            include_line,
+            next_text,
+            (),
+            tuple(problems),
+        )
+    year_after = year_before if already else append_transaction(year_before, transaction_text)
+    closing_what = f"closing transaction {year}-12-31 ({CLOSING_TAG}:{year}) appended"
+    if _same_file(this_file, main):
+        what = ", ".join([*changes, *([] if already else [closing_what])])
+        if year_after != main_before:
+            edits.append(Edit(main, main_before, year_after, what))
+    else:
+        if main_after != main_before:
+            edits.append(Edit(main, main_before, main_after, ", ".join(changes) + " added"))
+        if year_after != year_before:
+            edits.append(Edit(this_file, year_before, year_after, closing_what))
+    return ClosePlan(
+        year,
+        already,
+        tuple(results),
+        tuple(needed),
+        transaction_text,
+        declaration_text,
+        include_line,
+        next_text,
+        tuple(edits),
+        (),
+    )
+
+
+def _refused(year: int, problems: list[Problem], include_line: str, next_text: str) -> ClosePlan:
+    return ClosePlan(year, False, (), (), "", "", include_line, next_text, (), tuple(problems))

@@ -1,0 +1,132 @@
+"""Writing the close: the edits of a `ClosePlan`, in order, each file atomically.
+
+Every changed file is first copied to ``.backup/`` beside main.journal, named with the
+time of the run. Each file is written with `write_atomic` (temp file, fsync, rename), and
+only if it still holds what the plan was made from; a file changed meanwhile stops the
+run before anything else is written.
+
+For the crash tests, ``SODERTORN_CLOSE_KILL_AT=N`` makes the process kill itself with
+SIGKILL at the Nth checkpoint (before each backup, before each write, and after the last
+write); it is read only here and does nothing when unset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import shutil
+import signal
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from sodertorn_ledger.close import ClosePlan, Edit
+from sodertorn_ledger.fileio import write_atomic
+
+KILL_ENV = "SODERTORN_CLOSE_KILL_AT"
+BACKUP_FOLDER = ".backup"
+
+
+class CloseConflict(Exception):
+    """A file changed between planning and writing; the message says which."""
+
+
+def read_text(path: Path) -> str | None:
+    """A file's text (UTF-8), None when it does not exist."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
+class _Checkpoints:
+    def __init__(self) -> None:
+        raw = os.environ.get(KILL_ENV, "").strip()
+        self.kill_at = int(raw) if raw.isdigit() else 0
+        self.count = 0
+
+    def __call__(self) -> None:
+        self.count += 1
+        if self.count == self.kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+def backup_path(folder: Path, name: str, stamp: str) -> Path:
+    """A free name ``NAME.STAMP`` (``.1``, ``.2`` … appended if taken) in `folder`."""
+    candidate = folder / f"{name}.{stamp}"
+    n = 0
+    while candidate.exists():
+        n += 1
+        candidate = folder / f"{name}.{stamp}.{n}"
+    return candidate
+
+
+def apply_plan(plan: ClosePlan, main: Path, *, now: dt.datetime | None = None) -> list[Path]:
+    """Write the plan's edits in order; returns the files written (backups not included).
+
+    Raises CloseConflict when a file no longer holds the text the plan was made from,
+    OSError when a file cannot be written (files written before stay written; the next
+    run finds those steps done).
+    """
+    checkpoint = _Checkpoints()
+    moment = now or dt.datetime.now(dt.UTC)
+    stamp = moment.strftime("%Y-%m-%dT%H%M%SZ")
+    backups = main.parent / BACKUP_FOLDER
+    written: list[Path] = []
+    for edit in plan.edits:
+        _still_as_planned(edit)
+        if edit.before is not None:
+            checkpoint()
+            backups.mkdir(exist_ok=True)
+            data = edit.path.read_bytes()
+            write_atomic(backup_path(backups, edit.path.name, stamp), data, overwrite=False)
+        checkpoint()
+        write_atomic(edit.path, edit.after, overwrite=edit.before is not None)
+        written.append(edit.path)
+    checkpoint()
+    return written
+
+
+def _still_as_planned(edit: Edit) -> None:
+    current = read_text(edit.path)
+    if current != edit.before:
+        state = "was created" if edit.before is None else "changed"
+        raise CloseConflict(f"{edit.path} {state} while the close was running")
+
+
+def diff(plan: ClosePlan) -> str:
+    """The plan's edits as one unified diff (what a dry run prints)."""
+    parts = []
+    for edit in plan.edits:
+        before = (edit.before or "").splitlines(keepends=True)
+        after = edit.after.splitlines(keepends=True)
+        old = "/dev/null" if edit.before is None else str(edit.path)
+        parts.append("".join(difflib.unified_diff(before, after, old, str(edit.path))))
+    return "".join(parts)
+
+
+def rehearse(
+    plan: ClosePlan, files: list[str], main: Path, replan: Callable[[Path], ClosePlan]
+) -> ClosePlan | None:
+    """Apply the plan to a copy of the books in a temporary folder and plan again there.
+
+    Returns the plan made on the copy (it should be: closed, nothing to do), or None when
+    the books reach outside main.journal's folder and cannot be copied faithfully.
+    """
+    root = main.parent.resolve()
+    targets = [Path(f).resolve() for f in files] + [e.path.resolve() for e in plan.edits]
+    if not all(t.is_relative_to(root) for t in targets):
+        return None
+    with tempfile.TemporaryDirectory(prefix="ledger-close-") as tmp:
+        copy_root = Path(tmp)
+        for name in files:
+            source = Path(name).resolve()
+            target = copy_root / source.relative_to(root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        for edit in plan.edits:
+            target = copy_root / edit.path.resolve().relative_to(root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(edit.after, encoding="utf-8")
+        return replan(copy_root / main.resolve().relative_to(root))

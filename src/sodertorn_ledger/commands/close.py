@@ -1,0 +1,152 @@
+"""`ledger close YEAR`: the year-end close (bokslut), safe to run unattended and often."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from sodertorn_ledger.commands.common import (
+    FileOption,
+    JsonOption,
+    books_path,
+    fail,
+    load_books,
+    report_problems,
+)
+
+
+def close(
+    year: Annotated[
+        int,
+        typer.Argument(
+            help="The year to close, e.g. 2020.", min=1900, max=2998, show_default=False
+        ),
+    ],
+    file: FileOption = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Print exactly what would be written; write nothing."),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Close YEAR: move each fund's result into its balance, the operating result into a
+    new fund "… drift från YEAR", and open YEAR+1 (a new file, included from main.journal).
+
+    Safe to run again: a closed year that agrees with the books is left alone (exit 0);
+    a closed year the books no longer agree with, or an earlier year left open, is refused
+    (exit 1) with the accounts and amounts. Every changed file is copied to
+    ledger/.backup/ first. No prompts: suited to cron and CI.
+
+    Example: ledger close 2020 --dry-run
+    """
+    from sodertorn_ledger.close import ClosePlan, plan_close
+    from sodertorn_ledger.close_files import CloseConflict, apply_plan, diff, read_text, rehearse
+    from sodertorn_ledger.config import SettingsError, load_settings, settings_path
+    from sodertorn_ledger.journal.loader import load_journal
+    from sodertorn_ledger.money import to_json
+
+    journal = load_books(file)
+    main = books_path(file)
+    try:
+        settings = load_settings(settings_path(main))
+    except SettingsError as err:
+        report_problems(err.problems)
+        fail(f"cannot read the settings {settings_path(main)}; nothing was done")
+
+    plan = plan_close(journal, settings, year, read_text)
+    if plan.refused:
+        report_problems(list(plan.problems))
+        fail(f"refused to close {year}; nothing was written")
+
+    if plan.edits:
+        # Rehearse on a copy: the books after the close must read cleanly and be closed.
+        copy_errors = []
+
+        def replan(copy: Path) -> ClosePlan:
+            copied = load_journal(copy)
+            copy_errors.extend(copied.errors)
+            return plan_close(copied, settings, year, read_text)
+
+        check = rehearse(plan, journal.files, main, replan)
+        if check is not None and (copy_errors or not check.nothing_to_do):
+            report_problems(copy_errors)
+            report_problems(list(check.problems))
+            fail(
+                f"internal error: the close of {year} would not leave the books closed; "
+                "nothing was written"
+            )
+
+    results = {r.name: to_json(r.result) for r in plan.results}
+    files = [str(e.path) for e in plan.edits]
+    if dry_run:
+        if as_json:
+            _print_json(
+                {
+                    "year": year,
+                    "closed": plan.nothing_to_do,
+                    "already_closed": plan.already_closed,
+                    "dry_run": True,
+                    "result": results,
+                    "files": files,
+                    "diff": diff(plan),
+                }
+            )
+            return
+        _print_results(plan)
+        if plan.nothing_to_do:
+            typer.echo(f"{year} is already closed and agrees with the books; nothing to write.")
+            return
+        typer.echo(f"Dry run: nothing written. These changes would be made ({len(files)} files):")
+        typer.echo(diff(plan), nl=False)
+        return
+
+    try:
+        written = apply_plan(plan, main)
+    except CloseConflict as err:
+        fail(f"{err}; stopped (the next run completes the close)")
+    except OSError as err:
+        fail(f"cannot write {getattr(err, 'filename', '') or 'a file'}: {err.strerror or err}")
+
+    if as_json:
+        _print_json(
+            {
+                "year": year,
+                "closed": True,
+                "already_closed": plan.already_closed,
+                "result": results,
+                "files": [str(p) for p in written],
+            }
+        )
+        return
+    _print_results(plan)
+    if not written:
+        typer.echo(f"{year} is already closed and agrees with the books; nothing to do.")
+        return
+    for edit in plan.edits:
+        typer.echo(f"wrote {edit.path}: {edit.what}")
+    if plan.already_closed:
+        typer.echo(f"{year} was already closed; the missing steps are done now.")
+    else:
+        typer.echo(
+            f"Closed {year}. {year + 1} is open: its opening balances are the closing "
+            f"balances of {year}. Copies of the changed files: "
+            f"{main.parent / '.backup'}"
+        )
+
+
+def _print_results(plan: Any) -> None:
+    from sodertorn_ledger.money import format_sv
+
+    typer.echo(f"Bokslut {plan.year}: årets resultat per fond")
+    width = max((len(r.name) for r in plan.results), default=0)
+    for r in plan.results:
+        target = f"→ {r.target}" if r.target else ""
+        typer.echo(f"  {r.name:<{width}}  {format_sv(r.result, ore=True):>16} kr  {target}")
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    import json
+
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
