@@ -1,0 +1,383 @@
+"""The close as data (close.py): amounts, texts, refusals and partial states, no CLI."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from report_books import small_books, write_books
+from sodertorn_ledger.close import (
+    ClosePlan,
+    close_differences,
+    insert_declaration,
+    insert_include,
+    journal_amount,
+    plan_close,
+)
+from sodertorn_ledger.close_files import apply_plan, read_text
+from sodertorn_ledger.config import load_settings
+from sodertorn_ledger.journal.loader import load_journal
+from sodertorn_ledger.journal.parser import parse_books
+
+BUNDLED = Path(__file__).resolve().parent.parent / "ledger"
+D = Decimal
+
+
+@pytest.fixture
+def books(tmp_path: Path) -> Path:
+    """A copy of the bundled books; the path of its main.journal."""
+    shutil.copytree(BUNDLED, tmp_path / "ledger")
+    return tmp_path / "ledger" / "main.journal"
+
+
+def plan_for(main: Path, year: int) -> ClosePlan:
+    journal = load_journal(main)
+    assert journal.errors == []
+    return plan_close(journal, load_settings(main.parent / "sodertorn.toml"), year, read_text)
+
+
+def close(main: Path, year: int) -> ClosePlan:
+    plan = plan_for(main, year)
+    assert not plan.problems, plan.problems
+    apply_plan(plan, main)
+    return plan
+
+
+def messages(plan: ClosePlan) -> str:
+    return "\n".join(p.message + " | " + p.hint for p in plan.problems)
+
+
+def net(postings: tuple[tuple[str, Decimal], ...]) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = {}
+    for account, amount in postings:
+        out[account] = out.get(account, D(0)) + amount
+    return out
+
+
+# -- the close of the bundled 2020 books ---------------------------------------------------
+
+
+def test_2020_results_are_the_published_ones(books: Path) -> None:
+    plan = plan_for(books, 2020)
+    assert plan.problems == ()
+    assert not plan.already_closed
+    results = {r.name: r.result for r in plan.results}
+    assert results == {
+        "Södertörnssamarbetet drift": D("188431.60"),
+        "Södertörnsmodellen": D("-1450.00"),
+        "Kommunikationsprojekt": D("50500.00"),
+        "Södertörnskonferensen": D(0),
+        "Bidrag från Tillväxtverket": D(0),
+    }
+    targets = {r.name: r.target for r in plan.results}
+    assert targets["Södertörnssamarbetet drift"] == "fonder:drift från 2020"
+
+
+def test_2020_closing_postings_empty_every_income_and_cost_account(books: Path) -> None:
+    plan = plan_for(books, 2020)
+    postings = net(plan.postings)
+    assert sum(postings.values()) == 0
+    assert postings["fonder:drift från 2020"] == D("-188431.60")
+    assert postings["fonder:södertörnsmodellen"] == D("1450.00")
+    assert postings["fonder:kommunikationsprojekt"] == D("-50500.00")
+    journal = load_journal(books)
+    year_balance: dict[str, Decimal] = {}
+    for t in journal.transactions:
+        for p in t.postings:
+            year_balance[p.account] = year_balance.get(p.account, D(0)) + p.amount
+    for account, balance in year_balance.items():
+        if account.startswith(("intäkter", "kostnader")):
+            assert postings[account] == -balance, account
+        elif account.startswith("fonder") or account.startswith("tillgångar"):
+            assert postings.get(account, D(0)) in (D(0), D("1450.00"), D("-50500.00"))
+
+
+def test_edits_in_crash_safe_order(books: Path) -> None:
+    plan = plan_for(books, 2020)
+    names = [e.path.name for e in plan.edits]
+    # The new file first (invisible until included), then main.journal (no balance
+    # changes), the closing transaction last: it is the write that closes the year.
+    assert names == ["2021.journal", "main.journal", "2020.journal"]
+    new, main, year = plan.edits
+    assert new.before is None
+    assert main.before is not None and year.before is not None
+    assert year.after == year.before + "\n" + plan.transaction_text
+    assert "bokslut:2020" in plan.transaction_text
+    assert plan.transaction_text.splitlines()[4] == "2020-12-31 * Bokslut 2020  ; bokslut:2020"
+
+
+def test_texts_parse_back_to_the_planned_postings(books: Path) -> None:
+    plan = close(books, 2020)
+    journal = load_journal(books, strict=True)
+    assert journal.errors == []
+    closes = [t for t in journal.transactions if t.tags.get("bokslut") == "2020"]
+    assert len(closes) == 1
+    assert closes[0].date.isoformat() == "2020-12-31"
+    assert [(p.account, p.amount) for p in closes[0].postings] == list(plan.postings)
+    declaration = journal.declarations["fonder:drift från 2020"]
+    assert declaration.tags["fond"] == "Södertörnssamarbetet drift från 2020"
+    assert declaration.file == str(books)
+    next_file = books.parent / "2021.journal"
+    assert str(next_file) in journal.files
+    # The new year's file states no balance: no transaction at all.
+    assert not [t for t in journal.transactions if t.file == str(next_file)]
+
+
+def test_declaration_stands_directly_above_the_previous_year(books: Path) -> None:
+    close(books, 2020)
+    lines = books.read_text(encoding="utf-8").splitlines()
+    at = next(
+        i for i, line in enumerate(lines) if line.startswith("account fonder:drift från 2020")
+    )
+    assert lines[at + 1].startswith("account fonder:drift från 2019")
+    # Its comment lines up with its neighbours'.
+    assert lines[at].index(";") == lines[at + 1].index(";")
+    assert lines[-1] == "include 2021.journal"
+    assert lines[-2] == "include 2020.journal"
+
+
+def test_closed_and_consistent_is_nothing_to_do(books: Path) -> None:
+    close(books, 2020)
+    again = plan_for(books, 2020)
+    assert again.problems == ()
+    assert again.already_closed
+    assert again.nothing_to_do
+    assert {r.name: r.result for r in again.results}["Södertörnssamarbetet drift"] == D("188431.60")
+
+
+# -- partial states (what a crash can leave) ------------------------------------------------
+
+
+def test_after_new_file_only_the_rest_is_done(books: Path) -> None:
+    first = plan_for(books, 2020)
+    new = first.edits[0]
+    new.path.write_text(new.after, encoding="utf-8")
+    plan = plan_for(books, 2020)
+    assert [e.path.name for e in plan.edits] == ["main.journal", "2020.journal"]
+    assert plan.edits[0].after == first.edits[1].after
+
+
+def test_after_main_written_only_the_close_is_left(books: Path) -> None:
+    first = plan_for(books, 2020)
+    for edit in first.edits[:2]:
+        edit.path.write_text(edit.after, encoding="utf-8")
+    plan = plan_for(books, 2020)
+    assert not plan.already_closed
+    assert [e.path.name for e in plan.edits] == ["2020.journal"]
+    assert plan.edits[0].after == first.edits[2].after
+
+
+def test_closed_but_include_removed_is_repaired(books: Path) -> None:
+    close(books, 2020)
+    text = books.read_text(encoding="utf-8")
+    books.write_text(text.replace("include 2021.journal\n", ""), encoding="utf-8")
+    plan = plan_for(books, 2020)
+    assert plan.already_closed and plan.problems == ()
+    assert [e.path.name for e in plan.edits] == ["main.journal"]
+    assert plan.edits[0].after == text
+
+
+def test_next_year_already_booked_is_left_alone(books: Path) -> None:
+    # January's bookings of 2021 often come before the close of 2020.
+    (books.parent / "2021.journal").write_text(
+        "2021-01-10 * Hyra\n    kostnader:drift:övriga kostnader  500,00 kr\n    tillgångar:bank\n",
+        encoding="utf-8",
+    )
+    with books.open("a", encoding="utf-8") as handle:
+        handle.write("include 2021.journal\n")
+    plan = plan_for(books, 2020)
+    assert plan.problems == ()
+    assert [e.path.name for e in plan.edits] == ["main.journal", "2020.journal"]
+    assert plan.edits[0].after.count("include 2021.journal") == 1
+    # The January cost is not part of 2020's close.
+    assert net(plan.postings)["kostnader:drift:övriga kostnader"] == D("-9596.25")
+
+
+# -- refusals -------------------------------------------------------------------------------
+
+
+def test_refused_when_previous_year_is_open(tmp_path: Path) -> None:
+    journal, settings = small_books(
+        tmp_path,
+        "2019-06-01 * Avgift\n    tillgångar:bank  100,00 kr\n    intäkter:drift:avgifter\n"
+        "2020-06-01 * Avgift\n    tillgångar:bank  200,00 kr\n    intäkter:drift:avgifter\n",
+    )
+    plan = plan_close(journal, settings, 2020, read_text)
+    assert plan.refused and plan.edits == ()
+    text = messages(plan)
+    assert "2019 has transactions and is not closed" in text
+    assert "ledger close 2019" in text
+
+
+def test_previous_year_without_transactions_needs_no_close(tmp_path: Path) -> None:
+    journal, settings = small_books(
+        tmp_path,
+        "2020-06-01 * Avgift\n    tillgångar:bank  200,00 kr\n    intäkter:drift:avgifter\n",
+    )
+    plan = plan_close(journal, settings, 2020, read_text)
+    assert plan.problems == ()
+    assert net(plan.postings) == {
+        "intäkter:drift:avgifter": D("200.00"),
+        "fonder:drift från 2020": D("-200.00"),
+    }
+
+
+def test_refused_when_closed_year_changed_names_accounts_and_amounts(books: Path) -> None:
+    close(books, 2020)
+    with (books.parent / "2020.journal").open("a", encoding="utf-8") as handle:
+        handle.write(
+            "\n2020-12-30 * Sen faktura\n    kostnader:drift:övriga kostnader  200,00 kr\n"
+            "    skulder:leverantörsskulder\n"
+        )
+    plan = plan_for(books, 2020)
+    assert plan.refused and plan.edits == ()
+    assert plan.already_closed
+    text = messages(plan)
+    assert "2020 is closed, but the books have changed since the close" in text
+    assert (
+        "kostnader:drift:övriga kostnader: the close books -9 596,25 kr, the books now need "
+        "-9 796,25 kr (difference -200,00 kr)"
+    ) in text
+    assert (
+        "fonder:drift från 2020: the close books -188 431,60 kr, the books now need "
+        "-188 231,60 kr (difference 200,00 kr)"
+    ) in text
+    problem = plan.problems[0]
+    assert problem.file.endswith("2020.journal") and problem.line > 400
+
+
+def test_refused_when_an_earlier_close_no_longer_agrees(books: Path) -> None:
+    close(books, 2020)
+    with (books.parent / "2020.journal").open("a", encoding="utf-8") as handle:
+        handle.write(
+            "\n2020-11-30 * Rättelse\n    intäkter:kommunikationsprojekt  -1,00 kr\n"
+            "    tillgångar:bank\n"
+        )
+    with (books.parent / "2021.journal").open("a", encoding="utf-8") as handle:
+        handle.write(
+            "\n2021-03-01 * Avgift\n    tillgångar:bank  10,00 kr\n"
+            "    intäkter:drift:avgifter:salem\n"
+        )
+    plan = plan_for(books, 2021)
+    assert plan.refused
+    text = messages(plan)
+    assert "2020 is closed, but the books have changed since the close" in text
+    assert "intäkter:kommunikationsprojekt" in text
+
+
+def test_refused_for_a_year_without_transactions(books: Path) -> None:
+    plan = plan_for(books, 2019)
+    assert plan.refused
+    assert "no transactions in 2019: nothing to close (years: 2020)" in messages(plan)
+
+
+def test_refused_for_income_in_no_fund(tmp_path: Path) -> None:
+    journal, settings = small_books(
+        tmp_path,
+        "2020-06-01 * Ränta\n    tillgångar:bank  3,50 kr\n    intäkter:ränta\n",
+    )
+    plan = plan_close(journal, settings, 2020, read_text)
+    assert plan.refused
+    assert "intäkter:ränta holds -3,50 kr at the end of 2020 but belongs to no fund" in messages(
+        plan
+    )
+
+
+def test_refused_for_two_closing_transactions(books: Path) -> None:
+    close(books, 2020)
+    with (books.parent / "2020.journal").open("a", encoding="utf-8") as handle:
+        handle.write(
+            "\n2020-12-31 * Bokslut igen  ; bokslut:2020\n    fonder:drift från 2020  0,00 kr\n"
+        )
+    plan = plan_for(books, 2020)
+    assert plan.refused
+    assert "2020 has 2 closing transactions" in messages(plan)
+
+
+def test_refused_when_next_years_file_exists_but_is_not_included(books: Path) -> None:
+    (books.parent / "2021.journal").write_text("; mina anteckningar\n", encoding="utf-8")
+    plan = plan_for(books, 2020)
+    assert plan.refused and plan.edits == ()
+    assert "2021.journal exists but" in messages(plan)
+    assert "include 2021.journal" in messages(plan)
+
+
+# -- texts ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        ("0", "0,00 kr"),
+        ("-0.5", "-0,50 kr"),
+        ("1234.5", "1 234,50 kr"),
+        ("-1824368.40", "-1 824 368,40 kr"),
+        ("100000", "100 000,00 kr"),
+        ("1.125", "1,125 kr"),
+    ],
+)
+def test_journal_amount(amount: str, text: str) -> None:
+    assert journal_amount(D(amount), "kr") == text
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False))
+def test_journal_amount_reads_back_exactly(
+    tmp_path_factory: pytest.TempPathFactory, amount: Decimal
+) -> None:
+    folder = tmp_path_factory.mktemp("amount")
+    text = journal_amount(amount, "kr")
+    path = folder / "a.journal"
+    path.write_text(f"decimal-mark ,\n2020-01-01 x\n    a  {text}\n    b\n", encoding="utf-8")
+    journal = parse_books(path)
+    assert journal.errors == []
+    assert journal.transactions[0].postings[0].amount == amount
+
+
+def test_insert_declaration_without_earlier_result_funds() -> None:
+    text = "account fonder  ; type:E\naccount fonder:modellen  ; x\naccount intäkter\n"
+    out = insert_declaration(
+        text, "fonder:drift från 2020", lambda c: f"account NEW{c}", lambda a: None
+    )
+    assert out.splitlines() == [
+        "account fonder  ; type:E",
+        "account fonder:modellen  ; x",
+        "account NEW25",
+        "account intäkter",
+    ]
+
+
+def test_insert_include_without_includes() -> None:
+    assert insert_include("decimal-mark ,", "include 2021.journal") == (
+        "decimal-mark ,\ninclude 2021.journal\n"
+    )
+
+
+def test_close_differences() -> None:
+    assert close_differences([("a", D(1)), ("b", D(-1))], [("a", D(1)), ("b", D(-1))]) == []
+    assert close_differences([("a", D(1))], [("c", D(2))]) == [
+        "a: the close books 1,00 kr, the books now need 0,00 kr (difference -1,00 kr)",
+        "c: the close books 0,00 kr, the books now need 2,00 kr (difference 2,00 kr)",
+    ]
+
+
+def test_single_file_books_get_one_write(tmp_path: Path) -> None:
+    main = write_books(
+        tmp_path,
+        "account fonder:drift från 2019  ; fond:Drift från 2019\n"
+        "2020-06-01 * Avgift\n    tillgångar:bank  200,00 kr\n    intäkter:drift:avgifter\n",
+    )
+    plan = plan_for(main, 2020)
+    assert [e.path.name for e in plan.edits] == ["2021.journal", "main.journal"]
+    apply_plan(plan, main)
+    text = main.read_text(encoding="utf-8")
+    assert text.index("account fonder:drift från 2020") < text.index(
+        "account fonder:drift från 2019"
+    )
+    assert "include 2021.journal" in text and "bokslut:2020" in text
+    assert plan_for(main, 2020).nothing_to_do
