@@ -1,0 +1,305 @@
+"""Writing a `Book` (see `sheet`) as an .xlsx workbook with openpyxl.
+
+Decisions that hold for every sheet:
+- Amounts are stored as numbers (the exact öre amount; a spreadsheet keeps it as the
+  nearest double) and only *shown* in whole kronor, so sums made by the spreadsheet equal
+  the tool's exact sums and not the sum of rounded cells.
+- The number formats carry the Swedish locale (``[$-41D]``): LibreOffice then shows a
+  space between thousands whatever the reader's own locale; Excel shows the reader's
+  separators (a space in Swedish Excel). Negatives get the report's minus sign U+2212.
+- Text is always stored as a string cell. openpyxl would otherwise turn any string that
+  starts with ``=`` into a formula, and a payee in the books must never run as one.
+- Formulas are stored without a cached result and the workbook asks for a full
+  recalculation on load, so Excel and LibreOffice compute them when the file is opened.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sodertorn_ledger import __version__
+from sodertorn_ledger.money import format_sv
+from sodertorn_ledger.render.sheet import (
+    Amount,
+    BarChart,
+    Book,
+    Cell,
+    Count,
+    Formula,
+    Sheet,
+    Style,
+    Text,
+    column_letter,
+)
+
+SWEDISH = "[$-41D]"
+KRONOR_FORMAT = f'{SWEDISH}#,##0;{SWEDISH}−#,##0;"–"'
+ORE_FORMAT = f'{SWEDISH}#,##0.00;{SWEDISH}−#,##0.00;"–"'
+COUNT_FORMAT = f"{SWEDISH}#,##0"
+
+MAX_TEXT = 32767
+"""The most characters a spreadsheet cell holds."""
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""Control characters XML 1.0 cannot carry (openpyxl refuses them)."""
+
+_MIN_WIDTH = 6.0
+_MAX_WIDTH = 60.0
+
+
+def safe_text(value: str) -> str:
+    """Text as a cell can hold it: control characters become U+FFFD, overlong text is cut."""
+    cleaned = _ILLEGAL.sub("\ufffd", value)
+    return cleaned if len(cleaned) <= MAX_TEXT else cleaned[: MAX_TEXT - 1] + "…"
+
+
+def workbook_bytes(book: Book) -> bytes:
+    """The whole workbook as .xlsx bytes (nothing is written to disk)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for sheet in book.sheets:
+        worksheet = workbook.create_sheet(title=sheet.name)
+        _fill(worksheet, sheet)
+        _layout(worksheet, sheet, book)
+        if sheet.chart is not None:
+            _add_chart(worksheet, sheet, sheet.chart)
+    _properties(workbook, book)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def write_workbook(book: Book, path: Path, *, overwrite: bool) -> None:
+    """Write the workbook atomically; raises fileio.FileExists or OSError."""
+    from sodertorn_ledger.fileio import write_atomic
+
+    data = workbook_bytes(book)
+    write_atomic(path, data, overwrite=overwrite)
+
+
+# --- cells ------------------------------------------------------------------------------
+
+
+def _fill(worksheet: Any, sheet: Sheet) -> None:
+    numeric = numeric_columns(sheet)
+    for row_number, cells in enumerate(sheet.rows, start=1):
+        for column, cell in enumerate(cells, start=1):
+            if cell is not None:
+                _put(worksheet.cell(row=row_number, column=column), cell, column in numeric)
+
+
+def numeric_columns(sheet: Sheet) -> set[int]:
+    """Columns of figures: below the headings, numbers and no text (their headings are
+    right-aligned over the figures)."""
+    numbers: set[int] = set()
+    texts: set[int] = set()
+    for cells in sheet.rows[sheet.header_rows :]:
+        for column, cell in enumerate(cells, start=1):
+            if isinstance(cell, Text):
+                if cell.value and cell.style not in (Style.TITLE, Style.NOTE):
+                    texts.add(column)
+            elif cell is not None:
+                numbers.add(column)
+    return numbers - texts
+
+
+def _put(target: Any, cell: Cell, numeric_column: bool) -> None:
+    if isinstance(cell, Text):
+        target.value = safe_text(cell.value)
+        # Set after the value: openpyxl guesses 'f' for text starting with '='.
+        target.data_type = "s"
+    elif isinstance(cell, Amount):
+        target.value = _number(cell.value)
+        target.number_format = ORE_FORMAT if cell.ore else KRONOR_FORMAT
+    elif isinstance(cell, Count):
+        target.value = cell.value
+        target.number_format = COUNT_FORMAT
+    elif isinstance(cell, Formula):
+        target.value = cell.text
+        target.data_type = "f"
+        if cell.count:
+            target.number_format = COUNT_FORMAT
+        else:
+            target.number_format = ORE_FORMAT if cell.ore else KRONOR_FORMAT
+    else:
+        return
+    _style(target, cell.style, numeric=numeric_column)
+    if isinstance(cell, Text) and cell.indent:
+        from openpyxl.styles import Alignment
+
+        target.alignment = Alignment(indent=cell.indent)
+
+
+def _number(value: Decimal) -> Decimal | int:
+    if not value.is_finite():
+        raise ValueError(f"not an amount: {value}")
+    # A whole number is stored as one (no "4.0"); otherwise the Decimal itself.
+    return int(value) if value == value.to_integral_value() else value
+
+
+FONT = "Arial"
+"""On every Windows and Mac; LibreOffice on Linux uses its metric twin Liberation Sans."""
+
+
+def _style(target: Any, style: Style, *, numeric: bool) -> None:
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    target.font = Font(name=FONT, size=10)
+    if style is Style.TITLE:
+        target.font = Font(name=FONT, bold=True, size=14)
+    elif style is Style.HEADING:
+        target.font = Font(name=FONT, size=10, bold=True)
+        target.border = Border(bottom=Side(style="thin"))
+        target.alignment = Alignment(horizontal="right" if numeric else "general")
+    elif style is Style.TOTAL:
+        target.font = Font(name=FONT, size=10, bold=True)
+        target.border = Border(top=Side(style="thin"))
+    elif style is Style.RESULT:
+        target.font = Font(name=FONT, size=10, bold=True)
+        target.border = Border(bottom=Side(style="double"))
+    elif style is Style.NOTE:
+        target.font = Font(name=FONT, size=9, italic=True)
+
+
+# --- sheet layout -----------------------------------------------------------------------
+
+
+def display_width(cell: Cell) -> int:
+    """Characters the cell shows (0 for cells that may spill over their neighbours)."""
+    if cell is None or cell.style in (Style.TITLE, Style.NOTE):
+        return 0
+    if isinstance(cell, Text):
+        longest = max((len(line) for line in cell.value.splitlines()), default=0)
+        return longest + 2 * cell.indent
+    if isinstance(cell, Amount):
+        return len(format_sv(cell.value, ore=cell.ore))
+    if isinstance(cell, Count):
+        return len(format_sv(Decimal(cell.value)))
+    if cell.count:
+        return len(format_sv(cell.value))
+    return len(format_sv(cell.value, ore=cell.ore))
+
+
+def column_widths(sheet: Sheet) -> list[float]:
+    """A width per column that fits its longest label or figure (bold counts wider)."""
+    widths: dict[int, float] = {}
+    for cells in sheet.rows:
+        for column, cell in enumerate(cells, start=1):
+            chars = display_width(cell)
+            if not chars or cell is None:
+                continue
+            bold = cell.style in (Style.HEADING, Style.TOTAL, Style.RESULT)
+            # Width units are digits of the default font; letters of Arial 10 run narrower.
+            per_char = 0.95 if isinstance(cell, Text) else 1.0
+            width = chars * per_char * (1.1 if bold else 1.0) + 2
+            widths[column] = max(widths.get(column, 0.0), width)
+    last = max(widths, default=0)
+    return [min(max(widths.get(c, _MIN_WIDTH), _MIN_WIDTH), _MAX_WIDTH) for c in range(1, last + 1)]
+
+
+def _layout(worksheet: Any, sheet: Sheet, book: Book) -> None:
+    for column, width in enumerate(column_widths(sheet), start=1):
+        worksheet.column_dimensions[column_letter(column)].width = round(width, 1)
+    if sheet.header_rows:
+        first = f"{column_letter(sheet.frozen_columns + 1)}{sheet.header_rows + 1}"
+        worksheet.freeze_panes = first
+        worksheet.print_title_rows = f"1:{sheet.header_rows}"
+    setup = worksheet.page_setup
+    setup.orientation = "landscape"
+    setup.paperSize = worksheet.PAPERSIZE_A4
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0  # as many pages down as it takes
+    worksheet.sheet_properties.pageSetUpPr.fitToPage = True
+    margins = worksheet.page_margins
+    margins.left = margins.right = 0.6  # inches
+    margins.top = margins.bottom = 0.6
+    margins.header = margins.footer = 0.3
+    worksheet.oddFooter.left.text = _header_text(book.organisation)
+    worksheet.oddFooter.right.text = "&P / &N"
+
+
+def _header_text(text: str) -> str:
+    # '&' starts a header/footer code in a spreadsheet; a literal one is doubled.
+    return safe_text(text).replace("&", "&&")
+
+
+def _add_chart(worksheet: Any, sheet: Sheet, spec: BarChart) -> None:
+    from openpyxl.chart import BarChart as XlBarChart
+    from openpyxl.chart import Reference
+
+    chart = XlBarChart()
+    chart.type = "bar"  # horizontal bars: long fund names read as labels
+    chart.style = 10
+    chart.title = _chart_title(spec.title)
+    chart.legend = None
+    values = Reference(
+        worksheet, min_col=spec.value_column, min_row=spec.first_row, max_row=spec.last_row
+    )
+    labels = Reference(
+        worksheet, min_col=spec.label_column, min_row=spec.first_row, max_row=spec.last_row
+    )
+    chart.add_data(values, titles_from_data=False)
+    chart.set_categories(labels)
+    chart.x_axis.scaling.orientation = "maxMin"  # first fund on top, as in the table
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.y_axis.numFmt = COUNT_FORMAT  # the axis starts at 0, shown as 0 (not a dash)
+    chart.y_axis.majorGridlines = None
+    chart.x_axis.txPr = _text_size(800)
+    chart.y_axis.txPr = _text_size(800)
+    if spec.value_title:
+        chart.y_axis.title = safe_text(spec.value_title)
+    widths = column_widths(sheet)
+    chart.width = max(16.0, sum(widths) * 0.2)  # cm; roughly the table's width
+    # Small enough to print on the table's page (A4 landscape) for a usual number of funds.
+    chart.height = max(6.0, 0.7 * (spec.last_row - spec.first_row + 1) + 4)
+    anchor_row = len(sheet.rows) + 2
+    worksheet.add_chart(chart, f"A{anchor_row}")
+
+
+def _text_size(hundredths_pt: int) -> Any:
+    from openpyxl.chart.text import RichText
+    from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
+
+    size = CharacterProperties(sz=hundredths_pt)
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=size), endParaRPr=size)])
+
+
+def _chart_title(text: str) -> Any:
+    from openpyxl.chart.text import RichText, Text
+    from openpyxl.chart.title import Title
+    from openpyxl.drawing.text import (
+        CharacterProperties,
+        Paragraph,
+        ParagraphProperties,
+        RegularTextRun,
+    )
+
+    size = CharacterProperties(sz=1100, b=True)
+    run = RegularTextRun(rPr=size, t=safe_text(text))
+    paragraph = Paragraph(pPr=ParagraphProperties(defRPr=size), r=[run])
+    return Title(tx=Text(rich=RichText(p=[paragraph])), overlay=False)
+
+
+def _properties(workbook: Any, book: Book) -> None:
+    from openpyxl.packaging.custom import IntProperty, StringProperty
+
+    props = workbook.properties
+    props.title = safe_text(book.title)
+    props.subject = safe_text(book.subject or book.title)
+    props.creator = f"sodertorn-ledger {__version__}"
+    props.lastModifiedBy = props.creator
+    props.keywords = f"{safe_text(book.organisation)}, {book.year}"
+    props.description = f"{safe_text(book.organisation)}: {safe_text(book.title)}"
+    props.category = "Bokslut"
+    props.language = "sv-SE"
+    workbook.custom_doc_props.append(
+        StringProperty(name="Organisation", value=safe_text(book.organisation))
+    )
+    workbook.custom_doc_props.append(IntProperty(name="År", value=book.year))
+    workbook.calculation.fullCalcOnLoad = True
