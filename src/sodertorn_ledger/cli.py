@@ -10,7 +10,7 @@ from __future__ import annotations
 import typer
 
 from sodertorn_ledger import __version__
-from sodertorn_ledger.commands import accounts, balance, check, projects, result, summary
+from sodertorn_ledger.commands import accounts, balance, check, close, projects, result, summary
 
 app = typer.Typer(
     name="ledger",
@@ -28,6 +28,7 @@ app.command("summary")(summary.summary)
 app.command("result")(result.result)
 app.command("projects")(projects.projects)
 app.command("balance")(balance.balance)
+app.command("close")(close.close)
 
 
 def _version(value: bool) -> None:

@@ -100,6 +100,8 @@ class ClosePlan:
     next_year_text: str
     edits: tuple[Edit, ...]
     problems: tuple[Problem, ...]
+    next_file: Path | None = None
+    """Where the new year's file is (or would be)."""
 
     @property
     def refused(self) -> bool:
@@ -581,6 +583,7 @@ def plan_close(
         next_text,
         tuple(edits),
         (),
+        next_file,
     )
 
 

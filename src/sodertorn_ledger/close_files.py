@@ -116,11 +116,18 @@ def rehearse(
     """
     root = main.parent.resolve()
     targets = [Path(f).resolve() for f in files] + [e.path.resolve() for e in plan.edits]
+    if plan.next_file is not None:
+        targets.append(plan.next_file.resolve())
     if not all(t.is_relative_to(root) for t in targets):
         return None
     with tempfile.TemporaryDirectory(prefix="ledger-close-") as tmp:
         copy_root = Path(tmp)
-        for name in files:
+        # The new year's file may exist already (written by a run that was stopped) and
+        # not be included yet: the plan reads it, so the copy needs it too.
+        extra = []
+        if plan.next_file is not None and plan.next_file.is_file():
+            extra.append(str(plan.next_file))
+        for name in [*files, *extra]:
             source = Path(name).resolve()
             target = copy_root / source.relative_to(root)
             target.parent.mkdir(parents=True, exist_ok=True)

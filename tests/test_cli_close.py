@@ -1,0 +1,538 @@
+"""`ledger close YEAR` end to end, on copies of the bundled books: output, exit codes,
+re-runs, dry runs, crashes at every write, hledger's view and the Sammanställning."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import require_program
+from sodertorn_ledger.cli import app
+from sodertorn_ledger.close_files import KILL_ENV
+from sodertorn_ledger.config import load_settings
+from sodertorn_ledger.journal.loader import load_journal
+from sodertorn_ledger.render.json_report import summary_json
+from sodertorn_ledger.reports.funds import compute_summary
+
+runner = CliRunner()
+REPO = Path(__file__).resolve().parent.parent
+BUNDLED = REPO / "ledger"
+D = Decimal
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def copy_books(folder: Path) -> Path:
+    shutil.copytree(BUNDLED, folder / "ledger")
+    return folder / "ledger" / "main.journal"
+
+
+def snapshot(main: Path) -> dict[str, bytes]:
+    """Every file of the books' folder (backups apart), by relative path."""
+    root = main.parent
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".backup" not in p.relative_to(root).parts
+    }
+
+
+def backups(main: Path) -> list[Path]:
+    folder = main.parent / ".backup"
+    return sorted(folder.iterdir()) if folder.is_dir() else []
+
+
+def summary_of(main: Path, year: int) -> dict[str, Any]:
+    journal = load_journal(main)
+    assert journal.errors == []
+    return summary_json(
+        compute_summary(journal, load_settings(main.parent / "sodertorn.toml"), year)
+    )
+
+
+def transactions_of(main: Path) -> list[tuple[object, ...]]:
+    journal = load_journal(main)
+    assert journal.errors == []
+    return [
+        (t.date, t.description, tuple((p.account, p.amount) for p in t.postings))
+        for t in journal.transactions
+    ]
+
+
+def close_in_subprocess(
+    main: Path, *args: str, kill_at: int | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != KILL_ENV}
+    if kill_at is not None:
+        env[KILL_ENV] = str(kill_at)
+    return subprocess.run(
+        [sys.executable, "-m", "sodertorn_ledger", "close", "2020", "-f", str(main), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+# -- the close and its re-run ----------------------------------------------------------------
+
+
+def test_close_2020_prints_what_it_did(tmp_path: Path) -> None:
+    main = copy_books(tmp_path)
+    code, out, err = run("close", "2020", "-f", str(main))
+    assert code == 0, err
+    assert "Södertörnssamarbetet drift        188 431,60 kr  → fonder:drift från 2020" in out
+    assert f"wrote {main.parent / '2021.journal'}: new file, the books of 2021" in out
+    assert f"wrote {main}: account fonder:drift från 2020, include 2021.journal added" in out
+    assert (
+        f"wrote {main.parent / '2020.journal'}: closing transaction 2020-12-31 "
+        "(bokslut:2020) appended" in out
+    )
+    assert "Closed 2020. 2021 is open" in out
+    assert "\x1b" not in out + err  # no colour when not a terminal
+
+
+def test_close_json(tmp_path: Path) -> None:
+    main = copy_books(tmp_path)
+    code, out, err = run("close", "2020", "-f", str(main), "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data == {
+        "year": 2020,
+        "closed": True,
+        "already_closed": False,
+        "result": {
+            "Södertörnssamarbetet drift": "188431.60",
+            "Södertörnsmodellen": "-1450.00",
+            "Kommunikationsprojekt": "50500.00",
+            "Södertörnskonferensen": "0.00",
+            "Bidrag från Tillväxtverket": "0.00",
+        },
+        "files": [
+            str(main.parent / "2021.journal"),
+            str(main),
+            str(main.parent / "2020.journal"),
+        ],
+    }
+
+
+def test_rerun_changes_no_byte_and_says_already_closed(tmp_path: Path) -> None:
+    main = copy_books(tmp_path)
+    assert run("close", "2020", "-f", str(main))[0] == 0
+    closed = snapshot(main)
+    saved = backups(main)
+    code, out, err = run("close", "2020", "-f", str(main))
+    assert code == 0, err
+    assert "2020 is already closed and agrees with the books; nothing to do." in out
+    code, out, err = run("close", "2020", "-f", str(main), "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["already_closed"] is True and data["closed"] is True and data["files"] == []
+    assert data["result"]["Södertörnssamarbetet drift"] == "188431.60"
+    assert snapshot(main) == closed
+    assert backups(main) == saved  # no new backups either
+
+
+def test_backups_hold_the_files_as_they_were(tmp_path: Path) -> None:
+    main = copy_books(tmp_path)
+    before = snapshot(main)
+    assert run("close", "2020", "-f", str(main))[0] == 0
+    saved = backups(main)
+    assert sorted(p.name.split(".journal.")[0] for p in saved) == ["2020", "main"]
+    for path in saved:
+        name = path.name.split(".journal.")[0] + ".journal"
+        assert path.read_bytes() == before[name]
+        assert path.name.split(".journal.")[1].endswith("Z")  # timestamped
+
+
+# -- the dry run -----------------------------------------------------------------------------
+
+
+def test_dry_run_prints_exactly_what_the_close_writes_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    import difflib
+
+    dry = copy_books(tmp_path / "dry")
+    real = copy_books(tmp_path / "real")
+    before = snapshot(dry)
+    code, out, err = run("close", "2020", "-f", str(dry), "--dry-run")
+    assert code == 0, err
+    assert snapshot(dry) == before and backups(dry) == []
+
+    assert run("close", "2020", "-f", str(real))[0] == 0
+    after = snapshot(real)
+    expected = ""
+    for name in ["2021.journal", "main.journal", "2020.journal"]:
+        old = before.get(name, b"").decode().splitlines(keepends=True)
+        new = after[name].decode().splitlines(keepends=True)
+        src = "/dev/null" if name not in before else str(dry.parent / name)
+        expected += "".join(difflib.unified_diff(old, new, src, str(dry.parent / name)))
+    assert out.endswith(expected)
+    assert "Dry run: nothing written. These changes would be made (3 files):" in out
+
+    code, out, err = run("close", "2020", "-f", str(dry), "--dry-run", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["dry_run"] is True and data["closed"] is False
+    assert data["diff"] == expected
+    assert snapshot(dry) == before
+
+
+def test_dry_run_on_a_closed_year(tmp_path: Path) -> None:
+    main = copy_books(tmp_path)
+    assert run("close", "2020", "-f", str(main))[0] == 0
+    code, out, _ = run("close", "2020", "-f", str(main), "--dry-run")
+    assert code == 0
+    assert "2020 is already closed and agrees with the books; nothing to write." in out
+
+
+# -- refusals and usage ----------------------------------------------------------------------
+
+
+def test_refusal_exits_1_names_the_difference_and_writes_nothing(tmp_path: Path) -> None:
+    main = copy_books(tmp_path)
+    assert run("close", "2020", "-f", str(main))[0] == 0
+    with (main.parent / "2020.journal").open("a", encoding="utf-8") as handle:
+        handle.write(
+            "\n2020-12-30 * Sen faktura\n    kostnader:drift:projekt  1 000,00 kr\n"
+            "    skulder:leverantörsskulder\n"
+        )
+    changed = snapshot(main)
+    code, _, err = run("close", "2020", "-f", str(main))
+    assert code == 1
+    assert "2020 is closed, but the books have changed since the close" in err
+    assert "kostnader:drift:projekt: the close books -320 300,00 kr" in err
+    assert "(difference -1 000,00 kr)" in err
+    assert "ledger: refused to close 2020; nothing was written" in err
+    assert snapshot(main) == changed
+
+
+def test_refused_when_previous_year_open(tmp_path: Path) -> None:
+    main = copy_books(tmp_path)
+    assert run("close", "2020", "-f", str(main))[0] == 0
+    # 2021 never closed, and 2022 asked for.
+    with (main.parent / "2021.journal").open("a", encoding="utf-8") as handle:
+        handle.write(
+            "\n2021-02-01 * Ränta\n    tillgångar:bank  1,00 kr\n"
+            "    intäkter:drift:avgifter:salem\n"
+        )
+    (main.parent / "2022.journal").write_text(
+        "2022-02-01 * X\n    tillgångar:bank  1,00 kr\n    intäkter:drift:avgifter:salem\n",
+        encoding="utf-8",
+    )
+    with main.open("a", encoding="utf-8") as handle:
+        handle.write("include 2022.journal\n")
+    before = snapshot(main)
+    code, _, err = run("close", "2022", "-f", str(main))
+    assert code == 1
+    assert "2021 has transactions and is not closed; close it before 2022" in err
+    assert "hint: run: ledger close 2021" in err
+    assert snapshot(main) == before
+
+
+def test_bad_books_exit_1_and_nothing_written(tmp_path: Path) -> None:
+    main = copy_books(tmp_path)
+    with (main.parent / "2020.journal").open("a", encoding="utf-8") as handle:
+        handle.write("\n2020-13-01 * Fel datum\n    tillgångar:bank  1,00 kr\n    intäkter:drift\n")
+    before = snapshot(main)
+    code, _, err = run("close", "2020", "-f", str(main))
+    assert code == 1
+    assert "invalid date '2020-13-01'" in err
+    assert snapshot(main) == before
+
+
+def test_missing_settings_exit_1(tmp_path: Path) -> None:
+    main = copy_books(tmp_path)
+    (main.parent / "sodertorn.toml").unlink()
+    code, _, err = run("close", "2020", "-f", str(main))
+    assert code == 1
+    assert "no settings file" in err
+
+
+@pytest.mark.parametrize("args", [[], ["twenty"], ["1800"], ["2020", "--bogus"]])
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    code, _, _ = run("close", *args)
+    assert code == 2
+
+
+def test_help_has_an_example() -> None:
+    code, out, _ = run("close", "--help")
+    assert code == 0
+    assert "Example: ledger close 2020 --dry-run" in out
+
+
+# -- crash safety ----------------------------------------------------------------------------
+
+
+def test_sigkill_at_every_step_leaves_books_before_or_closed_and_rerun_finishes(
+    tmp_path: Path,
+) -> None:
+    reference = copy_books(tmp_path / "reference")
+    original = snapshot(reference)
+    original_transactions = transactions_of(reference)
+    done = close_in_subprocess(reference)
+    assert done.returncode == 0, done.stderr
+    closed = snapshot(reference)
+
+    killed = 0
+    states = []
+    for step in range(1, 20):
+        main = copy_books(tmp_path / f"kill{step}")
+        done = close_in_subprocess(main, kill_at=step)
+        if done.returncode == 0:
+            assert snapshot(main) == closed
+            break
+        assert done.returncode == -signal.SIGKILL, done.stderr
+        killed += 1
+        state = snapshot(main)
+        if state == closed:
+            states.append("closed")
+        else:
+            # As before: the same transactions (hence every balance and report), not closed.
+            assert transactions_of(main) == original_transactions
+            assert "bokslut:2020" not in state["2020.journal"].decode()
+            assert state["2020.journal"] == original["2020.journal"]
+            states.append("before")
+        for path in backups(main):
+            name = path.name.split(".journal.")[0] + ".journal"
+            assert path.read_bytes() == original[name]
+        again = close_in_subprocess(main)
+        assert again.returncode == 0, again.stderr
+        assert snapshot(main) == closed, f"the re-run after a kill at step {step}"
+    # Checkpoints: before each backup (2), before each write (3), after the last write.
+    assert killed == 6
+    assert states == ["before"] * 5 + ["closed"]
+
+
+def test_every_crash_state_passes_hledger_check(tmp_path: Path) -> None:
+    hledger = require_program("hledger")
+    for step in range(1, 7):
+        main = copy_books(tmp_path / f"kill{step}")
+        done = close_in_subprocess(main, kill_at=step)
+        assert done.returncode == -signal.SIGKILL
+        check = subprocess.run(
+            [hledger, "-f", str(main), "check", "--strict"], capture_output=True, text=True
+        )
+        assert check.returncode == 0, (step, check.stderr)
+
+
+# -- hledger agrees ------------------------------------------------------------------------
+
+
+def _hledger_balances(hledger: str, main: Path) -> dict[str, Decimal]:
+    done = subprocess.run(
+        [hledger, "-f", str(main), "bal", "-O", "csv", "--no-total"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = list(csv.reader(io.StringIO(done.stdout)))
+    assert rows[0] == ["account", "balance"]
+    out = {}
+    for account, balance in rows[1:]:
+        number = balance.replace("kr", "").replace(" ", "").replace("\u00a0", "").strip()
+        out[account] = D(number.replace(",", ".")) if number else D(0)
+    return out
+
+
+def _our_balances(main: Path) -> dict[str, Decimal]:
+    code, out, err = run("accounts", "-f", str(main), "--json")
+    assert code == 0, err
+    ours = {a["account"]: D(a["balance"]) for a in json.loads(out)["accounts"]}
+    return {a: b for a, b in ours.items() if b != 0}
+
+
+def test_hledger_checks_and_agrees_after_the_close(tmp_path: Path) -> None:
+    hledger = require_program("hledger")
+    main = copy_books(tmp_path)
+    assert run("close", "2020", "-f", str(main))[0] == 0
+    check = subprocess.run(
+        [hledger, "-f", str(main), "check", "--strict"], capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stderr
+    theirs = _hledger_balances(hledger, main)
+    assert theirs == _our_balances(main)
+    # After the close only balance-sheet accounts hold money; the result sits in the funds.
+    assert not [a for a in theirs if a.startswith(("intäkter", "kostnader"))]
+    assert theirs["fonder:drift från 2020"] == D("-188431.60")
+    assert theirs["fonder:södertörnsmodellen"] == D("-519856.85")
+
+
+# -- the Sammanställning -------------------------------------------------------------------
+
+
+def test_summary_of_the_year_is_the_same_after_the_close(tmp_path: Path) -> None:
+    main = copy_books(tmp_path)
+    code, before, _ = run("summary", "2020", "-f", str(main), "--json")
+    assert code == 0
+    _, table_before, _ = run("summary", "2020", "-f", str(main))
+    assert run("close", "2020", "-f", str(main))[0] == 0
+    code, after, _ = run("summary", "2020", "-f", str(main), "--json")
+    assert code == 0
+    assert json.loads(after) == json.loads(before)
+    assert run("summary", "2020", "-f", str(main))[1] == table_before
+
+
+def test_next_year_opens_with_last_years_closing_balances(tmp_path: Path) -> None:
+    main = copy_books(tmp_path)
+    ub = summary_of(main, 2020)
+    assert run("close", "2020", "-f", str(main))[0] == 0
+    ib = summary_of(main, 2021)
+    names = [f["name"] for f in ib["funds"]]
+    assert names == [
+        "Södertörnssamarbetet drift",
+        "Södertörnsmodellen",
+        "Kommunikationsprojekt",
+        "Södertörnskonferensen",
+        "Bidrag från Tillväxtverket",
+        "Södertörnssamarbetet drift från 2020",
+        "Södertörnssamarbetet drift från 2019",
+        "Södertörnssamarbetet drift från 2018",
+    ]
+    closing = {f["name"]: f["closing"] for f in ub["funds"]}
+    opening = {f["name"]: f["opening"] for f in ib["funds"]}
+    assert opening["Södertörnssamarbetet drift"] == "0.00"
+    assert (
+        opening["Södertörnssamarbetet drift från 2020"]
+        == closing["Södertörnssamarbetet drift"]
+        == "188431.60"
+    )
+    for name in names[1:5] + names[6:]:
+        assert opening[name] == closing[name], name
+    assert ib["total"]["opening"] == ub["total"]["closing"] == "1381130.20"
+
+    # Through the CLI too, once 2021 has a transaction.
+    with (main.parent / "2021.journal").open("a", encoding="utf-8") as handle:
+        handle.write(
+            "\n2021-01-05 * Bankavgift\n    kostnader:drift:övriga avgifter  29,00 kr\n"
+            "    tillgångar:bank\n"
+        )
+    code, out, err = run("summary", "2021", "-f", str(main), "--json")
+    assert code == 0, err
+    rows = {f["name"]: f for f in json.loads(out)["funds"]}
+    assert rows["Södertörnssamarbetet drift från 2020"]["opening"] == "188431.60"
+    assert rows["Södertörnssamarbetet drift"]["opening"] == "0.00"
+    assert rows["Södertörnssamarbetet drift"]["costs"] == "-29.00"
+
+
+FEES_2021 = {
+    "botkyrka": "379 388,00",
+    "haninge": "374 760,00",
+    "huddinge": "452 936,00",
+    "nykvarn": "44 888,00",
+    "nynäshamn": "115 244,00",
+    "salem": "67 836,00",
+    "södertälje": "400 444,00",
+    "tyresö": "194 712,00",
+}
+
+
+def test_three_years_close_2020_book_2021_close_2021(tmp_path: Path) -> None:
+    main = copy_books(tmp_path)
+    assert run("close", "2020", "-f", str(main))[0] == 0
+    # 2021: the fees (4 kr × folkmängd 2020-12-31, 2 030 208 kr), costs, fund movements.
+    lines = []
+    for name, fee in FEES_2021.items():
+        lines += [
+            f"2021-01-31 * Avgift 2021 {name}",
+            f"    tillgångar:kundfordringar  {fee} kr",
+            f"    intäkter:drift:avgifter:{name}",
+            "",
+        ]
+    lines += [
+        "2021-06-25 * Löner",
+        "    kostnader:drift:personal:löner  1 500 000,00 kr",
+        "    tillgångar:bank",
+        "",
+        "2021-09-30 * Projekt",
+        "    kostnader:drift:projekt  400 123,45 kr",
+        "    tillgångar:bank",
+        "",
+        "2021-10-01 * Södertörnsmodellen",
+        "    kostnader:södertörnsmodellen  10 000,00 kr",
+        "    tillgångar:bank",
+        "",
+        "2021-11-01 * Kommunikation",
+        "    kostnader:kommunikationsprojekt  20 500,00 kr",
+        "    tillgångar:bank",
+    ]
+    with (main.parent / "2021.journal").open("a", encoding="utf-8") as handle:
+        handle.write("\n" + "\n".join(lines) + "\n")
+    summary_2021 = summary_of(main, 2021)
+    code, out, err = run("close", "2021", "-f", str(main), "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    drift_2021 = D("2030208.00") - D("1500000.00") - D("400123.45")
+    assert data["result"]["Södertörnssamarbetet drift"] == str(drift_2021) == "130084.55"
+    assert data["result"]["Södertörnsmodellen"] == "-10000.00"
+    assert data["files"] == [
+        str(main.parent / "2022.journal"),
+        str(main),
+        str(main.parent / "2021.journal"),
+    ]
+    assert summary_of(main, 2021) == summary_2021  # unchanged by its close
+
+    s2022 = summary_of(main, 2022)
+    rows = [(f["name"], f["opening"], f["closing"]) for f in s2022["funds"]]
+    assert rows == [
+        ("Södertörnssamarbetet drift", "0.00", "0.00"),
+        ("Södertörnsmodellen", "509856.85", "509856.85"),
+        ("Kommunikationsprojekt", "30000.00", "30000.00"),
+        ("Södertörnskonferensen", "0.00", "0.00"),
+        ("Bidrag från Tillväxtverket", "277793.00", "277793.00"),
+        ("Södertörnssamarbetet drift från 2021", "130084.55", "130084.55"),
+        ("Södertörnssamarbetet drift från 2020", "188431.60", "188431.60"),
+        ("Södertörnssamarbetet drift från 2019", "233695.75", "233695.75"),
+        ("Södertörnssamarbetet drift från 2018", "110853.00", "110853.00"),
+    ]
+    assert s2022["total"]["opening"] == summary_2021["total"]["closing"]
+
+    text = main.read_text(encoding="utf-8").splitlines()
+    declared = [line.split(";")[0].strip() for line in text if "drift från" in line]
+    assert declared == [
+        "account fonder:drift från 2021",
+        "account fonder:drift från 2020",
+        "account fonder:drift från 2019",
+        "account fonder:drift från 2018",
+    ]
+    assert text[-3:] == ["include 2020.journal", "include 2021.journal", "include 2022.journal"]
+    # Both closes stay consistent: re-running either changes nothing.
+    before = snapshot(main)
+    assert run("close", "2020", "-f", str(main))[0] == 0
+    assert run("close", "2021", "-f", str(main))[0] == 0
+    assert snapshot(main) == before
+
+
+def test_three_years_hledger_agrees(tmp_path: Path) -> None:
+    hledger = require_program("hledger")
+    main = copy_books(tmp_path)
+    assert run("close", "2020", "-f", str(main))[0] == 0
+    with (main.parent / "2021.journal").open("a", encoding="utf-8") as handle:
+        handle.write(
+            "\n2021-01-31 * Avgift\n    tillgångar:kundfordringar  67 836,00 kr\n"
+            "    intäkter:drift:avgifter:salem\n"
+        )
+    assert run("close", "2021", "-f", str(main))[0] == 0
+    check = subprocess.run(
+        [hledger, "-f", str(main), "check", "--strict"], capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stderr
+    theirs = _hledger_balances(hledger, main)
+    assert theirs == _our_balances(main)
+    assert theirs["fonder:drift från 2021"] == D("-67836.00")
