@@ -215,3 +215,21 @@ def test_two_operating_funds_are_refused(tmp_path: Path) -> None:
     )
     (message,) = problems_of(path)
     assert "at most one fund with `result_account`" in message
+
+
+def test_a_fund_needs_a_balance_account_or_a_result_account(tmp_path: Path) -> None:
+    path = variant(tmp_path, 'account = "fonder:södertörnskonferensen"\n', "")
+    (message,) = problems_of(path)
+    assert "funds[4]: expected either `account`" in message
+    header = line_of(path, 'name = "Södertörnskonferensen"') - 1  # its [[funds]] line
+    assert message.startswith(f"{header}: ")
+
+
+def test_a_fund_cannot_have_both(tmp_path: Path) -> None:
+    path = variant(
+        tmp_path,
+        'account = "fonder:södertörnskonferensen"',
+        'account = "fonder:södertörnskonferensen"\nresult_account = "fonder:k {year}"',
+    )
+    messages = problems_of(path)
+    assert any("funds[4]: expected either `account`" in m for m in messages), messages

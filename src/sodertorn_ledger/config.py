@@ -157,10 +157,10 @@ class Fund(_Model):
 
     @model_validator(mode="after")
     def _balance_or_result(self) -> Fund:
-        if self.account is not None and self.result_account is not None:
+        if (self.account is None) == (self.result_account is None):
             raise ValueError(
                 "either `account` (a fund that keeps its balance) or `result_account` "
-                "(the operating fund, which starts every year at zero), not both"
+                "(the operating fund, which starts every year at zero), one of the two"
             )
         return self
 
