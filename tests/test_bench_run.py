@@ -1,0 +1,116 @@
+"""The benchmark runner's pure parts: reading the tools' amounts, comparing balances, verdicts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+# The bench/ package sits beside src/, not inside it.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.run import (
+    BenchError,
+    BookSet,
+    Outcome,
+    Sample,
+    Timing,
+    compare,
+    leaf_balances,
+    parse_amount,
+    render,
+    targets,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "style", "value"),
+    [
+        ("-1234.50 SEK", "plain", "-1234.50"),
+        ("1,234.50 SEK", "plain", "1234.50"),
+        ("-1000.5", "plain", "-1000.5"),
+        ("0", "plain", "0"),
+        ("-521307,00 kr", "sv", "-521307.00"),
+        ("1 234 567,89 kr", "sv", "1234567.89"),
+        ("1.234,50 kr", "sv", "1234.50"),
+        ("kr -1 450", "sv", "-1450"),
+    ],
+)
+def test_amounts_are_read_exactly_in_either_style(text: str, style: str, value: str) -> None:
+    assert parse_amount(text, style) == Decimal(value)  # type: ignore[arg-type]
+
+
+def test_an_amount_in_two_currencies_stops_the_benchmark() -> None:
+    with pytest.raises(BenchError, match="cannot read"):
+        parse_amount("10.00 SEK, 5.00 EUR", "plain")
+
+
+def test_parents_and_zero_balances_are_left_out_so_tree_and_flat_reports_compare() -> None:
+    tree = {
+        "tillgångar": Decimal("150"),
+        "tillgångar:bank": Decimal("100"),
+        "tillgångar:kundfordringar": Decimal("50"),
+        "kostnader:drift": Decimal("0"),
+        "kostnader:drift:personal:löner": Decimal("0"),
+        "fonder:drift från 2019": Decimal("-150"),
+    }
+
+    assert leaf_balances(tree) == {
+        "fonder:drift från 2019": Decimal("-150"),
+        "tillgångar:bank": Decimal("100"),
+        "tillgångar:kundfordringar": Decimal("50"),
+    }
+
+
+def test_every_difference_is_named() -> None:
+    expected = {"a": Decimal("1.00"), "b": Decimal("2.00")}
+    got = {"a": Decimal("1.00"), "b": Decimal("2.01"), "c": Decimal("3")}
+
+    assert compare(expected, got, "hledger") == [
+        "hledger: b: expected 2.00, got 2.01",
+        "hledger: c: expected None, got 3",
+    ]
+    assert compare(expected, dict(expected), "hledger") == []
+
+
+def timing(label: str, seconds: float, rss_mb: int) -> Timing:
+    sample = Sample(wall=seconds, max_rss_kb=rss_mb * 1024, returncode=0, cpu=seconds / 2)
+    return Timing(label, [label], [sample, sample, sample])
+
+
+def test_targets_say_met_or_by_how_much_they_are_missed() -> None:
+    outcome = Outcome(
+        command="bench", started=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), machine=["CPU: x"]
+    )
+    outcome.books.append(
+        BookSet(100_000, "plain", Path("main.journal"), 15.0, 21, 212_000, expected={})
+    )
+    outcome.main[(100_000, "plain")] = [
+        timing("ours: ledger accounts", 2.0, 100),
+        timing("ledger-cli: bal", 1.0, 200),
+        timing("hledger: bal", 5.0, 700),
+    ]
+    outcome.latency = [timing("ours: ledger --help", 0.05, 20)]
+
+    rows = dict(targets(outcome))
+
+    assert rows["100 000: wall time ≤ ledger-cli's"] == (
+        "**missed** by 2.00× (2.00×, target ≤ 1×); by CPU time 2.00×"
+    )
+    assert rows["100 000: wall time ≤ 0.2× hledger's"] == (
+        "**missed** by 2.00× (0.40×, target ≤ 0.2×); by CPU time 0.40×"
+    )
+    assert rows["100 000: peak memory ≤ ledger-cli's"] == "met (0.50× ≤ 1×)"
+    assert rows["`ledger --help` ≤ 100 ms"] == "met (50.00 ms ≤ 100 ms)"
+    assert rows["`ledger summary 2020` ≤ 100 ms"] == "not measured (see notes)"
+    assert "not measured" in rows["Linear growth to 1 000 000"]
+
+    report = render(outcome)
+    assert (
+        "| 100 000 (15.0 MB, 21 files) | plain | ours: ledger accounts | 2.000 | 2.000–2.000 "
+        "| 1.000 | 100 | 2.00× | 0.40× | 0.50× |"
+    ) in report
+    assert "- Command: `bench`" in report
