@@ -10,7 +10,18 @@ from __future__ import annotations
 import typer
 
 from sodertorn_ledger import __version__
-from sodertorn_ledger.commands import accounts, balance, check, close, projects, result, summary
+from sodertorn_ledger.commands import (
+    accounts,
+    balance,
+    check,
+    close,
+    export,
+    fees,
+    population,
+    projects,
+    result,
+    summary,
+)
 
 app = typer.Typer(
     name="ledger",
@@ -28,7 +39,10 @@ app.command("summary")(summary.summary)
 app.command("result")(result.result)
 app.command("projects")(projects.projects)
 app.command("balance")(balance.balance)
+app.command("population")(population.population)
+app.command("fees")(fees.fees)
 app.command("close")(close.close)
+app.command("export")(export.export)
 
 
 def _version(value: bool) -> None:

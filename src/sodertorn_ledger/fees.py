@@ -1,0 +1,259 @@
+"""The fee rule: each member pays the year's rate × its folkmängd on 31 December of the
+year before, as SCB publishes it.
+
+Everything here is pure: members, rate, population table and the books' transactions in;
+the fee report, or the invoice transactions to append, out.
+
+Sign conventions: fee income is negative in the books (hledger), so what is *booked* for a
+member is the negated sum of its fee account's postings in transactions tagged
+``avgift:YEAR``. The *difference* is booked − fee: zero when the books match the rule,
+negative while a fee is not yet invoiced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Protocol
+
+from sodertorn_ledger.journal.model import ZERO, Account, Posting, Problem, Transaction
+from sodertorn_ledger.money import ORE, to_json
+from sodertorn_ledger.population.model import Figure, PopulationTable
+
+FEE_TAG = "avgift"
+MEMBER_TAG = "kommun"
+
+
+class MemberLike(Protocol):
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def fee_account(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class FeeLine:
+    code: str
+    name: str
+    fee_account: Account
+    figure: Figure
+    fee: Decimal
+    booked: Decimal
+
+    @property
+    def population(self) -> int:
+        return self.figure.population
+
+    @property
+    def difference(self) -> Decimal:
+        return self.booked - self.fee
+
+
+@dataclass(frozen=True, slots=True)
+class FeeReport:
+    year: int
+    population_date: dt.date
+    rate: Decimal
+    lines: tuple[FeeLine, ...]
+
+    @property
+    def total_population(self) -> int:
+        return sum(line.population for line in self.lines)
+
+    @property
+    def total_fee(self) -> Decimal:
+        return sum((line.fee for line in self.lines), ZERO)
+
+    @property
+    def total_booked(self) -> Decimal:
+        return sum((line.booked for line in self.lines), ZERO)
+
+    @property
+    def total_difference(self) -> Decimal:
+        return self.total_booked - self.total_fee
+
+
+def population_date(year: int) -> dt.date:
+    """The fee for `year` uses folkmängd on 31 December of the year before."""
+    return dt.date(year - 1, 12, 31)
+
+
+def _is_fee_posting(transaction: Transaction, posting: Posting, year: int) -> bool:
+    return transaction.posting_tags(posting).get(FEE_TAG, "").strip() == str(year)
+
+
+def booked_fees(
+    transactions: Iterable[Transaction], year: int, accounts: Iterable[Account]
+) -> dict[Account, Decimal]:
+    """Fee income booked for `year` per fee account (positive), from ``avgift:YEAR`` postings."""
+    wanted = set(accounts)
+    booked = dict.fromkeys(wanted, ZERO)
+    for t in transactions:
+        for p in t.postings:
+            if p.account in wanted and _is_fee_posting(t, p, year):
+                booked[p.account] -= p.amount
+    return booked
+
+
+def invoiced_accounts(
+    transactions: Iterable[Transaction], year: int, accounts: Iterable[Account]
+) -> dict[Account, Transaction]:
+    """The first transaction invoicing each fee account for `year` (tagged ``avgift:YEAR``)."""
+    wanted = set(accounts)
+    found: dict[Account, Transaction] = {}
+    for t in transactions:
+        for p in t.postings:
+            if p.account in wanted and p.account not in found and _is_fee_posting(t, p, year):
+                found[p.account] = t
+    return found
+
+
+def compute_fees(
+    year: int,
+    members: Sequence[MemberLike],
+    rate: Decimal,
+    table: PopulationTable,
+    booked: dict[Account, Decimal],
+    *,
+    folder: str,
+) -> tuple[FeeReport | None, list[Problem]]:
+    """The fee of every member for `year`; a member without a figure is a problem."""
+    date = population_date(year)
+    lines: list[FeeLine] = []
+    problems: list[Problem] = []
+    for member in members:
+        figure = table.get(member.code, date)
+        if figure is None:
+            problems.append(
+                Problem(
+                    folder,
+                    0,
+                    f"no folkmängd for {member.code} {member.name} on {date.isoformat()} "
+                    f"(needed for the {year} fee)",
+                    hint=f"put SCB's file with folkmängd 31 december {date.year} "
+                    f"(table BE0101N1) in {folder}",
+                )
+            )
+            continue
+        lines.append(
+            FeeLine(
+                code=member.code,
+                name=member.name,
+                fee_account=member.fee_account,
+                figure=figure,
+                fee=rate * figure.population,
+                booked=booked.get(member.fee_account, ZERO),
+            )
+        )
+    if problems:
+        return None, problems
+    return FeeReport(year, date, rate, tuple(lines)), []
+
+
+def report_json(report: FeeReport) -> dict[str, object]:
+    """The report as `ledger fees YEAR --json` prints it (amounts as exact strings)."""
+    return {
+        "year": report.year,
+        "population_date": report.population_date.isoformat(),
+        "rate": to_json(report.rate),
+        "members": [
+            {
+                "code": line.code,
+                "name": line.name,
+                "population": line.population,
+                "fee": to_json(line.fee),
+                "booked": to_json(line.booked),
+                "difference": to_json(line.difference),
+            }
+            for line in report.lines
+        ],
+        "total": {
+            "population": report.total_population,
+            "fee": to_json(report.total_fee),
+            "booked": to_json(report.total_booked),
+            "difference": to_json(report.total_difference),
+        },
+    }
+
+
+# --- invoices -----------------------------------------------------------------------------
+
+
+def journal_amount(amount: Decimal, commodity: str, decimal_mark: str) -> str:
+    """An amount as the books write it: ``378 424,00 kr`` (comma books) or ``378424.00 kr``.
+
+    Exact: an amount with more than two decimals keeps them all.
+    """
+    exact = amount.quantize(ORE) if amount == amount.quantize(ORE) else amount
+    sign = "-" if exact < 0 else ""
+    whole, _, fraction = format(abs(exact), "f").partition(".")
+    if decimal_mark == ",":
+        grouped = f"{int(whole):,}".replace(",", " ")
+        number = grouped + ("," + fraction if fraction else "")
+    else:
+        number = whole + ("." + fraction if fraction else "")
+    return f"{sign}{number} {commodity}".rstrip()
+
+
+def books_decimal_mark(texts: Iterable[str]) -> str:
+    """The decimal mark the books use: their ``decimal-mark`` directive, else the style of a
+    ``commodity`` directive (``1 000,00 kr``), else a point (hledger's default)."""
+    import re
+
+    style = ""
+    for text in texts:
+        for line in text.splitlines():
+            if m := re.match(r"decimal-mark\s+([.,])\s*(?:;.*)?$", line):
+                return m[1]
+            if not style and (m := re.match(r"commodity\s+.*?\d([.,])\d+\b", line)):
+                style = m[1]
+    return style or "."
+
+
+def kommun_name(name: str) -> str:
+    """``Nykvarns kommun``, ``Botkyrka kommun``: the genitive s unless the name ends in a
+    vowel or an s sound."""
+    if name.casefold().endswith(tuple("aeiouyåäösxz")):
+        return f"{name} kommun"
+    return f"{name}s kommun"
+
+
+def invoice_text(
+    report: FeeReport,
+    receivable: Account,
+    date: dt.date,
+    *,
+    skip: set[str],
+    commodity: str,
+    decimal_mark: str,
+) -> str:
+    """One invoice transaction per member not in `skip` (member codes), in journal syntax."""
+    blocks: list[str] = []
+    # One column for every amount, as the bundled books are laid out.
+    width = max([len(receivable)] + [len(line.fee_account) + 4 for line in report.lines] + [48])
+    for line in report.lines:
+        if line.code in skip:
+            continue
+        population = f"{line.population:,}".replace(",", " ")
+        rate = journal_amount(report.rate, commodity, decimal_mark)
+        rate = rate.replace(",00 ", " ").replace(".00 ", " ")
+        header = (
+            f"{date.isoformat()} * {kommun_name(line.name)} | Avgift {report.year}, "
+            f"{population} invånare à {rate}  ; {FEE_TAG}:{report.year}, {MEMBER_TAG}:{line.code}"
+        )
+        debit = journal_amount(line.fee, commodity, decimal_mark)
+        credit = journal_amount(-line.fee, commodity, decimal_mark)
+        blocks.append(
+            "\n".join(
+                [
+                    header,
+                    f"    {receivable:<{width}}{debit:>17}",
+                    f"    {line.fee_account:<{width}}{credit:>17}",
+                ]
+            )
+        )
+    return "\n\n".join(blocks) + ("\n" if blocks else "")
