@@ -209,7 +209,7 @@ def books_decimal_mark(texts: Iterable[str]) -> str:
         for line in text.splitlines():
             if m := re.match(r"decimal-mark\s+([.,])\s*(?:;.*)?$", line):
                 return m[1]
-            if not style and (m := re.match(r"commodity\s+.*?\d([.,])\d+\b", line)):
+            if not style and (m := re.match(r"commodity\s+.*\d([.,])\d+\b", line)):
                 style = m[1]
     return style or "."
 

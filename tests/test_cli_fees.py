@@ -1,0 +1,259 @@
+"""`ledger population` and `ledger fees` through the CLI, on a copy of the bundled books."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import require_program
+from sodertorn_ledger.cli import app
+from sodertorn_ledger.journal.loader import load_journal
+
+runner = CliRunner()
+BUNDLED = Path(__file__).resolve().parent.parent / "ledger"
+SCB_FILE = "BE0101N1_20210222-093741.csv"
+
+
+@pytest.fixture
+def books(tmp_path: Path) -> Path:
+    shutil.copytree(BUNDLED, tmp_path / "ledger", ignore=shutil.ignore_patterns(".backup"))
+    return tmp_path / "ledger" / "main.journal"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stdout, result.stderr
+
+
+def fees_json(books: Path, year: int) -> dict[str, object]:
+    code, out, err = run("fees", str(year), "--json", "-f", str(books))
+    assert code == 0, err
+    data = json.loads(out)
+    assert isinstance(data, dict)
+    return data
+
+
+def add_year_journal(books: Path, year: int) -> Path:
+    path = books.parent / f"{year}.journal"
+    path.write_text(f"; Södertörnssamarbetet, räkenskaper {year}.\n", encoding="utf-8")
+    with books.open("a", encoding="utf-8") as handle:
+        handle.write(f"include {year}.journal\n")
+    return path
+
+
+# --- fees -----------------------------------------------------------------------------------
+
+
+def test_fees_2020_matches_the_published_total_and_the_books(books: Path) -> None:
+    data = fees_json(books, 2020)
+    assert data["year"] == 2020 and data["population_date"] == "2019-12-31"
+    assert data["rate"] == "4.00"
+    members = data["members"]
+    assert isinstance(members, list)
+    assert members[0] == {
+        "code": "0127",
+        "name": "Botkyrka",
+        "population": 94606,
+        "fee": "378424.00",
+        "booked": "378424.00",
+        "difference": "0.00",
+    }
+    assert [m["code"] for m in members] == [
+        "0127", "0136", "0126", "0140", "0192", "0128", "0181", "0138"
+    ]  # fmt: skip
+    assert all(m["difference"] == "0.00" for m in members)
+    assert data["total"] == {
+        "population": 503200,
+        "fee": "2012800.00",
+        "booked": "2012800.00",
+        "difference": "0.00",
+    }
+
+
+def test_fees_2021_and_2019_totals(books: Path) -> None:
+    total_2021 = fees_json(books, 2021)["total"]
+    assert isinstance(total_2021, dict)
+    assert total_2021["population"] == 507552 and total_2021["fee"] == "2030208.00"
+    assert total_2021["booked"] == "0.00" and total_2021["difference"] == "-2030208.00"
+    total_2019 = fees_json(books, 2019)["total"]
+    assert isinstance(total_2019, dict)
+    assert total_2019["population"] == 496201 and total_2019["fee"] == "1984804.00"
+
+
+def test_fees_table_in_swedish(books: Path) -> None:
+    code, out, _ = run("fees", "2020", "-f", str(books))
+    assert code == 0
+    assert "Avgifter 2020: 4 kr per invånare, folkmängd 2019-12-31" in out
+    for label in ("Kod", "Kommun", "Folkmängd", "Avgift", "Bokfört", "Differens"):
+        assert label in out
+    summa = next(line for line in out.splitlines() if "Summa" in line)
+    assert summa.split() == ["Summa", "503", "200", "2", "012", "800", "2", "012", "800", "0"]
+    assert SCB_FILE in out
+
+
+def test_missing_member_figure_is_an_error_naming_member_date_and_folder(books: Path) -> None:
+    scb = books.parent / "befolkning" / SCB_FILE
+    lines = scb.read_bytes().split(b"\r\n")
+    scb.write_bytes(b"\r\n".join(line for line in lines if b"0140 Nykvarn" not in line))
+    code, _, err = run("fees", "2020", "-f", str(books))
+    assert code == 1
+    assert "0140 Nykvarn" in err and "2019-12-31" in err
+    assert str(books.parent / "befolkning") in err
+
+
+def test_conflicting_files_name_both(books: Path) -> None:
+    folder = books.parent / "befolkning"
+    (folder / "egen.csv").write_text("kommunkod;kommun;år;folkmängd\n0127;Botkyrka;2019;94600\n")
+    code, _, err = run("fees", "2020", "-f", str(books))
+    assert code == 1
+    assert f"{folder / 'egen.csv'}:2:" in err
+    assert f"{folder / SCB_FILE}:4" in err and "94600" in err and "94606" in err
+
+
+def test_unreadable_file_is_an_error_naming_it(books: Path) -> None:
+    bad = books.parent / "befolkning" / "tabell.px"
+    bad.write_text('CHARSET="ANSI";\nSTUB="region";\n', encoding="ascii")
+    code, _, err = run("population", "-f", str(books))
+    assert code == 1
+    assert str(bad) in err and "PC-Axis" in err
+
+
+def test_no_rate_for_the_year(books: Path) -> None:
+    code, _, err = run("fees", "2018", "-f", str(books))
+    assert code == 1 and "no fee rate for 2018" in err
+
+
+# --- population -----------------------------------------------------------------------------
+
+
+def test_population_json_per_member_with_source(books: Path) -> None:
+    code, out, err = run("population", "2019", "--json", "-f", str(books))
+    assert code == 0, err
+    data = json.loads(out)
+    (date,) = data["dates"]
+    assert date["date"] == "2019-12-31" and date["total"] == 503200
+    assert date["members"][0] == {
+        "code": "0127",
+        "name": "Botkyrka",
+        "population": 94606,
+        "file": str(books.parent / "befolkning" / SCB_FILE),
+        "line": 4,
+    }
+
+
+def test_population_all_years_table(books: Path) -> None:
+    code, out, _ = run("population", "-f", str(books))
+    assert code == 0
+    for title, total in (("2018", "496 201"), ("2019", "503 200"), ("2020", "507 552")):
+        assert f"Folkmängd 31 december {title}" in out
+        assert total in out
+    assert "Källa" in out and SCB_FILE in out
+
+
+def test_population_year_not_found(books: Path) -> None:
+    code, _, err = run("population", "2023", "-f", str(books))
+    assert code == 1 and "2023" in err and "2019-12-31" in err
+
+
+# --- booking --------------------------------------------------------------------------------
+
+
+def test_book_2020_changes_nothing_the_bundled_fees_are_invoiced(books: Path) -> None:
+    journal = books.parent / "2020.journal"
+    before = journal.read_bytes()
+    code, out, err = run("fees", "2020", "--book", "-f", str(books))
+    assert code == 0, err
+    assert "already invoiced for 2020" in out
+    assert "0127 Botkyrka: already invoiced for 2020" in err
+    assert journal.read_bytes() == before
+
+
+def test_book_2021_dry_run_then_book_then_idempotent(books: Path) -> None:
+    journal = add_year_journal(books, 2021)
+    before = journal.read_bytes()
+    code, dry, err = run(
+        "fees", "2021", "--book", "--date", "2021-01-29", "--dry-run", "-f", str(books)
+    )
+    assert code == 0, err
+    assert journal.read_bytes() == before
+    assert dry.startswith(
+        "2021-01-29 * Botkyrka kommun | Avgift 2021, 94 847 invånare à 4 kr"
+        "  ; avgift:2021, kommun:0127\n"
+        "    tillgångar:kundfordringar                           379 388,00 kr\n"
+        "    intäkter:drift:avgifter:botkyrka                   -379 388,00 kr\n\n"
+    )
+    assert dry.count("avgift:2021") == 8
+
+    code, out, err = run("fees", "2021", "--book", "--date", "2021-01-29", "-f", str(books))
+    assert code == 0, err
+    assert "Booked 8 invoices" in out
+    after = journal.read_text(encoding="utf-8")
+    assert after == before.decode("utf-8") + "\n" + dry  # exactly what the dry run showed
+
+    loaded = load_journal(books, strict=True)
+    assert loaded.errors == []
+    data = fees_json(books, 2021)
+    assert data["total"] == {
+        "population": 507552,
+        "fee": "2030208.00",
+        "booked": "2030208.00",
+        "difference": "0.00",
+    }
+
+    code, out, err = run("fees", "2021", "--book", "-f", str(books))
+    assert code == 0 and "nothing was booked" in out
+    assert journal.read_text(encoding="utf-8") == after
+
+
+def test_booked_journal_passes_hledger_check(books: Path) -> None:
+    hledger = require_program("hledger")
+    add_year_journal(books, 2021)
+    code, _, err = run("fees", "2021", "--book", "--date", "2021-02-01", "-f", str(books))
+    assert code == 0, err
+    check = subprocess.run(
+        [hledger, "-f", str(books), "check", "--strict"], capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stderr
+    bal = subprocess.run(
+        [hledger, "-f", str(books), "balance", "intäkter:drift:avgifter", "-p", "2021", "-N",
+         "--depth", "3"],
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert bal.returncode == 0, bal.stderr
+    assert "-2 030 208,00 kr" in bal.stdout
+
+
+def test_book_only_members_not_yet_invoiced(books: Path) -> None:
+    journal = books.parent / "2020.journal"
+    text = journal.read_text(encoding="utf-8")
+    # Nykvarn's invoice loses its fee tag: it no longer counts as invoiced for 2020.
+    text = text.replace("; avgift:2020, kommun:0140", "; kommun:0140")
+    journal.write_text(text, encoding="utf-8")
+    assert fees_json(books, 2020)["total"] == {
+        "population": 503200,
+        "fee": "2012800.00",
+        "booked": "1968744.00",
+        "difference": "-44056.00",
+    }
+    code, out, err = run(
+        "fees", "2020", "--book", "--date", "2020-12-30", "--dry-run", "-f", str(books)
+    )
+    assert code == 0, err
+    assert out.count("avgift:2020") == 1 and "kommun:0140" in out
+    assert "0127 Botkyrka: already invoiced" in err
+
+
+def test_book_refuses_a_date_outside_the_year_and_a_missing_journal(books: Path) -> None:
+    code, _, err = run("fees", "2020", "--book", "--date", "2021-01-01", "-f", str(books))
+    assert code == 1 and "not in 2020" in err
+    code, _, err = run("fees", "2021", "--book", "-f", str(books))
+    assert code == 1 and "2021.journal" in err and "include" in err
+    code, _, err = run("fees", "2020", "--dry-run", "-f", str(books))
+    assert code == 1 and "--book" in err
