@@ -54,7 +54,9 @@ def snapshot(main: Path) -> dict[str, bytes]:
 
 def backups(main: Path) -> list[Path]:
     folder = main.parent / ".backup"
-    return sorted(folder.iterdir()) if folder.is_dir() else []
+    return (
+        sorted(p for p in folder.iterdir() if not p.name.startswith(".")) if folder.is_dir() else []
+    )
 
 
 def summary_of(main: Path, year: int) -> dict[str, Any]:
@@ -269,6 +271,26 @@ def test_missing_settings_exit_1(tmp_path: Path) -> None:
 def test_usage_errors_exit_2(args: list[str]) -> None:
     code, _, _ = run("close", *args)
     assert code == 2
+
+
+def test_a_second_close_at_the_same_time_stops(tmp_path: Path) -> None:
+    from sodertorn_ledger.close_files import exclusive
+
+    main = copy_books(tmp_path)
+    before = snapshot(main)
+    with exclusive(main):
+        code, _, err = run("close", "2020", "-f", str(main))
+    assert code == 1
+    assert "another `ledger close` of" in err and "is running; nothing was written" in err
+    assert snapshot(main) == before
+    assert run("close", "2020", "-f", str(main))[0] == 0  # the lock is released
+
+
+def test_no_journal_file(tmp_path: Path) -> None:
+    code, _, err = run("close", "2020", "-f", str(tmp_path / "nothing.journal"))
+    assert code == 1
+    assert "no journal file at" in err
+    assert not (tmp_path / ".backup").exists()
 
 
 def test_help_has_an_example() -> None:

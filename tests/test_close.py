@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -268,6 +269,16 @@ def test_refused_when_an_earlier_close_no_longer_agrees(books: Path) -> None:
     text = messages(plan)
     assert "2020 is closed, but the books have changed since the close" in text
     assert "intäkter:kommunikationsprojekt" in text
+
+
+def test_refused_before_the_year_is_over(books: Path) -> None:
+    journal = load_journal(books)
+    settings = load_settings(books.parent / "sodertorn.toml")
+    early = plan_close(journal, settings, 2020, read_text, today=dt.date(2020, 12, 30))
+    assert early.refused and early.edits == ()
+    assert "2020 is not over yet (today is 2020-12-30)" in messages(early)
+    on_time = plan_close(journal, settings, 2020, read_text, today=dt.date(2021, 1, 1))
+    assert on_time.problems == ()
 
 
 def test_refused_for_a_year_without_transactions(books: Path) -> None:

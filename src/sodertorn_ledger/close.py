@@ -27,6 +27,7 @@ declaration, the include) and does only what is left.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Callable
@@ -437,10 +438,14 @@ def plan_close(
     settings: Settings,
     year: int,
     read_text: Callable[[Path], str | None],
+    *,
+    today: dt.date | None = None,
 ) -> ClosePlan:
     """Decide the close of `year`: refusal reasons, or the edits in write order.
 
-    `read_text(path)` gives a file's current text, None when it does not exist.
+    `read_text(path)` gives a file's current text, None when it does not exist. With
+    `today`, a year that is not over yet is refused (a close booked too early is soon
+    contradicted by the year's last transactions).
     """
     operating = settings.operating_fund
     main = Path(journal.root)
@@ -452,6 +457,15 @@ def plan_close(
     next_text = render_next_year(year + 1, settings.organisation)
 
     problems: list[Problem] = []
+    if today is not None and year >= today.year:
+        problems.append(
+            _problem(
+                journal,
+                f"{year} is not over yet (today is {today.isoformat()}); a year is closed "
+                "after its 31 December",
+                f"run `ledger close {year}` in {year + 1}, once {year}'s books are complete",
+            )
+        )
     if operating is None:
         problems.append(
             _problem(

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import fcntl
 import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sodertorn_ledger.close import ClosePlan, Edit
@@ -26,6 +28,30 @@ from sodertorn_ledger.fileio import write_atomic
 
 KILL_ENV = "SODERTORN_CLOSE_KILL_AT"
 BACKUP_FOLDER = ".backup"
+
+
+class CloseBusy(Exception):
+    """Another close of the same books is running."""
+
+
+@contextmanager
+def exclusive(main: Path) -> Iterator[None]:
+    """Hold the close lock of these books (``.backup/.close.lock``) or raise CloseBusy.
+
+    Two runs at once (two cron jobs, a cron job and a person) would each plan from the
+    same texts; the second waits for nothing and stops.
+    """
+    folder = main.parent / BACKUP_FOLDER
+    folder.mkdir(exist_ok=True)
+    with (folder / ".close.lock").open("a") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CloseBusy(f"another `ledger close` of {main} is running") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 class CloseConflict(Exception):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -15,6 +15,10 @@ from sodertorn_ledger.commands.common import (
     load_books,
     report_problems,
 )
+
+if TYPE_CHECKING:
+    from sodertorn_ledger.close import ClosePlan
+    from sodertorn_ledger.journal.model import Problem
 
 
 def close(
@@ -41,42 +45,28 @@ def close(
 
     Example: ledger close 2020 --dry-run
     """
-    from sodertorn_ledger.close import ClosePlan, plan_close
-    from sodertorn_ledger.close_files import CloseConflict, apply_plan, diff, read_text, rehearse
-    from sodertorn_ledger.config import SettingsError, load_settings, settings_path
-    from sodertorn_ledger.journal.loader import load_journal
+    from sodertorn_ledger.close_files import CloseBusy, CloseConflict, diff, exclusive
     from sodertorn_ledger.money import to_json
 
-    journal = load_books(file)
     main = books_path(file)
-    try:
-        settings = load_settings(settings_path(main))
-    except SettingsError as err:
-        report_problems(err.problems)
-        fail(f"cannot read the settings {settings_path(main)}; nothing was done")
-
-    plan = plan_close(journal, settings, year, read_text)
-    if plan.refused:
-        report_problems(list(plan.problems))
-        fail(f"refused to close {year}; nothing was written")
-
-    if plan.edits:
-        # Rehearse on a copy: the books after the close must read cleanly and be closed.
-        copy_errors = []
-
-        def replan(copy: Path) -> ClosePlan:
-            copied = load_journal(copy)
-            copy_errors.extend(copied.errors)
-            return plan_close(copied, settings, year, read_text)
-
-        check = rehearse(plan, journal.files, main, replan)
-        if check is not None and (copy_errors or not check.nothing_to_do):
-            report_problems(copy_errors)
-            report_problems(list(check.problems))
-            fail(
-                f"internal error: the close of {year} would not leave the books closed; "
-                "nothing was written"
-            )
+    if not main.is_file():
+        fail(f"no journal file at {main} (use -f PATH or set LEDGER_FILE)")
+    written: list[Path] = []
+    if dry_run:
+        plan = _plan(file, year)
+    else:
+        # One close at a time: planning and writing under the lock, so a second run
+        # (another cron job) plans from the books as the first one left them.
+        try:
+            with exclusive(main):
+                plan = _plan(file, year)
+                written = _write(plan, main) if plan.edits else []
+        except CloseBusy as err:
+            fail(f"{err}; nothing was written")
+        except CloseConflict as err:
+            fail(f"{err}; stopped (the next run completes the close)")
+        except OSError as err:
+            fail(f"cannot write {getattr(err, 'filename', '') or 'a file'}: {err.strerror or err}")
 
     results = {r.name: to_json(r.result) for r in plan.results}
     files = [str(e.path) for e in plan.edits]
@@ -101,13 +91,6 @@ def close(
         typer.echo(f"Dry run: nothing written. These changes would be made ({len(files)} files):")
         typer.echo(diff(plan), nl=False)
         return
-
-    try:
-        written = apply_plan(plan, main)
-    except CloseConflict as err:
-        fail(f"{err}; stopped (the next run completes the close)")
-    except OSError as err:
-        fail(f"cannot write {getattr(err, 'filename', '') or 'a file'}: {err.strerror or err}")
 
     if as_json:
         _print_json(
@@ -134,6 +117,58 @@ def close(
             f"balances of {year}. Copies of the changed files: "
             f"{main.parent / '.backup'}"
         )
+
+
+def _plan(file: Path | None, year: int) -> ClosePlan:
+    """Read the books and settings and plan the close; exit 1 on bad books or a refusal.
+
+    A plan with edits is rehearsed on a copy of the books first: after it the books must
+    read without errors and the close must find nothing left to do.
+    """
+    import datetime as dt
+
+    from sodertorn_ledger.close import plan_close
+    from sodertorn_ledger.close_files import read_text, rehearse
+    from sodertorn_ledger.config import SettingsError, load_settings, settings_path
+    from sodertorn_ledger.journal.loader import load_journal
+
+    journal = load_books(file)
+    main = books_path(file)
+    try:
+        settings = load_settings(settings_path(main))
+    except SettingsError as err:
+        report_problems(err.problems)
+        fail(f"cannot read the settings {settings_path(main)}; nothing was done")
+
+    today = dt.date.today()
+    plan = plan_close(journal, settings, year, read_text, today=today)
+    if plan.refused:
+        report_problems(list(plan.problems))
+        fail(f"refused to close {year}; nothing was written")
+    if not plan.edits:
+        return plan
+
+    copy_errors: list[Problem] = []
+
+    def replan(copy: Path) -> ClosePlan:
+        copied = load_journal(copy)
+        copy_errors.extend(copied.errors)
+        return plan_close(copied, settings, year, read_text, today=today)
+
+    check = rehearse(plan, journal.files, main, replan)
+    if check is not None and (copy_errors or not check.nothing_to_do):
+        report_problems(copy_errors + list(check.problems))
+        fail(
+            f"internal error: the close of {year} would not leave the books closed; "
+            "nothing was written"
+        )
+    return plan
+
+
+def _write(plan: ClosePlan, main: Path) -> list[Path]:
+    from sodertorn_ledger.close_files import apply_plan
+
+    return apply_plan(plan, main)
 
 
 def _print_results(plan: Any) -> None:
