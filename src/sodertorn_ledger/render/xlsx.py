@@ -9,8 +9,11 @@ Decisions that hold for every sheet:
   separators (a space in Swedish Excel). Negatives get the report's minus sign U+2212.
 - Text is always stored as a string cell. openpyxl would otherwise turn any string that
   starts with ``=`` into a formula, and a payee in the books must never run as one.
-- Formulas are stored without a cached result and the workbook asks for a full
-  recalculation on load, so Excel and LibreOffice compute them when the file is opened.
+- Formulas are stored with the result the tool computed as their cached value, so a
+  viewer that does not calculate (a mail preview, Excel's Protected View, a program
+  reading values) still shows the figures; the workbook also asks for a full
+  recalculation on load. (openpyxl cannot write a formula's cached value; `_cache`
+  adds it to the saved sheets.)
 """
 
 from __future__ import annotations
@@ -71,7 +74,7 @@ def workbook_bytes(book: Book) -> bytes:
     _properties(workbook, book)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return _cache(buffer.getvalue(), book)
 
 
 def write_workbook(book: Book, path: Path, *, overwrite: bool) -> None:
@@ -164,6 +167,58 @@ def _style(target: Any, style: Style, *, numeric: bool) -> None:
         target.border = Border(bottom=Side(style="double"))
     elif style is Style.NOTE:
         target.font = Font(name=FONT, size=9, italic=True)
+
+
+# --- cached formula results ------------------------------------------------------------
+
+
+def _cache(data: bytes, book: Book) -> bytes:
+    """The saved workbook with each formula's cached value filled in.
+
+    openpyxl writes a formula cell as ``<c r="E4" s="5"><f>B4+C4+D4</f><v />`` (or
+    ``<v></v>``); the empty value becomes the tool's own result. Sheets are saved as
+    xl/worksheets/sheetN.xml in the book's order.
+    """
+    import zipfile
+
+    values: dict[str, dict[str, str]] = {}
+    for index, sheet in enumerate(book.sheets, start=1):
+        found = {
+            f"{column_letter(column)}{row}": _value_text(cell.value)
+            for row, cells in enumerate(sheet.rows, start=1)
+            for column, cell in enumerate(cells, start=1)
+            if isinstance(cell, Formula)
+        }
+        if found:
+            values[f"xl/worksheets/sheet{index}.xml"] = found
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            cells = values.get(info.filename)
+            if cells:
+                content = _fill_values(content.decode("utf-8"), cells).encode("utf-8")
+            target.writestr(info, content)
+    return out.getvalue()
+
+
+_FORMULA_CELL = re.compile(r'(<c r="([A-Z]+\d+)"[^>]*><f>[^<]*</f>)(?:<v\s*/>|<v></v>)')
+
+
+def _fill_values(xml: str, cells: dict[str, str]) -> str:
+    def fill(match: re.Match[str]) -> str:
+        value = cells.get(match.group(2))
+        return match.group(0) if value is None else f"{match.group(1)}<v>{value}</v>"
+
+    return _FORMULA_CELL.sub(fill, xml)
+
+
+def _value_text(value: Decimal) -> str:
+    """An exact number as XML text (no exponent): ``188431.6``, ``-1450``."""
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
 
 
 # --- sheet layout -----------------------------------------------------------------------

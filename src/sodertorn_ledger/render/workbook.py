@@ -1,0 +1,306 @@
+"""The annual workbook: each report mapped onto sheets of typed cells (see `sheet`).
+
+One small function per report. Each lays its table out as the annual report prints it
+and writes totals as formulas over the rows above (and the Sammanställning's UB as
+IB + Intäkter + Kostnader), so the sheet stays live when someone edits a figure. Every
+formula carries the value the tool computed for it, for tests to compare against.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sodertorn_ledger.fees import FeeReport
+from sodertorn_ledger.render.sheet import (
+    Amount,
+    BarChart,
+    Book,
+    Cell,
+    Count,
+    Formula,
+    Sheet,
+    Style,
+    Text,
+    footnote_marker,
+    ref,
+    sum_formula,
+)
+from sodertorn_ledger.reports.balance import BalanceSheet
+from sodertorn_ledger.reports.funds import Summary
+from sodertorn_ledger.reports.projects import ProjectsReport
+from sodertorn_ledger.reports.result import OperatingResult, ResultLine
+
+_MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def _amount(value: Decimal, style: Style = Style.NORMAL) -> Cell:
+    """An amount, or an empty cell for zero (the report leaves no-movement cells blank)."""
+    return Amount(value, style) if value else None
+
+
+def summary_sheet(summary: Summary) -> Sheet:
+    """Sammanställning YEAR: per fund IB, Intäkter, Kostnader and UB (=IB+Intäkter+Kostnader)."""
+    year = summary.year
+    sheet = Sheet(f"Sammanställning {year}", header_rows=3)
+    sheet.add(Text(f"Sammanställning {year}", Style.TITLE))
+    sheet.blank()
+    sheet.add(
+        Text("Fond", Style.HEADING),
+        Text(f"Ingående balans {year}", Style.HEADING),
+        Text("Intäkter", Style.HEADING),
+        Text("Kostnader", Style.HEADING),
+        Text(f"Utgående balans {year}", Style.HEADING),
+    )
+    first = len(sheet.rows) + 1
+    for fund in summary.funds:
+        row = len(sheet.rows) + 1
+        name = fund.name if fund.marker is None else f"{fund.name} {footnote_marker(fund.marker)}"
+        sheet.add(
+            Text(name),
+            _amount(fund.opening),
+            _amount(fund.income),
+            _amount(fund.costs),
+            Formula(f"={ref(2, row)}+{ref(3, row)}+{ref(4, row)}", fund.closing),
+        )
+    last = len(sheet.rows)
+    total = summary.total
+    sheet.add(
+        Text("Summa", Style.TOTAL),
+        *(
+            sum_formula(column, first, last, value, style=Style.TOTAL)
+            for column, value in enumerate(
+                (total.opening, total.income, total.costs, total.closing), start=2
+            )
+        ),
+    )
+    for marker, note in summary.notes:
+        sheet.add(Text(f"{footnote_marker(marker)} {note}", Style.NOTE))
+    if summary.unassigned:
+        sheet.add(
+            Text(
+                "Konton utan fond, ej med i tabellen: " + ", ".join(summary.unassigned),
+                Style.NOTE,
+            )
+        )
+    if last >= first:
+        sheet.chart = BarChart(
+            title=f"Utgående balans {year} per fond",
+            label_column=1,
+            value_column=5,
+            first_row=first,
+            last_row=last,
+            value_title="kr",
+        )
+    return sheet
+
+
+def result_sheet(result: OperatingResult) -> Sheet:
+    """Drift YEAR: the operating fund's income and cost lines, Summa, Årets över-/underskott."""
+    sheet = Sheet(f"Drift {result.year}", header_rows=3)
+    sheet.add(Text(f"{result.fund} {result.year}", Style.TITLE))
+    sheet.blank()
+    sheet.add(
+        Text("", Style.HEADING), Text("Intäkter", Style.HEADING), Text("Kostnader", Style.HEADING)
+    )
+    first = len(sheet.rows) + 1
+    for line in result.income:
+        sheet.add(Text(_line_name(line)), Amount(line.amount), None)
+    for line in result.costs:
+        sheet.add(Text(_line_name(line)), None, Amount(line.amount))
+    last = len(sheet.rows)
+    total_row = sheet.add(
+        Text("Summa", Style.TOTAL),
+        sum_formula(2, first, last, result.total_income, style=Style.TOTAL),
+        sum_formula(3, first, last, result.total_costs, style=Style.TOTAL),
+    )
+    label = "Årets överskott" if result.result >= 0 else "Årets underskott"
+    sheet.add(
+        Text(label, Style.RESULT),
+        Formula(f"={ref(2, total_row)}-{ref(3, total_row)}", result.result, Style.RESULT),
+    )
+    return sheet
+
+
+def _line_name(line: ResultLine) -> str:
+    return line.name if line.configured else f"{line.name} (konto utan rad i sodertorn.toml)"
+
+
+def projects_sheet(report: ProjectsReport) -> Sheet:
+    """Projekt YEAR: each project's cost, its suppliers (payees) below it, Summa.
+
+    A supplier's share stands in a column of its own, so the Summa over the projects'
+    column stays a plain SUM.
+    """
+    sheet = Sheet(f"Projekt {report.year}", header_rows=3)
+    sheet.add(Text(f"Projekt {report.year}", Style.TITLE))
+    sheet.blank()
+    sheet.add(
+        Text("Projekt / leverantör", Style.HEADING),
+        Text("Kostnad", Style.HEADING),
+        Text("Varav leverantör", Style.HEADING),
+    )
+    first = len(sheet.rows) + 1
+    for project in report.projects:
+        sheet.add(Text(project.name), Amount(project.amount))
+        for supplier in project.suppliers:
+            sheet.add(Text(supplier.payee, indent=1), None, Amount(supplier.amount))
+    last = len(sheet.rows)
+    sheet.add(
+        Text("Summa", Style.TOTAL), sum_formula(2, first, last, report.total, style=Style.TOTAL)
+    )
+    if not report.projects:
+        sheet.add(Text(f"Inga projektkostnader {report.year}.", Style.NOTE))
+    return sheet
+
+
+def fees_sheet(report: FeeReport) -> Sheet:
+    """Avgifter YEAR: per member folkmängd × rate = avgift, what is booked, the difference."""
+    year = report.year
+    date = report.population_date
+    sheet = Sheet(f"Avgifter {year}", header_rows=4, frozen_columns=2)
+    sheet.add(Text(f"Avgifter {year}", Style.TITLE))
+    sheet.add(
+        Text(
+            f"Avgift per invånare × folkmängd {date.day} {_MONTHS[date.month - 1]} "
+            f"{date.year} (SCB)",
+            Style.NOTE,
+        )
+    )
+    sheet.blank()
+    sheet.add(
+        Text("Kommunkod", Style.HEADING),
+        Text("Kommun", Style.HEADING),
+        Text(f"Folkmängd {date.day} dec {date.year}", Style.HEADING),
+        Text("Kr per invånare", Style.HEADING),
+        Text("Avgift", Style.HEADING),
+        Text("Bokfört", Style.HEADING),
+        Text("Differens", Style.HEADING),
+    )
+    first = len(sheet.rows) + 1
+    for line in report.lines:
+        row = len(sheet.rows) + 1
+        sheet.add(
+            Text(line.code),  # text: the leading zero of "0127" is part of the code
+            Text(line.name),
+            Count(line.population),
+            Amount(report.rate, ore=True),
+            Formula(f"={ref(3, row)}*{ref(4, row)}", line.fee),
+            Amount(line.booked),
+            Formula(f"={ref(6, row)}-{ref(5, row)}", line.difference),
+        )
+    last = len(sheet.rows)
+    sheet.add(
+        Text("Summa", Style.TOTAL),
+        Text("", Style.TOTAL),
+        sum_formula(
+            3, first, last, Decimal(report.total_population), style=Style.TOTAL, count=True
+        ),
+        Text("", Style.TOTAL),
+        sum_formula(5, first, last, report.total_fee, style=Style.TOTAL),
+        sum_formula(6, first, last, report.total_booked, style=Style.TOTAL),
+        sum_formula(7, first, last, report.total_difference, style=Style.TOTAL),
+    )
+    return sheet
+
+
+def balance_sheet(balance: BalanceSheet) -> Sheet:
+    """Balansräkning YEAR: assets, liabilities and funds at 31 December, with their sums."""
+    from sodertorn_ledger.render.terminal import account_label
+
+    year = balance.year
+    date = balance.date
+    sheet = Sheet(f"Balansräkning {year}", header_rows=3)
+    sheet.add(Text(f"Balansräkning {date.day} {_MONTHS[date.month - 1]} {date.year}", Style.TITLE))
+    sheet.blank()
+    sheet.add(Text("", Style.HEADING), Text("Belopp", Style.HEADING))
+
+    def section(title: str, lines: list[tuple[str, Decimal]], label: str, total: Decimal) -> int:
+        sheet.add(Text(title, Style.TOTAL))
+        first = len(sheet.rows) + 1
+        for name, amount in lines:
+            sheet.add(Text(name, indent=1), Amount(amount))
+        last = len(sheet.rows)
+        row = sheet.add(
+            Text(label, Style.TOTAL), sum_formula(2, first, last, total, style=Style.TOTAL)
+        )
+        sheet.blank()
+        return row
+
+    assets = section(
+        "Tillgångar",
+        [(account_label(line.name), line.amount) for line in balance.assets],
+        "Summa tillgångar",
+        balance.total_assets,
+    )
+    liabilities = section(
+        "Skulder",
+        [(account_label(line.name), line.amount) for line in balance.liabilities],
+        "Summa skulder",
+        balance.total_liabilities,
+    )
+    funds = section(
+        "Fonder (eget kapital)",
+        [(line.name, line.amount) for line in balance.funds],
+        "Summa fonder",
+        balance.total_funds,
+    )
+    sheet.add(
+        Text("Summa skulder och fonder", Style.RESULT),
+        Formula(
+            f"={ref(2, liabilities)}+{ref(2, funds)}",
+            balance.total_liabilities + balance.total_funds,
+            Style.RESULT,
+        ),
+    )
+    if not balance.balanced:
+        sheet.add(
+            Text("Skillnad (tillgångar − skulder − fonder)", Style.RESULT),
+            Formula(
+                f"={ref(2, assets)}-{ref(2, liabilities)}-{ref(2, funds)}",
+                balance.difference,
+                Style.RESULT,
+            ),
+        )
+    if balance.unassigned:
+        sheet.add(Text("Konton utan fond: " + ", ".join(balance.unassigned), Style.NOTE))
+    return sheet
+
+
+def annual_book(
+    organisation: str,
+    summary: Summary,
+    result: OperatingResult | None,
+    projects: ProjectsReport,
+    fees: FeeReport | None,
+    balance: BalanceSheet,
+) -> Book:
+    """The workbook of one year: Sammanställning first, then Drift, Projekt, Avgifter and
+    Balansräkning (a sheet whose report the books cannot give is left out)."""
+    year = summary.year
+    sheets = [summary_sheet(summary)]
+    if result is not None:
+        sheets.append(result_sheet(result))
+    sheets.append(projects_sheet(projects))
+    if fees is not None:
+        sheets.append(fees_sheet(fees))
+    sheets.append(balance_sheet(balance))
+    return Book(
+        title=f"Sammanställning {year}",
+        organisation=organisation,
+        year=year,
+        sheets=sheets,
+        subject=f"{organisation}: bokslut {year}",
+    )

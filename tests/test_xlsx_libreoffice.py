@@ -1,0 +1,303 @@
+"""The workbook opened in a real spreadsheet program: LibreOffice (headless) loads it,
+recalculates every formula and saves each sheet as CSV. Every figure it computes — the
+Summa cells and UB column included — must equal the tool's own JSON, for the bundled 2020
+books and for generated books; and what it *shows* must be the report's whole kronor.
+
+Needs `soffice` (Debian: libreoffice-calc-nogui); in CI (CI=true) a missing one fails.
+"""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import require_program
+from sodertorn_ledger.money import MINUS, format_sv
+from sodertorn_ledger.render.sheet import Amount, Book, Formula, Sheet
+from sodertorn_ledger.render.xlsx import workbook_bytes
+from xlsx_books import (
+    BUNDLED,
+    INJECTIONS,
+    export,
+    generated_books,
+    injection_books,
+    ledger_json,
+)
+
+ÖRE = Decimal("0.01")
+SHEETS = ("Sammanställning", "Drift", "Projekt", "Avgifter", "Balansräkning")
+Grid = list[list[str]]
+
+
+# LibreOffice trusts the cached results in an .xlsx by default; the workbook carries the
+# tool's own results there. This setting ("recalculation on file load: always") makes
+# LibreOffice compute every formula itself, so the figures below are its own.
+ALWAYS_RECALCULATE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+           xmlns:xs="http://www.w3.org/2001/XMLSchema"
+           xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+@pytest.fixture(scope="module")
+def profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One private LibreOffice profile for the module (created once, so later runs start
+    fast) that recalculates every formula on load."""
+    folder = tmp_path_factory.mktemp("libreoffice-profile")
+    (folder / "user").mkdir()
+    (folder / "user" / "registrymodifications.xcu").write_text(ALWAYS_RECALCULATE, "utf-8")
+    return folder
+
+
+def test_libreoffice_computes_the_formulas_itself(tmp_path: Path, profile: Path) -> None:
+    # A formula whose cached result is wrong on purpose: LibreOffice must show its own.
+    sheet = Sheet("Kontroll 2020")
+    sheet.add(Amount(Decimal("1.25")), Amount(Decimal("2.50")), Formula("=A1+B1", Decimal(99)))
+    target = tmp_path / "kontroll.xlsx"
+    target.write_bytes(workbook_bytes(Book("Kontroll", "Org", 2020, [sheet])))
+    raw = libreoffice_csv(target, tmp_path, profile, as_shown=False)
+    assert raw["Kontroll 2020"][0][2] == "3,75"
+
+
+def libreoffice_csv(xlsx: Path, work: Path, profile: Path, *, as_shown: bool) -> dict[str, Grid]:
+    """Every sheet of `xlsx` as LibreOffice computes it, by sheet name.
+
+    The CSV filter's options: comma, double quote, UTF-8 (76), from line 1, default
+    language; token 9 "save cell contents as shown" picks displayed text or raw values;
+    the last token -1 exports every sheet (LibreOffice 7.2 and later) to FILE-SHEET.csv.
+    A private profile keeps the run independent of any user's LibreOffice settings.
+    """
+    soffice = require_program("soffice")
+    shown = "true" if as_shown else "false"
+    options = f"44,34,76,1,,0,false,true,{shown},false,false,-1"
+    out = work / ("shown" if as_shown else "raw")
+    done = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            f"csv:Text - txt - csv (StarCalc):{options}",
+            "--outdir",
+            str(out),
+            str(xlsx),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    sheets: dict[str, Grid] = {}
+    for path in sorted(out.glob(f"{xlsx.stem}-*.csv")):
+        name = path.stem.removeprefix(f"{xlsx.stem}-")
+        with path.open(encoding="utf-8", newline="") as handle:
+            sheets[name] = [row for row in csv.reader(handle)]
+    assert sheets, f"LibreOffice wrote no CSV: {done.stdout} {done.stderr}"
+    return sheets
+
+
+def number(text: str) -> Decimal:
+    """A raw value as LibreOffice writes it (Swedish locale: decimal comma); blank is 0."""
+    cleaned = text.replace("\u00a0", "").replace(" ", "").replace(MINUS, "-").replace(",", ".")
+    return Decimal(cleaned) if cleaned else Decimal(0)
+
+
+def same(text: str, expected: str | int) -> bool:
+    """A computed cell equals an exact amount of the JSON (to the öre a double carries)."""
+    return number(text).quantize(ÖRE) == Decimal(expected).quantize(ÖRE)
+
+
+def body(grid: Grid, first: int, label: str) -> list[list[str]]:
+    """Rows from spreadsheet row `first` up to (not including) the row labelled `label`."""
+    rows = grid[first - 1 :]
+    end = next(i for i, row in enumerate(rows) if row and row[0] == label)
+    return rows[:end]
+
+
+def row_labelled(grid: Grid, label: str) -> list[str]:
+    return next(row for row in grid if row and row[0] == label)
+
+
+def check_summary(grid: Grid, summary: dict[str, Any]) -> None:
+    rows = body(grid, 4, "Summa")
+    assert len(rows) == len(summary["funds"])
+    for row, fund in zip(rows, summary["funds"], strict=True):
+        assert row[0].startswith(fund["name"])
+        for cell, key in zip(row[1:5], ("opening", "income", "costs", "closing"), strict=True):
+            assert same(cell, fund[key]), (fund["name"], key, cell, fund[key])
+    total = row_labelled(grid, "Summa")
+    for cell, key in zip(total[1:5], ("opening", "income", "costs", "closing"), strict=True):
+        assert same(cell, summary["total"][key]), (key, cell)
+
+
+def check_result(grid: Grid, result: dict[str, Any]) -> None:
+    rows = body(grid, 4, "Summa")
+    lines = [(x, 1) for x in result["income"]] + [(x, 2) for x in result["costs"]]
+    assert len(rows) == len(lines)
+    for row, (line, column) in zip(rows, lines, strict=True):
+        assert row[0].startswith(line["name"])
+        assert same(row[column], line["amount"]), (line, row)
+        assert row[3 - column] == ""
+    total = row_labelled(grid, "Summa")
+    assert same(total[1], result["total"]["income"])
+    assert same(total[2], result["total"]["costs"])
+    label = "Årets överskott" if Decimal(result["result"]) >= 0 else "Årets underskott"
+    assert same(row_labelled(grid, label)[1], result["result"])
+
+
+def check_projects(grid: Grid, projects: dict[str, Any]) -> None:
+    rows = body(grid, 4, "Summa")
+    expected: list[tuple[str, int, str]] = []
+    for project in projects["projects"]:
+        expected.append((project["name"], 1, project["amount"]))
+        expected += [(s["name"], 2, s["amount"]) for s in project["suppliers"]]
+    assert [(r[0], 1 if r[1] else 2) for r in rows] == [(n, c) for n, c, _ in expected]
+    for row, (_, column, amount) in zip(rows, expected, strict=True):
+        assert same(row[column], amount), (row, amount)
+    assert same(row_labelled(grid, "Summa")[1], projects["total"])
+
+
+def check_fees(grid: Grid, fees: dict[str, Any]) -> None:
+    rows = body(grid, 5, "Summa")
+    assert len(rows) == len(fees["members"])
+    for row, member in zip(rows, fees["members"], strict=True):
+        assert row[:2] == [member["code"], member["name"]]
+        assert same(row[2], member["population"])
+        assert same(row[3], fees["rate"])
+        assert same(row[4], member["fee"]), (member, row)
+        assert same(row[5], member["booked"])
+        assert same(row[6], member["difference"]), (member, row)
+    total = row_labelled(grid, "Summa")
+    assert same(total[2], fees["total"]["population"])
+    for cell, key in zip(total[4:7], ("fee", "booked", "difference"), strict=True):
+        assert same(cell, fees["total"][key]), (key, cell)
+
+
+def check_balance(grid: Grid, balance: dict[str, Any]) -> None:
+    def section(title: str, total_label: str) -> list[list[str]]:
+        start = next(i for i, row in enumerate(grid) if row and row[0] == title)
+        return body(grid, start + 2, total_label)
+
+    for title, label, key, total in (
+        ("Tillgångar", "Summa tillgångar", "assets", "assets"),
+        ("Skulder", "Summa skulder", "liabilities", "liabilities"),
+        ("Fonder (eget kapital)", "Summa fonder", "funds", "funds"),
+    ):
+        rows = section(title, label)
+        assert len(rows) == len(balance[key]), (title, rows)
+        for row, line in zip(rows, balance[key], strict=True):
+            assert same(row[1], line["amount"]), (title, row, line)
+        assert same(row_labelled(grid, label)[1], balance["total"][total])
+    both = row_labelled(grid, "Summa skulder och fonder")
+    assert same(both[1], balance["total"]["liabilities_and_funds"])
+
+
+def check_shown_summary(grid: Grid, summary: dict[str, Any]) -> None:
+    """What a reader sees: whole kronor, each cell rounded on its own, spaces between
+    thousands, a real minus; a blank where a fund has no movement, a dash for a zero UB."""
+
+    def shown(amount: str, *, formula: bool) -> str:
+        value = Decimal(amount)
+        if value == 0:
+            return "–" if formula else ""
+        return format_sv(value, minus=MINUS)
+
+    rows = [*body(grid, 4, "Summa"), row_labelled(grid, "Summa")]
+    expected = [*summary["funds"], summary["total"]]
+    for row, fund in zip(rows, expected, strict=True):
+        cells = [c.replace("\u00a0", " ") for c in row[1:5]]
+        keys = ("opening", "income", "costs", "closing")
+        total_row = fund is summary["total"]
+        want = [shown(fund[k], formula=total_row or k == "closing") for k in keys]
+        assert cells == want, (row[0], cells, want)
+
+
+def export_and_convert(
+    journal: Path, work: Path, profile: Path, *, as_shown: bool = True
+) -> tuple[dict[str, Grid], dict[str, Grid]]:
+    target = work / "sammanstallning-2020.xlsx"
+    code, _, err = export(journal, target)
+    assert code == 0, err
+    raw = libreoffice_csv(target, work, profile, as_shown=False)
+    shown = libreoffice_csv(target, work, profile, as_shown=True) if as_shown else {}
+    assert sorted(raw) == sorted(f"{name} 2020" for name in SHEETS)
+    return raw, shown
+
+
+def check_everything(journal: Path, raw: dict[str, Grid], shown: dict[str, Grid]) -> None:
+    summary = ledger_json("summary", 2020, journal)
+    check_summary(raw["Sammanställning 2020"], summary)
+    check_result(raw["Drift 2020"], ledger_json("result", 2020, journal))
+    check_projects(raw["Projekt 2020"], ledger_json("projects", 2020, journal))
+    check_fees(raw["Avgifter 2020"], ledger_json("fees", 2020, journal))
+    check_balance(raw["Balansräkning 2020"], ledger_json("balance", 2020, journal))
+    check_shown_summary(shown["Sammanställning 2020"], summary)
+
+
+@pytest.fixture(scope="module")
+def bundled(
+    tmp_path_factory: pytest.TempPathFactory, profile: Path
+) -> tuple[dict[str, Grid], dict[str, Grid]]:
+    return export_and_convert(BUNDLED, tmp_path_factory.mktemp("bundled"), profile)
+
+
+def test_bundled_books_every_figure_as_libreoffice_computes_it(
+    bundled: tuple[dict[str, Grid], dict[str, Grid]],
+) -> None:
+    check_everything(BUNDLED, *bundled)
+
+
+def test_bundled_books_show_the_published_table(
+    bundled: tuple[dict[str, Grid], dict[str, Grid]],
+) -> None:
+    _, shown = bundled
+    rows = [[c.replace("\u00a0", " ") for c in row] for row in shown["Sammanställning 2020"]]
+    assert rows[0][0] == "Sammanställning 2020"
+    assert rows[2] == [
+        "Fond",
+        "Ingående balans 2020",
+        "Intäkter",
+        "Kostnader",
+        "Utgående balans 2020",
+    ]
+    assert rows[3:11] == [
+        ["Södertörnssamarbetet drift", "", "2 012 800", f"{MINUS}1 824 368", "188 432"],
+        ["Södertörnsmodellen", "521 307", "", f"{MINUS}1 450", "519 857"],
+        ["Kommunikationsprojekt ¹⁾", "", "50 500", "", "50 500"],
+        ["Södertörnskonferensen", "", "", "", "–"],
+        ["Bidrag från Tillväxtverket ²⁾", "277 793", "", "", "277 793"],
+        ["Södertörnssamarbetet drift från 2019", "233 696", "", "", "233 696"],
+        ["Södertörnssamarbetet drift från 2018", "110 853", "", "", "110 853"],
+        ["Summa", "1 143 649", "2 063 300", f"{MINUS}1 825 818", "1 381 130"],
+    ]
+    drift = {row[0]: row[1:] for row in shown["Drift 2020"] if row and row[0]}
+    assert drift["Summa"] == ["2\u00a0012\u00a0800", "1\u00a0824\u00a0368"]
+    assert drift["Årets överskott"][0] == "188\u00a0432"
+
+
+def test_generated_books_every_figure_as_libreoffice_computes_it(
+    tmp_path: Path, profile: Path
+) -> None:
+    # Two years with a close, fees that differ from the rule, öre everywhere.
+    journal = generated_books(tmp_path / "books", n=800, seed=11)
+    check_everything(journal, *export_and_convert(journal, tmp_path, profile))
+
+
+def test_formula_looking_text_stays_text_in_libreoffice(tmp_path: Path, profile: Path) -> None:
+    journal = injection_books(tmp_path / "books")
+    raw, _ = export_and_convert(journal, tmp_path, profile, as_shown=False)
+    cells = {cell for grid in raw.values() for row in grid for cell in row}
+    for payload in INJECTIONS:
+        assert payload in cells  # not "y", 1, #NAME? or an error: the text itself
+    check_projects(raw["Projekt 2020"], ledger_json("projects", 2020, journal))
+    check_balance(raw["Balansräkning 2020"], ledger_json("balance", 2020, journal))
