@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from sodertorn_ledger.commands.common import FileOption, JsonOption, OreOption
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sodertorn_ledger.commands.common import FileOption, JsonOption, OreOption, books_path
+from sodertorn_ledger.commands.export import ForceOption, check_target, save_workbook
 from sodertorn_ledger.commands.reporting import (
     YearArgument,
     load_year,
@@ -17,6 +23,16 @@ def summary(
     file: FileOption = None,
     as_json: JsonOption = False,
     ore: OreOption = False,
+    xlsx: Annotated[
+        Path | None,
+        typer.Option(
+            "--xlsx",
+            help="Also write the year's workbook (as `ledger export`) to this .xlsx file.",
+            metavar="PATH",
+            show_default=False,
+        ),
+    ] = None,
+    force: ForceOption = False,
 ) -> None:
     """The Sammanställning of YEAR: every fund's opening balance, income, costs and
     closing balance, in whole kronor (each cell rounded on its own) or exact with --ore.
@@ -27,7 +43,16 @@ def summary(
     from sodertorn_ledger.render.terminal import render_summary
     from sodertorn_ledger.reports.funds import compute_summary
 
+    if xlsx is not None:
+        check_target(xlsx, force=force)
     journal, settings = load_year(file, year)
+    if xlsx is not None:
+        path = books_path(file)
+        # The table below warns about accounts in no fund; the workbook need not repeat it.
+        names = save_workbook(
+            journal, settings, year, path, xlsx, force=force, warn_unassigned=False
+        )
+        typer.echo(f"Wrote {xlsx} ({', '.join(names)})", err=True)
     report = compute_summary(journal, settings, year)
     if report.unassigned:
         warn(
