@@ -223,6 +223,14 @@ def test_refusal_exits_1_names_the_difference_and_writes_nothing(tmp_path: Path)
     assert "(difference -1 000,00 kr)" in err
     assert "ledger: refused to close 2020; nothing was written" in err
     assert snapshot(main) == changed
+    code, out, _ = run("close", "2020", "-f", str(main), "--json")
+    assert code == 1
+    data = json.loads(out)
+    assert data["closed"] is False and data["already_closed"] is True
+    [refusal] = data["refused"]
+    assert refusal["file"] == str(main.parent / "2020.journal")
+    assert "kostnader:drift:projekt: the close books -320 300,00 kr" in refusal["message"]
+    assert snapshot(main) == changed
 
 
 def test_refused_when_previous_year_open(tmp_path: Path) -> None:

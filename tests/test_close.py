@@ -239,7 +239,7 @@ def test_refused_when_closed_year_changed_names_accounts_and_amounts(books: Path
     assert plan.refused and plan.edits == ()
     assert plan.already_closed
     text = messages(plan)
-    assert "2020 is closed, but the books have changed since the close" in text
+    assert "2020 is closed, but the books have changed since the close:\n  " in text
     assert (
         "kostnader:drift:övriga kostnader: the close books -9 596,25 kr, the books now need "
         "-9 796,25 kr (difference -200,00 kr)"
@@ -267,7 +267,7 @@ def test_refused_when_an_earlier_close_no_longer_agrees(books: Path) -> None:
     plan = plan_for(books, 2021)
     assert plan.refused
     text = messages(plan)
-    assert "2020 is closed, but the books have changed since the close" in text
+    assert "2020 is closed, but the books have changed since the close:\n  " in text
     assert "intäkter:kommunikationsprojekt" in text
 
 

@@ -272,8 +272,8 @@ def _check_booked_close(
         Problem(
             first.file,
             first.line,
-            f"{year} is closed, but the books have changed since the close: "
-            + "; ".join(differences),
+            f"{year} is closed, but the books have changed since the close:\n  "
+            + "\n  ".join(differences),
             f"book the change in a later year, or delete this closing transaction "
             f"(bokslut:{year}) and run `ledger close {year}` again",
         )

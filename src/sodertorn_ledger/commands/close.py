@@ -53,13 +53,13 @@ def close(
         fail(f"no journal file at {main} (use -f PATH or set LEDGER_FILE)")
     written: list[Path] = []
     if dry_run:
-        plan = _plan(file, year)
+        plan = _plan(file, year, as_json=as_json)
     else:
         # One close at a time: planning and writing under the lock, so a second run
         # (another cron job) plans from the books as the first one left them.
         try:
             with exclusive(main):
-                plan = _plan(file, year)
+                plan = _plan(file, year, as_json=as_json)
                 written = _write(plan, main) if plan.edits else []
         except CloseBusy as err:
             fail(f"{err}; nothing was written")
@@ -114,12 +114,12 @@ def close(
     else:
         typer.echo(
             f"Closed {year}. {year + 1} is open: its opening balances are the closing "
-            f"balances of {year}. Copies of the changed files: "
-            f"{main.parent / '.backup'}"
+            f"balances of {year}."
         )
+        typer.echo(f"Copies of the files as they were: {main.parent / '.backup'}/")
 
 
-def _plan(file: Path | None, year: int) -> ClosePlan:
+def _plan(file: Path | None, year: int, *, as_json: bool) -> ClosePlan:
     """Read the books and settings and plan the close; exit 1 on bad books or a refusal.
 
     A plan with edits is rehearsed on a copy of the books first: after it the books must
@@ -144,6 +144,18 @@ def _plan(file: Path | None, year: int) -> ClosePlan:
     plan = plan_close(journal, settings, year, read_text, today=today)
     if plan.refused:
         report_problems(list(plan.problems))
+        if as_json:
+            _print_json(
+                {
+                    "year": year,
+                    "closed": False,
+                    "already_closed": plan.already_closed,
+                    "refused": [
+                        {"file": p.file, "line": p.line, "message": p.message, "hint": p.hint}
+                        for p in plan.problems
+                    ],
+                }
+            )
         fail(f"refused to close {year}; nothing was written")
     if not plan.edits:
         return plan
