@@ -213,6 +213,7 @@ def test_refused_when_previous_year_is_open(tmp_path: Path) -> None:
     text = messages(plan)
     assert "2019 has transactions and is not closed" in text
     assert "ledger close 2019" in text
+    assert len(plan.problems) == 1  # only the cause, not its echo in 2020's accounts
 
 
 def test_previous_year_without_transactions_needs_no_close(tmp_path: Path) -> None:

@@ -484,9 +484,14 @@ def plan_close(
         return _refused(year, problems, include_line, next_text)
     assert operating is not None
     problems.extend(_check_earlier_years(journal, settings, year))
-
     closes = closing_transactions(journal, year)
     already = bool(closes)
+    if problems:
+        # An earlier year left open also leaves income and costs open in this one; the
+        # earlier year is what the user must fix, so only it is named.
+        return ClosePlan(
+            year, already, (), (), "", "", include_line, next_text, (), tuple(problems)
+        )
     needed, results, need_problems = needed_close(journal, settings, year)
     problems.extend(need_problems)
     if already and not need_problems:
