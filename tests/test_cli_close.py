@@ -566,3 +566,18 @@ def test_three_years_hledger_agrees(tmp_path: Path) -> None:
     theirs = _hledger_balances(hledger, main)
     assert theirs == _our_balances(main)
     assert theirs["fonder:drift från 2021"] == D("-67836.00")
+
+
+def test_the_manual_shows_the_real_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    manual = (REPO / "docs" / "manual" / "close.md").read_text(encoding="utf-8")
+    copy_books(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LEDGER_FILE", raising=False)
+    for args in (["--dry-run"], [], []):  # the dry run, the close, the re-run
+        code, out, err = run("close", "2020", *args)
+        assert code == 0, err
+        shown = " ".join(["$ ledger close 2020", *args])
+        assert f"{shown}\n{out}```" in manual, shown
+    code, _, err = run("close", "2019")
+    assert code == 1
+    assert f"$ ledger close 2019\n{err}```" in manual
