@@ -229,6 +229,54 @@ def test_pxweb_excel_export_with_blank_repeated_stub_labels() -> None:
     )
 
 
+def _xlsx(rows: list[list[object]], merges: tuple[str, ...] = ()) -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    for cells in merges:
+        ws.merge_cells(cells)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_excel_years_over_sex_columns_takes_the_total_column() -> None:
+    a, b = SCB["0181"][2020], SCB["0181"][2019]
+    data = _xlsx(
+        [
+            ["Folkmängd per kommun efter kön 31 december 2020 och 2019"],
+            ["Kommunkod", "Kommun", "31 dec 2020", None, None, "31 dec 2019", None, None],
+            [None, None, "Män", "Kvinnor", "Totalt", "Män", "Kvinnor", "Totalt"],
+            [181, "Södertälje", 50000, a - 50000, a, 49000, b - 49000, b],
+        ],
+        merges=("C2:E2", "F2:H2"),
+    )
+    result = parse_population_file("kon.xlsx", data, NAMES)
+    assert result.problems == []
+    assert {(f.code, f.date.year): f.population for f in result.figures} == expected(
+        ["0181"], [2019, 2020]
+    )
+
+
+def test_excel_sex_columns_without_total_are_summed_and_change_left_out() -> None:
+    a = SCB["0138"][2020]
+    data = _xlsx(
+        [
+            ["Folkmängd 31 december 2020"],
+            [None, 2020, None, "Förändring", None],
+            ["Kommun", "Män", "Kvinnor", "Antal", "Procent"],
+            ["Tyresö", 24000, a - 24000, 345, 0.7],
+        ],
+        merges=("B2:C2", "D2:E2"),
+    )
+    result = parse_population_file("kon.xlsx", data, NAMES)
+    assert result.problems == []
+    assert [(f.code, f.population) for f in result.figures] == [("0138", a)]
+
+
 # --- reading rules --------------------------------------------------------------------------
 
 

@@ -32,9 +32,11 @@ def figures_from_cells(cells: Iterable[Cell], *, file: str, names: dict[str, Cod
     """Apply the reading rules to one file's cells; problems name the file."""
     result = FileResult()
     all_cells = list(cells)
-    wanted = [c for c in all_cells if is_folkmangd(c.content)]
+    contents = {c.content for c in all_cells}
+    folkmangd = {content for content in contents if is_folkmangd(content)}
+    wanted = [c for c in all_cells if c.content in folkmangd]
     if not wanted:
-        found = sorted({c.content for c in all_cells if c.content})
+        found = sorted(content for content in contents if content)
         what = f" (it has: {', '.join(found)})" if found else ""
         result.problems.append(
             Problem(
@@ -56,14 +58,20 @@ def figures_from_cells(cells: Iterable[Cell], *, file: str, names: dict[str, Cod
     groups: dict[tuple[Code, dt.date], list[Cell]] = {}
     names_of: dict[tuple[Code, dt.date], str] = {}
     seen: dict[tuple[object, ...], Cell] = {}
+    regions: dict[Category, tuple[Code, str] | None] = {}
+    times: dict[str, dt.date | None] = {}
     for cell in wanted:
         if not all(chosen[dim](cat) for dim, cat in cell.splits):
             continue
-        region = resolve_region(cell.region, names)
+        if cell.region not in regions:
+            regions[cell.region] = resolve_region(cell.region, names)
+        region = regions[cell.region]
         if region is None:
             continue
         code, name = region
-        date = parse_time(cell.time)
+        if cell.time not in times:
+            times[cell.time] = parse_time(cell.time)
+        date = times[cell.time]
         if date is None:
             result.problems.append(
                 Problem(file, cell.line, f"cannot read the time {cell.time!r} as a year or date")
@@ -120,15 +128,15 @@ class _Keep:
 
 
 def _choose_categories(cells: list[Cell], file: str) -> tuple[dict[str, _Keep], list[Problem]]:
-    categories: dict[str, list[Category]] = {}
+    # dict keys keep the order categories first appear in (a set would not)
+    categories: dict[str, dict[Category, None]] = {}
     for cell in cells:
         for dim, cat in cell.splits:
-            known = categories.setdefault(dim, [])
-            if cat not in known:
-                known.append(cat)
+            categories.setdefault(dim, {})[cat] = None
     chosen: dict[str, _Keep] = {}
     problems: list[Problem] = []
-    for dim, cats in categories.items():
+    for dim, found in categories.items():
+        cats = list(found)
         totals = [c for c in cats if c.is_total()]
         if totals:
             chosen[dim] = _Keep(totals[0])

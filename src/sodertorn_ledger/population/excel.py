@@ -26,7 +26,6 @@ from sodertorn_ledger.population.model import (
     Cell,
     Code,
     FileResult,
-    is_folkmangd,
     norm,
     parse_count,
     split_time,
@@ -87,29 +86,38 @@ def _grid(sheet: Any) -> list[list[str]]:
 
 def _read_sheet(file: str, grid: list[list[str]], names: dict[str, Code]) -> FileResult | None:
     header_at = -1
-    times: dict[int, tuple[str, str]] = {}
     for r, row in enumerate(grid):
-        found = {c: parts for c, cell in enumerate(row) if c > 0 and (parts := split_time(cell))}
+        found = [c for c, cell in enumerate(row) if c > 0 and split_time(cell)]
         # A header row names at least one time and has nothing numeric-only beside the years.
         if found and all(
             split_time(cell) is not None or not cell.replace(" ", "").isdigit() for cell in row
         ):
-            header_at, times = r, found
+            header_at = r
             break
     if header_at < 0:
         return None
-    first_value_col = min(times)
+    year_row = grid[header_at]
+    first_value_col = min(c for c, cell in enumerate(year_row) if c > 0 and split_time(cell))
     title = " ".join(" ".join(c for c in row if c) for row in grid[:header_at])
-    group_row = grid[header_at - 1] if header_at > 0 else [""] * len(grid[header_at])
+    width = len(year_row)
+    group_row = grid[header_at - 1] if header_at > 0 else [""] * width
     group = _fill_right(group_row, first_value_col)
+    years = _fill_right(year_row, first_value_col)
+    # A second header row under the years ("Män", "Kvinnor", "Totalt", "Antal", "Procent").
+    sub_row = _sub_header(grid, header_at + 1, first_value_col)
 
-    value_cols: dict[int, tuple[str, str]] = {}
-    for col, (own, time) in times.items():
-        label = norm(f"{group[col]} {own}")
+    value_cols: dict[int, tuple[str, str, str]] = {}  # column -> (contents, time, sub label)
+    for col in range(first_value_col, width):
+        parts = split_time(years[col])
+        sub = sub_row[col] if sub_row else ""
+        if parts is None or not (year_row[col] or sub):
+            continue
+        own, time = parts
+        label = norm(f"{group[col]} {own} {sub}")
         if any(word in label for word in _CHANGE_WORDS):
             continue
-        if is_folkmangd(own) or "folkmängd" in label or "folkmängd" in norm(title):
-            value_cols[col] = ("Folkmängd", time)
+        if "folkmängd" in label or "folkmängd" in norm(title):
+            value_cols[col] = ("Folkmängd", time, sub)
     if not value_cols:
         return FileResult(
             problems=[
@@ -122,25 +130,31 @@ def _read_sheet(file: str, grid: list[list[str]], names: dict[str, Code]) -> Fil
             ]
         )
     stub = list(range(first_value_col))
-    stub_names = [grid[header_at][c] or group_row[c] or f"kolumn {c + 1}" for c in stub]
+    stub_names = [
+        year_row[c] or (sub_row[c] if sub_row else "") or group_row[c] or f"kolumn {c + 1}"
+        for c in stub
+    ]
+    code_index = next((i for i, n in enumerate(stub_names) if norm(n) in _CODE_HEADERS), None)
+    region_index = _region_column(stub_names, code_index)
     cells: list[Cell] = []
     problems: list[Problem] = []
     carried = [""] * len(stub)
-    for r in range(header_at + 1, len(grid)):
+    first_data = header_at + (2 if sub_row else 1)
+    for r in range(first_data, len(grid)):
         row = grid[r]
         if not any(row[c] for c in value_cols):
             continue  # blank row, footnote, source line
-        labels = []
         for i, c in enumerate(stub):
             carried[i] = row[c] or carried[i]  # PxWeb leaves a repeated stub label blank
-            labels.append(carried[i])
-        region_index = _region_column(stub_names)
-        if not labels or not labels[region_index]:
+        region = _region(carried, region_index, code_index)
+        if region is None:
             continue
         splits = tuple(
-            (stub_names[i], Category("", labels[i])) for i in range(len(stub)) if i != region_index
+            (stub_names[i], Category("", carried[i]))
+            for i in range(len(stub))
+            if i not in (region_index, code_index)
         )
-        for col, (content, time) in value_cols.items():
+        for col, (content, time, sub) in value_cols.items():
             try:
                 value = parse_count(row[col])
             except BadValue as exc:
@@ -148,12 +162,37 @@ def _read_sheet(file: str, grid: list[list[str]], names: dict[str, Code]) -> Fil
                     Problem(file, r + 1, f"column {col + 1}: {str(exc)!r} is not a whole number")
                 )
                 continue
-            cells.append(
-                Cell(Category("", labels[region_index]), time, content, splits, value, r + 1)
-            )
+            column_split = (("kolumn", Category("", sub)),) if sub_row else ()
+            cells.append(Cell(region, time, content, splits + column_split, value, r + 1))
     if problems:
         return FileResult(problems=problems)
     return figures_from_cells(cells, file=file, names=names)
+
+
+_CODE_HEADERS = frozenset({"kommunkod", "kod", "regionkod", "länskod", "kommun-kod"})
+
+
+def _sub_header(grid: list[list[str]], r: int, first_value_col: int) -> list[str] | None:
+    """The row under the years when it labels the year columns (text only, no figures)."""
+    if r >= len(grid):
+        return None
+    cells = grid[r][first_value_col:]
+    texts = [c for c in cells if c]
+    if not texts or any(
+        c.replace(" ", "").replace(",", "").replace(".", "").isdigit() for c in texts
+    ):
+        return None
+    return grid[r]
+
+
+def _region(labels: list[str], region_index: int, code_index: int | None) -> Category | None:
+    name = labels[region_index] if region_index < len(labels) else ""
+    code = labels[code_index] if code_index is not None else ""
+    if code.isdigit() and len(code) in (1, 3):
+        code = code.zfill(2 if len(code) == 1 else 4)  # Excel dropped the leading zero
+    if not name and not code:
+        return None
+    return Category(code, name if name != code else "")
 
 
 def _fill_right(row: list[str], start: int) -> list[str]:
@@ -164,8 +203,8 @@ def _fill_right(row: list[str], start: int) -> list[str]:
     return filled
 
 
-def _region_column(stub_names: list[str]) -> int:
+def _region_column(stub_names: list[str], code_index: int | None) -> int:
     for i, name in enumerate(stub_names):
-        if norm(name) in ("region", "kommun", "län", "kommunnamn", "namn"):
+        if norm(name) in ("region", "kommun", "län", "kommunnamn", "namn", "kommunens namn"):
             return i
-    return 0
+    return next((i for i in range(len(stub_names)) if i != code_index), 0)

@@ -109,46 +109,35 @@ def _tokenize_statements(text: str) -> list[_Statement]:
         key = text[i:j].strip()
         i = j + 1
         tokens: list[_Token] = []
-        buf: list[str] = []
         ended = False
-        while i < n:
-            ch = text[i]
-            if ch == '"':
-                close = text.find('"', i + 1)
-                if close < 0:
-                    raise PxError(line, "a quoted string is never closed")
-                if buf:
-                    tokens.append(_Token("".join(buf), False, line))
-                    buf = []
-                segment = text[i + 1 : close]
+        for m in _VALUE_TOKEN.finditer(text, i):
+            kind = m.lastgroup
+            if kind == "end":
+                ended = True
+                i = m.end()
+                break
+            if kind == "newline":
+                line += 1
+            elif kind == "quoted":
+                segment = m.group("quoted")
                 tokens.append(_Token(segment, True, line))
                 line += segment.count("\n")
-                i = close + 1
-                continue
-            if ch == ";":
-                ended = True
-                i += 1
-                break
-            if ch in " \t\r\n,":
-                if buf:
-                    tokens.append(_Token("".join(buf), False, line))
-                    buf = []
-                if ch == ",":
-                    tokens.append(_Token(",", False, line))
-                if ch == "\n":
-                    line += 1
-                i += 1
-                continue
-            buf.append(ch)
-            i += 1
-        if buf:
-            tokens.append(_Token("".join(buf), False, line))
+            elif kind == "comma":
+                tokens.append(_Token(",", False, line))
+            elif kind == "open":
+                raise PxError(line, "a quoted string is never closed")
+            elif kind == "word":
+                tokens.append(_Token(m.group("word"), False, line))
         if not ended:
             raise PxError(start_line, f"{key[:40]} is not ended by ';'")
         statements.append(_parse_key(key, tokens, start_line))
     return statements
 
 
+_VALUE_TOKEN = re.compile(
+    r'"(?P<quoted>[^"]*)"|(?P<open>")|(?P<end>;)|(?P<comma>,)|(?P<newline>\n)'
+    r'|(?P<word>[^\s,;"]+)|[ \t\r]+'
+)
 _KEY_RE = re.compile(r"([A-Za-z][A-Za-z0-9-]*)\s*(?:\[([^\]]*)\])?\s*(?:\((.*)\))?\s*", re.DOTALL)
 
 
@@ -158,6 +147,8 @@ def _parse_key(key: str, tokens: list[_Token], line: int) -> _Statement:
         raise PxError(line, f"cannot read the keyword {key[:60]!r}")
     args = re.findall(r'"([^"]*)"', m.group(3) or "")
     values: list[str] = []
+    if m.group(1).upper() == "DATA":
+        return _Statement("DATA", m.group(2) or "", args, values, tokens, line)
     current: str | None = None
     previous_quoted = False
     for token in tokens:
