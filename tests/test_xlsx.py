@@ -15,6 +15,7 @@ from typing import Any
 import openpyxl
 import pytest
 
+from report_books import write_books
 from sodertorn_ledger import __version__
 from sodertorn_ledger.render.sheet import (
     Amount,
@@ -472,3 +473,33 @@ def test_summary_xlsx_writes_the_same_workbook_and_keeps_the_json_clean(tmp_path
     code, out, err = ledger("summary", "2020", "--xlsx", str(target), "--force", "-f", str(BUNDLED))
     assert code == 0, err
     assert "Sammanställning 2020" in out
+
+
+def test_money_in_no_fund_shows_as_a_note_and_a_difference(tmp_path: Path) -> None:
+    # An income account the settings put in no fund: the Sammanställning says so, and the
+    # balance sheet shows the difference as a live formula. No projects: Summa is 0.
+    journal = write_books(
+        tmp_path / "books",
+        """
+2020-02-01 * Okänd intäkt
+    tillgångar:bank           500,25 kr
+    intäkter:okänd
+""",
+    )
+    target = tmp_path / "out.xlsx"
+    code, _, err = export(journal, target)
+    assert code == 0
+    assert "accounts in no fund" in err and "intäkter:okänd" in err
+    wb = openpyxl.load_workbook(target)
+    notes = [r[0].value for r in wb["Sammanställning 2020"].iter_rows()]
+    assert "Konton utan fond, ej med i tabellen: intäkter:okänd" in notes
+    balance = wb["Balansräkning 2020"]
+    rows = {r[0].value: r[1] for r in balance.iter_rows() if r[0].value}
+    difference = rows["Skillnad (tillgångar − skulder − fonder)"]
+    assert OUR_FORMULA.fullmatch(difference.value) and difference.value.count("-") == 2
+    cached = openpyxl.load_workbook(target, data_only=True)["Balansräkning 2020"]
+    assert öre(cached[difference.coordinate].value) == Decimal("500.25")
+    projects = wb["Projekt 2020"]
+    summa = next(r for r in projects.iter_rows() if r[0].value == "Summa")
+    assert summa[1].value == "=0"
+    assert any(r[0].value == "Inga projektkostnader 2020." for r in projects.iter_rows())
