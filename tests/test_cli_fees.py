@@ -257,3 +257,19 @@ def test_book_refuses_a_date_outside_the_year_and_a_missing_journal(books: Path)
     assert code == 1 and "2021.journal" in err and "include" in err
     code, _, err = run("fees", "2020", "--dry-run", "-f", str(books))
     assert code == 1 and "--book" in err
+
+
+def test_book_keeps_the_journals_crlf_line_endings(books: Path) -> None:
+    journal = add_year_journal(books, 2021)
+    journal.write_bytes(b"; 2021\r\n; no final newline")
+    code, _, err = run("fees", "2021", "--book", "--date", "2021-01-29", "-f", str(books))
+    assert code == 0, err
+    data = journal.read_bytes()
+    assert data.startswith(b"; 2021\r\n; no final newline\r\n\r\n2021-01-29 * Botkyrka kommun")
+    assert data.count(b"\n") == data.count(b"\r\n")
+    assert fees_json(books, 2021)["total"] == {
+        "population": 507552,
+        "fee": "2030208.00",
+        "booked": "2030208.00",
+        "difference": "0.00",
+    }

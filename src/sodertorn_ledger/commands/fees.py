@@ -280,7 +280,7 @@ def _book(
             "text": text,
         }
         if not dry_run and text:
-            _append(target, texts[1], text)
+            _append(target, path, text)
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     if not text:
@@ -290,16 +290,35 @@ def _book(
         typer.echo(text, nl=False)
         typer.echo(f"(dry run: {len(booked_codes)} invoices not written to {target})", err=True)
         return
-    _append(target, texts[1], text)
+    _append(target, path, text)
     typer.echo(f"Booked {len(booked_codes)} invoices for {year} in {target}.")
 
 
-def _append(target: Path, old: str, text: str) -> None:
-    """The year's journal rewritten atomically as its old text plus the new transactions."""
+def _append(target: Path, main: Path, text: str) -> None:
+    """The year's journal rewritten atomically as its old bytes plus the new transactions,
+    in its own line endings; if the books then do not read back cleanly, the old bytes are
+    put back."""
     from sodertorn_ledger.fileio import write_atomic
+    from sodertorn_ledger.journal.loader import load_journal
 
-    separator = "" if not old or old.endswith("\n\n") else ("\n" if old.endswith("\n") else "\n\n")
     try:
-        write_atomic(target, old + separator + text, overwrite=True)
+        old = target.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {target}: {exc.strerror}; nothing was changed")
+    newline = b"\r\n" if b"\r\n" in old else b"\n"
+    if not old or old.endswith(newline * 2):
+        separator = b""
+    elif old.endswith(newline):
+        separator = newline
+    else:
+        separator = newline * 2
+    added = text.replace("\n", newline.decode()).encode("utf-8")
+    try:
+        write_atomic(target, old + separator + added, overwrite=True)
     except OSError as exc:
         fail(f"cannot write {target}: {exc.strerror}; nothing was changed")
+    books = load_journal(main)
+    if books.errors:
+        write_atomic(target, old, overwrite=True)
+        report_problems(books.errors)
+        fail(f"the invoices did not read back cleanly; {target} is unchanged")
