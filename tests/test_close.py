@@ -393,3 +393,35 @@ def test_single_file_books_get_one_write(tmp_path: Path) -> None:
     )
     assert "include 2021.journal" in text and "bokslut:2020" in text
     assert plan_for(main, 2020).nothing_to_do
+
+
+def test_an_include_pattern_takes_in_the_new_year_without_a_new_include(books: Path) -> None:
+    text = books.read_text(encoding="utf-8")
+    books.write_text(text.replace("include 2020.journal", "include 20*.journal"), encoding="utf-8")
+    plan = close(books, 2020)
+    assert [e.path.name for e in plan.edits] == ["2021.journal", "main.journal", "2020.journal"]
+    after = books.read_text(encoding="utf-8")
+    assert "include 2021.journal" not in after
+    journal = load_journal(books, strict=True)
+    assert journal.errors == []
+    assert str(books.parent / "2021.journal") in journal.files
+    assert plan_for(books, 2020).nothing_to_do
+
+
+def test_reopen_a_changed_year_and_close_it_again(books: Path) -> None:
+    first = close(books, 2020)
+    year_file = books.parent / "2020.journal"
+    closed_text = year_file.read_text(encoding="utf-8")
+    late = (
+        "\n2020-12-30 * Sen faktura\n    kostnader:drift:övriga kostnader  500,00 kr\n"
+        "    skulder:leverantörsskulder\n"
+    )
+    # As the manual says: book the change, then delete the closing transaction.
+    reopened = closed_text.replace("\n" + first.transaction_text, "") + late
+    year_file.write_text(reopened, encoding="utf-8")
+    main_text = books.read_text(encoding="utf-8")
+    plan = close(books, 2020)
+    assert [e.path.name for e in plan.edits] == ["2020.journal"]
+    assert books.read_text(encoding="utf-8") == main_text
+    assert net(plan.postings)["fonder:drift från 2020"] == D("-187931.60")
+    assert plan_for(books, 2020).nothing_to_do

@@ -28,6 +28,8 @@ declaration, the include) and does only what is left.
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
+import glob
 import os
 import re
 from collections.abc import Callable
@@ -401,6 +403,19 @@ def insert_include(text: str, line: str) -> str:
     return _append_line(text, line)
 
 
+def _included_by_pattern(text: str, folder: Path, target: Path) -> bool:
+    """True when an ``include`` glob pattern in `text` matches `target` (once it exists)."""
+    for line in text.split("\n"):
+        if not _INCLUDE_LINE.match(line):
+            continue
+        pattern = os.path.expanduser(line.split(None, 1)[1].strip())
+        if glob.has_magic(pattern):
+            full = pattern if os.path.isabs(pattern) else str(folder / pattern)
+            if fnmatch.fnmatchcase(os.path.normpath(target), os.path.normpath(full)):
+                return True
+    return False
+
+
 def _append_line(text: str, line: str) -> str:
     if text and not text.endswith("\n"):
         text += "\n"
@@ -529,6 +544,9 @@ def plan_close(
     # user's, maybe with January's transactions, and is left alone).
     edits: list[Edit] = []
     included = any(_same_file(name, next_file) for name in journal.files)
+    main_text = read_text(main) or ""
+    # `include *.journal` takes in the new file as soon as it exists: no include to add.
+    by_pattern = _included_by_pattern(main_text, main.parent, next_file)
     if not included:
         current = read_text(next_file)
         if current is None:
@@ -558,7 +576,7 @@ def plan_close(
             main_after, result_account, make_declaration, lambda a: _earlier_result(a, year)
         )
         changes.append(f"account {result_account}")
-    if not included:
+    if not included and not by_pattern:
         main_after = insert_include(main_after, include_line)
         changes.append(include_line)
 
