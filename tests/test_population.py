@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sodertorn_ledger.population import (
     PopulationTable,
@@ -468,3 +470,71 @@ def test_total_categories() -> None:
     assert Category("", "Totalt").is_total()
     assert not Category("1", "män").is_total()
     assert not Category("", "100+ år").is_total()
+
+
+# --- properties -----------------------------------------------------------------------------
+
+
+_members = st.dictionaries(
+    st.sampled_from(sorted(NAMES.items())),
+    st.tuples(st.integers(0, 200_000), st.integers(0, 200_000)),
+    min_size=1,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    _members,
+    st.sampled_from([",", ";", "\t"]),
+    st.sampled_from(["iso-8859-1", "cp1252", "utf-8-sig"]),
+    st.booleans(),
+    st.booleans(),
+)
+def test_csv_sum_of_sexes_or_total_row_is_the_folkmangd(
+    members: dict[tuple[str, str], tuple[int, int]],
+    sep: str,
+    encoding: str,
+    with_total: bool,
+    crlf: bool,
+) -> None:
+    q = '"{}"'.format
+    lines = [q("Folkmängden efter region, kön och år"), ""] if encoding != "utf-8-sig" else []
+    lines.append(sep.join([q("region"), q("kön"), q("Folkmängd 2019")]))
+    for (name, code), (men, women) in members.items():
+        rows = [("män", men), ("kvinnor", women)]
+        if with_total:
+            rows.insert(0, ("totalt", men + women))
+        for sex, n in rows:
+            lines.append(sep.join([q(f"{code} {name}"), q(sex), str(n)]))
+    data = ("\r\n" if crlf else "\n").join(lines).encode(encoding)
+    result = parse_population_file("p.csv", data, NAMES)
+    assert result.problems == []
+    assert {f.code: f.population for f in result.figures} == {
+        code: men + women for (_, code), (men, women) in members.items()
+    }
+
+
+@settings(max_examples=40, deadline=None)
+@given(_members, st.sampled_from(["iso-8859-1", "windows-1252", "utf-8"]))
+def test_px_sum_of_sexes_is_the_folkmangd(
+    members: dict[tuple[str, str], tuple[int, int]], codepage: str
+) -> None:
+    regions = list(members)
+    head = [
+        'CHARSET="ANSI";',
+        f'CODEPAGE="{codepage}";',
+        'CONTENTS="Folkmängden efter region, kön och år";',
+        'STUB="region","kön";',
+        'HEADING="år";',
+        'VALUES("region")=' + ",\n".join(f'"{c} {n}"' for n, c in regions) + ";",
+        'VALUES("kön")="män","kvinnor";',
+        'VALUES("år")="2019";',
+        "DATA=",
+    ]
+    body = [f"{members[r][0]}\n{members[r][1]}" for r in regions]
+    data = ("\n".join(head + body) + ";\n").encode(codepage)
+    result = parse_population_file("p.px", data, NAMES)
+    assert result.problems == []
+    assert {f.code: f.population for f in result.figures} == {
+        code: men + women for (_, code), (men, women) in members.items()
+    }
