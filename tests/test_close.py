@@ -425,3 +425,14 @@ def test_reopen_a_changed_year_and_close_it_again(books: Path) -> None:
     assert books.read_text(encoding="utf-8") == main_text
     assert net(plan.postings)["fonder:drift från 2020"] == D("-187931.60")
     assert plan_for(books, 2020).nothing_to_do
+
+
+def test_windows_line_ends_are_kept(books: Path) -> None:
+    for path in (books, books.parent / "2020.journal"):
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    close(books, 2020)
+    for path in (books, books.parent / "2020.journal"):
+        data = path.read_bytes()
+        assert data.count(b"\n") == data.count(b"\r\n"), path.name
+    assert load_journal(books, strict=True).errors == []
+    assert plan_for(books, 2020).nothing_to_do

@@ -59,7 +59,7 @@ class CloseConflict(Exception):
 
 
 def read_text(path: Path) -> str | None:
-    """A file's text (UTF-8), None when it does not exist."""
+    """A file's text (UTF-8, line ends read as ``\\n``), None when it does not exist."""
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -107,8 +107,13 @@ def apply_plan(plan: ClosePlan, main: Path, *, now: dt.datetime | None = None) -
             backups.mkdir(exist_ok=True)
             data = edit.path.read_bytes()
             write_atomic(backup_path(backups, edit.path.name, stamp), data, overwrite=False)
+        after = edit.after
+        if edit.before is not None and b"\r\n" in edit.path.read_bytes():
+            # The plan works on text read with universal newlines; a file kept with
+            # Windows line ends keeps them.
+            after = after.replace("\n", "\r\n")
         checkpoint()
-        write_atomic(edit.path, edit.after, overwrite=edit.before is not None)
+        write_atomic(edit.path, after, overwrite=edit.before is not None)
         written.append(edit.path)
     checkpoint()
     return written
