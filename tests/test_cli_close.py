@@ -581,3 +581,18 @@ def test_the_manual_shows_the_real_output(tmp_path: Path, monkeypatch: pytest.Mo
     code, _, err = run("close", "2019")
     assert code == 1
     assert f"$ ledger close 2019\n{err}```" in manual
+
+
+def test_hledger_income_statement_without_the_close(tmp_path: Path) -> None:
+    hledger = require_program("hledger")
+    main = copy_books(tmp_path)
+    assert run("close", "2020", "-f", str(main))[0] == 0
+    done = subprocess.run(
+        [hledger, "-f", str(main), "is", "-p", "2020", "not:tag:bokslut", "-O", "csv"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = list(csv.reader(io.StringIO(done.stdout)))
+    assert rows[-1][0] == "Net:"
+    assert rows[-1][1].replace(" ", "").replace("\u00a0", "") == "237481,60kr"
