@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Protocol
 
@@ -134,8 +134,6 @@ def compute_fees(
                     0,
                     f"no folkmängd for {member.code} {member.name} on {date.isoformat()} "
                     f"(needed for the {year} fee)",
-                    hint=f"put SCB's file with folkmängd 31 december {date.year} "
-                    f"(table BE0101N1) in {folder}",
                 )
             )
             continue
@@ -150,6 +148,12 @@ def compute_fees(
             )
         )
     if problems:
+        # One hint after the list: where the missing figures go.
+        problems[-1] = replace(
+            problems[-1],
+            hint=f"put SCB's file with folkmängd 31 december {date.year} (table BE0101N1) "
+            f"in {folder}",
+        )
         return None, problems
     return FeeReport(year, date, rate, tuple(lines)), []
 
