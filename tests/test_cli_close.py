@@ -596,3 +596,16 @@ def test_hledger_income_statement_without_the_close(tmp_path: Path) -> None:
     rows = list(csv.reader(io.StringIO(done.stdout)))
     assert rows[-1][0] == "Net:"
     assert rows[-1][1].replace(" ", "").replace("\u00a0", "") == "237481,60kr"
+
+
+def test_a_closed_year_missing_its_include_is_completed(tmp_path: Path) -> None:
+    main = copy_books(tmp_path)
+    assert run("close", "2020", "-f", str(main))[0] == 0
+    closed = snapshot(main)
+    text = main.read_text(encoding="utf-8")
+    main.write_text(text.replace("include 2021.journal\n", ""), encoding="utf-8")
+    code, out, err = run("close", "2020", "-f", str(main), "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["already_closed"] is True and data["files"] == [str(main)]
+    assert snapshot(main) == closed

@@ -544,9 +544,12 @@ def plan_close(
     # user's, maybe with January's transactions, and is left alone).
     edits: list[Edit] = []
     included = any(_same_file(name, next_file) for name in journal.files)
-    main_text = read_text(main) or ""
+    main_before = read_text(main)
+    if main_before is None:
+        problems.append(_problem(journal, f"cannot read {main}"))
+        main_before = ""
     # `include *.journal` takes in the new file as soon as it exists: no include to add.
-    by_pattern = _included_by_pattern(main_text, main.parent, next_file)
+    by_pattern = _included_by_pattern(main_before, main.parent, next_file)
     if not included:
         current = read_text(next_file)
         if current is None:
@@ -565,10 +568,6 @@ def plan_close(
             )
 
     # Step 2: declaration and include in main.journal (they change no balance).
-    main_before = read_text(main)
-    if main_before is None:
-        problems.append(_problem(journal, f"cannot read {main}"))
-        main_before = ""
     main_after = main_before
     changes = []
     if result_account not in journal.declarations:
