@@ -436,3 +436,87 @@ def test_windows_line_ends_are_kept(books: Path) -> None:
         assert data.count(b"\n") == data.count(b"\r\n"), path.name
     assert load_journal(books, strict=True).errors == []
     assert plan_for(books, 2020).nothing_to_do
+
+
+# -- any books: the close's guarantees as properties ------------------------------------------
+
+_ACCOUNTS = [
+    "intäkter:drift:avgifter:botkyrka",
+    "kostnader:drift:personal",
+    "kostnader:drift:projekt",
+    "intäkter:modellen",
+    "kostnader:modellen",
+    "intäkter:bidrag",
+    "kostnader:bidrag",
+    "fonder:modellen",
+    "fonder:bidrag",
+    "skulder:leverantörer",
+]
+
+_postings = st.lists(
+    st.tuples(
+        st.integers(min_value=1, max_value=12),
+        st.sampled_from(_ACCOUNTS),
+        st.integers(min_value=-(10**9), max_value=10**9).map(lambda ore: D(ore) / 100),
+    ),
+    min_size=1,
+    max_size=25,
+)
+
+
+def _journal_text(year: int, rows: list[tuple[int, str, Decimal]]) -> str:
+    out = []
+    for month, account, amount in rows:
+        out += [
+            f"{year}-{month:02d}-15 * Händelse",
+            f"    {account}  {journal_amount(amount, 'kr')}",
+            "    tillgångar:bank",
+            "",
+        ]
+    return "\n".join(out)
+
+
+@settings(max_examples=15, deadline=None)
+@given(first=_postings, second=_postings)
+def test_any_books_close_twice_and_keep_every_guarantee(
+    tmp_path_factory: pytest.TempPathFactory,
+    first: list[tuple[int, str, Decimal]],
+    second: list[tuple[int, str, Decimal]],
+) -> None:
+    from sodertorn_ledger.reports.funds import compute_summary
+
+    folder = tmp_path_factory.mktemp("books")
+    main = write_books(folder, "include 2020.journal\n")
+    (folder / "2020.journal").write_text(_journal_text(2020, first), encoding="utf-8")
+    settings_ = load_settings(folder / "sodertorn.toml")
+    before_2020 = compute_summary(load_journal(main), settings_, 2020)
+
+    close(main, 2020)
+    with (folder / "2021.journal").open("a", encoding="utf-8") as handle:
+        handle.write(_journal_text(2021, second))
+    summary_2021 = compute_summary(load_journal(main), settings_, 2021)
+    close(main, 2021)
+
+    journal = load_journal(main)
+    assert journal.errors == []
+    after_2020 = compute_summary(journal, settings_, 2020)
+    after_2021 = compute_summary(journal, settings_, 2021)
+    assert after_2020 == before_2020
+    assert after_2021 == summary_2021
+    opening = {row.name: row.opening for row in compute_summary(journal, settings_, 2022).funds}
+    closing = {row.name: row.closing for row in after_2021.funds}
+    drift = {row.name: row for row in after_2020.funds}["Drift"]
+    assert opening["Drift"] == 0
+    assert opening["Drift från 2021"] == closing["Drift"]
+    assert opening["Drift från 2020"] == drift.closing
+    for name in ("Modellen", "Bidrag"):
+        assert opening[name] == closing[name]
+    # Only balance-sheet accounts hold money after both closes.
+    totals: dict[str, Decimal] = {}
+    for t in journal.transactions:
+        for p in t.postings:
+            totals[p.account] = totals.get(p.account, D(0)) + p.amount
+    assert all(v == 0 for a, v in totals.items() if a.startswith(("intäkter", "kostnader")))
+    snapshot = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    assert plan_for(main, 2020).nothing_to_do and plan_for(main, 2021).nothing_to_do
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == snapshot
