@@ -429,15 +429,66 @@ class _Reader:
         comments = [comment] if comment else []
 
         postings: list[Posting] = []
-        notes: list[list[str]] = []  # each posting's comment lines
+        continued: dict[int, list[str]] = {}  # comment lines below a posting, by its index
         elided = -1
-        total = Decimal(0)
+        total = ZERO
         nlines = len(lines)
         fast = _FAST_POSTING
+        journal = self.journal
+        decimal_mark = self.decimal_mark
+        styles = self.styles
         while i < nlines:
             raw = lines[i]
             match = fast(raw)
-            posting = None if match is None else self.plain_posting(match, i + 1)
+            if match is not None:
+                # The plain posting line, inlined: this loop is where big books spend their time.
+                account, sign, whole, mark, fraction, commodity, note = match.groups()
+                if whole is None:
+                    posting: Posting | None = _new(
+                        Posting,
+                        (
+                            account,
+                            ZERO,
+                            True,
+                            None,
+                            parse_tags(note) if note else {},
+                            note.strip() if note else "",
+                            i + 1,
+                        ),
+                    )
+                elif (commodity or "") == journal.commodity and (
+                    not mark
+                    or " " in whole
+                    or (
+                        (decided := decimal_mark or styles.get(commodity or "")) is None
+                        and len(fraction) != 3
+                    )
+                    or decided == mark
+                ):
+                    if " " in whole:
+                        whole = whole.replace(" ", "")
+                    value = Decimal(f"{sign}{whole}.{fraction}" if mark else sign + whole)
+                    total += value
+                    postings.append(
+                        _new(
+                            Posting,
+                            (
+                                account,
+                                value,
+                                False,
+                                None,
+                                parse_tags(note) if note else {},
+                                note.strip() if note else "",
+                                i + 1,
+                            ),
+                        )
+                    )
+                    i += 1
+                    continue
+                else:
+                    posting = None
+            else:
+                posting = None
             if posting is None:
                 if not raw or raw[0] not in WHITESPACE:
                     break
@@ -449,14 +500,15 @@ class _Reader:
                     # A comment line belongs to the posting above it, or to the transaction.
                     i += 1
                     text = body[1:].strip()
-                    if notes:
+                    if postings:
                         postings[-1].tags.update(parse_tags(text))
-                        notes[-1].append(text)
+                        continued.setdefault(len(postings) - 1, []).append(text)
                     else:
                         tags.update(parse_tags(text))
                         comments.append(text)
                     continue
                 posting = self.posting(raw, body, i + 1, file)
+                decimal_mark = self.decimal_mark
             i += 1
             if posting is None:
                 ok = False
@@ -477,10 +529,10 @@ class _Reader:
             else:
                 total += posting.amount
             postings.append(posting)
-            notes.append([posting.comment] if posting.comment else [])
-        for k, lines_k in enumerate(notes):
-            if len(lines_k) > 1 or (lines_k and not postings[k].comment):
-                postings[k] = postings[k]._replace(comment="\n".join(lines_k))
+        for k, extra in continued.items():
+            p = postings[k]
+            joined = "\n".join([p.comment, *extra] if p.comment else extra)
+            postings[k] = _new(Posting, (*p[:5], joined, p.line))
         if not ok:
             return i
         if not postings:
@@ -494,7 +546,7 @@ class _Reader:
             return i
         if elided >= 0:
             p = postings[elided]
-            postings[elided] = p._replace(amount=-total)
+            postings[elided] = _new(Posting, (p.account, -total, True, *p[3:]))
         elif total != 0:
             self.problem(
                 file,
@@ -521,25 +573,6 @@ class _Reader:
             )
         )
         return i
-
-    def plain_posting(self, match: re.Match[str], lineno: int) -> Posting | None:
-        """The posting on a plain line, or None to send the line down the full path."""
-        account, sign, whole, mark, fraction, commodity, comment = match.groups()
-        tags = parse_tags(comment) if comment else {}
-        comment = comment.strip() if comment else ""
-        if whole is None:
-            return _new(Posting, (account, ZERO, True, None, tags, comment, lineno))
-        if (commodity or "") != self.journal.commodity:
-            return None
-        if " " in whole:
-            whole = whole.replace(" ", "")
-        elif mark:
-            # One mark once: hledger's ambiguous case; the directives decide.
-            decided = self.decimal_mark or self.styles.get(commodity or "")
-            if (decided is None and len(fraction) == 3) or (decided and decided != mark):
-                return None
-        value = Decimal(f"{sign}{whole}.{fraction}" if mark else sign + whole)
-        return _new(Posting, (account, value, False, None, tags, comment, lineno))
 
     def posting(self, raw: str, body: str, lineno: int, file: str) -> Posting | None:
         indent = len(raw) - len(body)
