@@ -609,3 +609,14 @@ def test_a_closed_year_missing_its_include_is_completed(tmp_path: Path) -> None:
     data = json.loads(out)
     assert data["already_closed"] is True and data["files"] == [str(main)]
     assert snapshot(main) == closed
+
+
+@pytest.mark.parametrize("report", ["summary", "result", "projects", "balance"])
+def test_every_report_of_the_year_is_the_same_after_the_close(tmp_path: Path, report: str) -> None:
+    main = copy_books(tmp_path)
+    code, before, err = run(report, "2020", "-f", str(main), "--json")
+    assert code == 0, err
+    assert run("close", "2020", "-f", str(main))[0] == 0
+    code, after, err = run(report, "2020", "-f", str(main), "--json")
+    assert code == 0, err
+    assert json.loads(after) == json.loads(before)
