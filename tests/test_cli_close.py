@@ -620,3 +620,16 @@ def test_every_report_of_the_year_is_the_same_after_the_close(tmp_path: Path, re
     code, after, err = run(report, "2020", "-f", str(main), "--json")
     assert code == 0, err
     assert json.loads(after) == json.loads(before)
+
+
+def test_summary_of_a_year_just_opened_shows_its_opening_balances(tmp_path: Path) -> None:
+    main = copy_books(tmp_path)
+    code, _, err = run("summary", "2021", "-f", str(main))
+    assert code == 1
+    assert "no transactions in 2021" in err
+    assert run("close", "2020", "-f", str(main))[0] == 0
+    code, out, err = run("summary", "2021", "--json", "-f", str(main))
+    assert code == 0, err
+    rows = {f["name"]: f for f in json.loads(out)["funds"]}
+    assert rows["Södertörnssamarbetet drift från 2020"]["opening"] == "188431.60"
+    assert rows["Södertörnssamarbetet drift"]["opening"] == "0.00"

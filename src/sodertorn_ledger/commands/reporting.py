@@ -31,7 +31,9 @@ YearArgument = Annotated[
 
 def load_year(file: Path | None, year: int) -> tuple[Journal, Settings]:
     """The checked books and their settings; exit 1 with a message when either is bad or
-    the books have nothing in `year`."""
+    the books have nothing in `year` (a year just opened by the close of the year before
+    counts: its opening balances are worth seeing before anything is booked)."""
+    from sodertorn_ledger.close import is_closed
     from sodertorn_ledger.config import SettingsError, load_settings, settings_path
     from sodertorn_ledger.reports.funds import has_transactions, years_in
 
@@ -42,7 +44,7 @@ def load_year(file: Path | None, year: int) -> tuple[Journal, Settings]:
     except SettingsError as err:
         report_problems(err.problems)
         fail(f"cannot read the settings {settings_path(path)}; nothing was done")
-    if not has_transactions(journal, year):
+    if not has_transactions(journal, year) and not is_closed(journal, year - 1):
         years = years_in(journal)
         have = (
             f"the books have {', '.join(map(str, years))}"
