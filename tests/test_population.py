@@ -105,6 +105,18 @@ def test_current_csv_utf8_bom_names_only_age_and_sex_summed() -> None:
     assert read_fixture("statistikdatabasen-utf8-bom.csv") == expected(["0128", "0181"], [2020])
 
 
+def test_csv_with_sex_as_heading_after_the_year() -> None:
+    # PX-Web puts every heading variable in the column header: tabellinnehåll, år, kön.
+    text = (
+        '"Folkmängden efter region, tabellinnehåll, år och kön"\r\n\r\n'
+        '"region";"Folkmängd 2019 män";"Folkmängd 2019 kvinnor";"Folkökning 2019 män"\r\n'
+        '"0140 Nykvarn";5600;5414;40\r\n'
+    ).encode("cp1252")
+    result = parse_population_file("h.csv", text, NAMES)
+    assert result.problems == []
+    assert [(f.code, f.population) for f in result.figures] == [("0140", 11014)]
+
+
 def test_plain_csv() -> None:
     assert read_fixture("egen-tabell.csv") == expected(["0127", "0140", "0128"], [2020])
 

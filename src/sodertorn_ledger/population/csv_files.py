@@ -30,7 +30,7 @@ from sodertorn_ledger.population.model import (
     norm,
     parse_count,
     parse_time,
-    split_time,
+    split_time_parts,
 )
 
 _DELIMITERS = (",", ";", "\t")
@@ -181,13 +181,21 @@ def _pxweb(
     names: dict[str, Code],
 ) -> FileResult:
     # Value columns: a time in the header, or (time as a stub column) a contents word.
-    value_cols: dict[int, tuple[str, str]] = {}  # column -> (contents, time)
+    # A heading variable after the time (``Folkmängd 2019 män``) becomes a split "kolumn".
+    value_cols: dict[int, tuple[str, str, str]] = {}  # column -> (contents, time, label)
     for index, name in enumerate(header):
-        parts = split_time(name)
+        parts = split_time_parts(name)
         if parts is not None:
-            value_cols[index] = parts
+            before, time, after = parts
+            if norm(before).startswith(_CONTENT_WORDS):
+                value_cols[index] = (before, time, after)
+            elif norm(after).startswith(_CONTENT_WORDS):
+                value_cols[index] = (after, time, before)
+            else:
+                value_cols[index] = ("", time, " ".join(f"{before} {after}".split()))
         elif norm(name).startswith(_CONTENT_WORDS):
-            value_cols[index] = (name, "")
+            value_cols[index] = (name, "", "")
+    labelled = any(label for _, _, label in value_cols.values())
     if not value_cols:
         return _fail(
             file, header_line, "no column with a year or Folkmängd in the header " + repr(header)
@@ -216,7 +224,7 @@ def _pxweb(
         row_time = fields[time_col].strip() if time_col is not None else ""
         row_content = fields[content_col].strip() if content_col is not None else ""
         splits = tuple((header[i], _category(fields[i])) for i in split_cols)
-        for col, (col_content, col_time) in value_cols.items():
+        for col, (col_content, col_time, label) in value_cols.items():
             time = col_time or row_time
             if not time:
                 problems.append(Problem(file, header_line, f"no year for column {header[col]!r}"))
@@ -229,7 +237,8 @@ def _pxweb(
                 )
                 continue
             content = col_content or row_content or default_content
-            cells.append(Cell(region, time, content, splits, value, line))
+            column = (("kolumn", Category("", label)),) if labelled else ()
+            cells.append(Cell(region, time, content, splits + column, value, line))
     if problems:
         return FileResult(problems=problems)
     return figures_from_cells(cells, file=file, names=names)

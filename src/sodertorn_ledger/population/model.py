@@ -168,14 +168,26 @@ def parse_time(text: str) -> dt.date | None:
     return None
 
 
-def split_time(header: str) -> tuple[str, str] | None:
-    """Split a column header such as ``Folkmängd 2019`` into (contents, time), if it has a time."""
+def split_time_parts(header: str) -> tuple[str, str, str] | None:
+    """A column header with one time in it, as (text before, time, text after)."""
     found = list(_TIME_RE.finditer(header))
     if len(found) != 1:
         return None
     m = found[0]
-    content = (header[: m.start()] + " " + header[m.end() :]).strip(" ,;:-")
-    return " ".join(content.split()), m.group(0)
+
+    def clean(text: str) -> str:
+        return " ".join(text.strip(" ,;:-").split())
+
+    return clean(header[: m.start()]), m.group(0), clean(header[m.end() :])
+
+
+def split_time(header: str) -> tuple[str, str] | None:
+    """Split a column header such as ``Folkmängd 2019`` into (contents, time), if it has a time."""
+    parts = split_time_parts(header)
+    if parts is None:
+        return None
+    before, time, after = parts
+    return " ".join(f"{before} {after}".split()), time
 
 
 # --- values -------------------------------------------------------------------------------
