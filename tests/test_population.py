@@ -117,6 +117,17 @@ def test_csv_with_sex_as_heading_after_the_year() -> None:
     assert [(f.code, f.population) for f in result.figures] == [("0140", 11014)]
 
 
+def test_csv_year_only_headers_take_the_contents_from_the_title() -> None:
+    text = (
+        '"Folkmängden efter region och år"\n\n"region","2019","2020"\n"0138 Tyresö",48333,48678\n'
+    )
+    result = parse_population_file("t.csv", text.encode("latin-1"), NAMES)
+    assert result.problems == []
+    assert [(f.date.year, f.population) for f in result.figures] == [(2019, 48333), (2020, 48678)]
+    untitled = parse_population_file("u.csv", b'"region","2019"\n"0138",48333\n', NAMES)
+    assert untitled.figures == [] and "no Folkmängd" in untitled.problems[0].message
+
+
 def test_plain_csv() -> None:
     assert read_fixture("egen-tabell.csv") == expected(["0127", "0140", "0128"], [2020])
 
