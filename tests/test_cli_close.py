@@ -569,7 +569,7 @@ def test_three_years_hledger_agrees(tmp_path: Path) -> None:
 
 
 def test_the_manual_shows_the_real_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    manual = (REPO / "docs" / "manual" / "close.md").read_text(encoding="utf-8")
+    manual = (REPO / "README.md").read_text(encoding="utf-8")
     copy_books(tmp_path)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("LEDGER_FILE", raising=False)

@@ -322,7 +322,7 @@ def test_hledger_checks_the_bundled_books() -> None:
 
 @pytest.mark.parametrize("command", ["summary", "result", "projects", "balance"])
 def test_every_report_is_in_the_manual_with_its_real_output(command: str) -> None:
-    manual = (BOOKS.parent.parent / "docs" / "manual" / "reports.md").read_text(encoding="utf-8")
-    assert f"## `ledger {command} YEAR`" in manual
+    manual = (BOOKS.parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"### `ledger {command} YEAR`" in manual
     _, out, _ = run(command, "2020", "-f", str(BOOKS))
     assert f"$ ledger {command} 2020\n{out}```" in manual
