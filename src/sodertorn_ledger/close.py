@@ -526,7 +526,7 @@ def plan_close(
 
     declaration_text = make_declaration(DECLARATION_COMMENT_COLUMN)
 
-    if problems:
+    def refused() -> ClosePlan:
         return ClosePlan(
             year,
             already,
@@ -539,6 +539,9 @@ def plan_close(
             (),
             tuple(problems),
         )
+
+    if problems:
+        return refused()
 
     # Step 1: the new year's file, unless the books include it already (then it is the
     # user's, maybe with January's transactions, and is left alone).
@@ -585,18 +588,7 @@ def plan_close(
         problems.append(_problem(journal, f"cannot read {this_file}"))
         year_before = ""
     if problems:
-        return ClosePlan(
-            year,
-            already,
-            tuple(results),
-            tuple(needed),
-            transaction_text,
-            declaration_text,
-            include_line,
-            next_text,
-            (),
-            tuple(problems),
-        )
+        return refused()
     year_after = year_before if already else append_transaction(year_before, transaction_text)
     closing_what = f"closing transaction {year}-12-31 ({CLOSING_TAG}:{year}) appended"
     if _same_file(this_file, main):
