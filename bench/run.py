@@ -82,6 +82,8 @@ class Sample:
     returncode: int
     cpu: float = 0.0
     """User + system CPU seconds of the child: unlike wall time, barely moved by other load."""
+    load: float = 0.0
+    """The machine's 1-minute load average when the run started (the run itself counts 1)."""
 
 
 def _env() -> dict[str, str]:
@@ -97,6 +99,7 @@ def _env() -> dict[str, str]:
 
 def measure(argv: Sequence[str], *, cwd: Path = REPO) -> Sample:
     """Run `argv` once with output discarded; wall time and peak memory of that child alone."""
+    load = os.getloadavg()[0]
     with tempfile.TemporaryFile() as stderr:
         start = time.perf_counter()
         proc = subprocess.Popen(
@@ -116,7 +119,7 @@ def measure(argv: Sequence[str], *, cwd: Path = REPO) -> Sample:
             message = stderr.read().decode("utf-8", "replace").strip()
             raise BenchError(f"{shlex.join(argv)} failed ({proc.returncode}): {message[:500]}")
     cpu = usage.ru_utime + usage.ru_stime
-    return Sample(wall=wall, max_rss_kb=usage.ru_maxrss, returncode=proc.returncode, cpu=cpu)
+    return Sample(wall, usage.ru_maxrss, proc.returncode, cpu=cpu, load=load)
 
 
 def capture(argv: Sequence[str], *, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
@@ -323,6 +326,7 @@ class Outcome:
     profile_book: str = ""
     load_before: str = ""
     load_after: str = ""
+    busy: bool = False
 
 
 def machine_info() -> list[str]:
@@ -432,6 +436,9 @@ def run(args: argparse.Namespace, command: str) -> Outcome:
     if have_accounts and args.profile:
         profile(outcome)
     outcome.load_after = _load()
+    timings = [t for ts in outcome.main.values() for t in ts] + outcome.latency + outcome.export
+    peak = max((s.load for t in timings for s in t.samples), default=0.0)
+    outcome.busy = peak > len(os.sched_getaffinity(0))
     return outcome
 
 
@@ -579,6 +586,12 @@ def render(outcome: Outcome) -> str:
         f"- Load average (1/5/15 min) before: {outcome.load_before}, after: {outcome.load_after}",
     ]
     out += [f"- {line}" for line in outcome.machine]
+    if outcome.busy:
+        out += [
+            "",
+            "**The machine was busy during this run** (load average above its number of "
+            "CPUs): wall times are inflated, unevenly; compare the CPU column.",
+        ]
     out += [
         "",
         "Method: every tool runs on the same files; the tools alternate (order rotated each "
@@ -596,9 +609,9 @@ def render(outcome: Outcome) -> str:
 
     out += ["## Big books", ""]
     out += [
-        "| Books | Style | Tool | Median wall (s) | Min–max (s) | CPU (s) | Peak RSS (MB) "
+        "| Books | Style | Tool | Runs | Median wall (s) | Min–max (s) | CPU (s) | Peak RSS (MB) "
         "| Time vs ledger-cli | Time vs hledger | RSS vs ledger-cli |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for book in outcome.books:
         timings = outcome.main.get((book.n, book.style), [])
@@ -610,16 +623,12 @@ def render(outcome: Outcome) -> str:
             rss_cli = f"{t.rss_mb / cli.rss_mb:.2f}×" if cli else "–"
             out.append(
                 f"| {_n(book.n)} ({book.size_mb:.1f} MB, {book.files} files) | {book.style} "
-                f"| {t.label} | {t.median:.3f} | {t.low:.3f}–{t.high:.3f} | {t.cpu:.3f} "
+                f"| {t.label} | {len(t.samples)} | {t.median:.3f} | {t.low:.3f}–{t.high:.3f} "
+                f"| {t.cpu:.3f} "
                 f"| {t.rss_mb:.0f} "
                 f"| {vs_cli} | {vs_hl} | {rss_cli} |"
             )
-    runs = {len(t.samples) for ts in outcome.main.values() for t in ts}
-    out += [
-        "",
-        f"Runs per tool: {', '.join(str(r) for r in sorted(runs))} (after one warm-up).",
-        "",
-    ]
+    out.append("")
 
     if outcome.latency:
         out += ["## Latency on the bundled books", ""]

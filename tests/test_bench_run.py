@@ -110,7 +110,10 @@ def test_targets_say_met_or_by_how_much_they_are_missed() -> None:
 
     report = render(outcome)
     assert (
-        "| 100 000 (15.0 MB, 21 files) | plain | ours: ledger accounts | 2.000 | 2.000–2.000 "
+        "| 100 000 (15.0 MB, 21 files) | plain | ours: ledger accounts | 3 | 2.000 | 2.000–2.000 "
         "| 1.000 | 100 | 2.00× | 0.40× | 0.50× |"
     ) in report
     assert "- Command: `bench`" in report
+    assert "machine was busy" not in report
+    outcome.busy = True
+    assert "**The machine was busy during this run**" in render(outcome)
