@@ -43,6 +43,7 @@ from sodertorn_ledger.reports.funds import (
     CLOSING_TAG,
     account_class,
     balance_postings,
+    closing_transactions,
     compute_summary,
     has_transactions,
     years_in,
@@ -116,16 +117,6 @@ class ClosePlan:
 
 
 # -- reading the books -------------------------------------------------------------------
-
-
-def closing_transactions(journal: Journal, year: int) -> list[Transaction]:
-    """The transactions tagged ``bokslut:YEAR`` (there should be at most one)."""
-    value = str(year)
-    return [t for t in journal.transactions if t.tags.get(CLOSING_TAG, "").strip() == value]
-
-
-def is_closed(journal: Journal, year: int) -> bool:
-    return bool(closing_transactions(journal, year))
 
 
 def _year_end_balances(journal: Journal, year: int) -> dict[Account, Decimal]:

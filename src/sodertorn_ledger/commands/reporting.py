@@ -33,9 +33,8 @@ def load_year(file: Path | None, year: int) -> tuple[Journal, Settings]:
     """The checked books and their settings; exit 1 with a message when either is bad or
     the books have nothing in `year` (a year just opened by the close of the year before
     counts: its opening balances are worth seeing before anything is booked)."""
-    from sodertorn_ledger.close import is_closed
     from sodertorn_ledger.config import SettingsError, load_settings, settings_path
-    from sodertorn_ledger.reports.funds import has_transactions, years_in
+    from sodertorn_ledger.reports.funds import has_transactions, is_closed, years_in
 
     journal = load_books(file)
     path = books_path(file)

@@ -84,6 +84,16 @@ def is_closing(transaction: Transaction) -> bool:
     return CLOSING_TAG in transaction.tags
 
 
+def closing_transactions(journal: Journal, year: int) -> list[Transaction]:
+    """The transactions tagged ``bokslut:YEAR`` (there should be at most one)."""
+    value = str(year)
+    return [t for t in journal.transactions if t.tags.get(CLOSING_TAG, "").strip() == value]
+
+
+def is_closed(journal: Journal, year: int) -> bool:
+    return bool(closing_transactions(journal, year))
+
+
 def year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
