@@ -164,3 +164,9 @@ def test_not_utf8_names_file_and_line(tmp_path: Path) -> None:
     (p,) = j.problems
     assert (p.line, p.column) == (2, 17)
     assert p.message == "the file is not UTF-8 (byte 0xf6)"
+
+
+def test_a_line_starting_with_a_no_break_space_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    j = load(tmp_path, "\u00a0\n\u2009account x\n")
+    assert [p.line for p in j.errors] == [1, 2]
+    assert j.errors[0].message == "unexpected '\u00a0' at the start of a line"

@@ -227,9 +227,10 @@ class _Reader:
     def directive(
         self, lines: list[str], i: int, line: str, lineno: int, file: str, folder: Path
     ) -> int:
-        parts = line.split(None, 1)
-        word = parts[0]
-        rest = parts[1].strip() if len(parts) > 1 else ""
+        # Split at the first space or tab only: str.split() would also split at a no-break
+        # space, which is not a separator to hledger.
+        word, _, rest = line.replace("\t", " ").partition(" ")
+        rest = rest.strip(WHITESPACE)
         if word == "comment":
             while i < len(lines):
                 i += 1
