@@ -1,0 +1,349 @@
+"""Differential tests: our reader against the real hledger 1.25 on generated journals.
+
+Each generated journal (tests/journal_strategies.py) is checked three ways: hledger reads
+what the generator meant (so the generator itself is honest), `ledger accounts --json`
+equals `hledger bal -O csv` account by account (whole books and one year), and each
+transaction as our reader keeps it (date, status, code, description, tags, amounts)
+equals hledger's `print -O json`. Broken journals must be rejected by both.
+
+How the two tools show accounts: both list every account that has a posting, including
+those that net to zero -- ours always, hledger with -E (`--empty`), where a zero balance is
+shown as "0". Declared accounts without postings are listed by neither. For one year, ours
+lists the accounts with postings in that year; hledger -E -p YEAR also lists, as "0", the
+accounts used only before it, so there the comparison is: same balances, missing = 0.
+hledger's CSV shows amounts without digit groups, with the decimal mark of the journal's
+style, rounded half to even to a commodity directive's precision (or exact without one).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from conftest import require_program
+from journal_strategies import (
+    FAULT_KINDS,
+    FaultKind,
+    GeneratedJournal,
+    inject_fault,
+    journals,
+)
+from sodertorn_ledger.cli import app
+from sodertorn_ledger.journal.loader import load_journal
+from sodertorn_ledger.journal.model import Journal
+
+EXAMPLES = 220
+HLEDGER_TIMEOUT = 30  # seconds; hledger 1.25 can loop forever (e.g. on some include cycles)
+SETTINGS = settings(
+    max_examples=EXAMPLES,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+STATUS = {"Cleared": "*", "Pending": "!", "Unmarked": ""}
+
+
+@dataclass(frozen=True)
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@dataclass(frozen=True)
+class Hledger:
+    path: str
+
+    def run(self, *args: str) -> Run:
+        return self.run_all([args])[0]
+
+    def run_all(self, commands: list[tuple[str, ...]]) -> list[Run]:
+        """Run several hledger commands at once (they are independent; this halves test time)."""
+        # hledger decodes files in the locale's encoding: make it UTF-8 whatever CI has.
+        env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+        env.pop("LEDGER_FILE", None)
+        procs = [
+            subprocess.Popen(
+                [self.path, *args],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
+                env=env,
+            )
+            for args in commands
+        ]
+        out = []
+        for args, proc in zip(commands, procs, strict=True):
+            try:
+                stdout, stderr = proc.communicate(timeout=HLEDGER_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.communicate()
+                raise AssertionError(f"hledger hung on {args}") from None
+            out.append(Run(proc.returncode, stdout, stderr))
+        return out
+
+    @staticmethod
+    def balance_args(journal: Path, *extra: str) -> tuple[str, ...]:
+        return ("-f", str(journal), "bal", "-O", "csv", "--flat", "--no-elide", "-E", *extra)
+
+    @staticmethod
+    def balances(result: Run) -> dict[str, Decimal]:
+        assert result.returncode == 0, f"hledger rejected a generated journal:\n{result.stderr}"
+        rows = [line for line in result.stdout.splitlines() if line]
+        assert rows[0] == '"account","balance"', result.stdout
+        out: dict[str, Decimal] = {}
+        for row in rows[1:]:
+            account, balance = _csv_pair(row)
+            if account != "total":
+                out[account] = csv_amount(balance)
+        return out
+
+
+def _csv_pair(row: str) -> tuple[str, str]:
+    assert row.startswith('"') and row.endswith('"') and '","' in row, row
+    account, balance = row[1:-1].split('","')
+    return account.replace('""', '"'), balance
+
+
+def csv_amount(text: str) -> Decimal:
+    """An amount as hledger's CSV shows it (``"1822918,40 kr"``, ``"kr -5"``, ``"0"``)."""
+    number = "".join(c for c in text if c.isdigit() or c in ".,-")
+    marks = [c for c in number if c in ".,"]
+    # The CSV shows no digit groups, so a mark left is the decimal mark.
+    assert len(marks) <= 1, f"unexpected digit groups in hledger's CSV amount {text!r}"
+    return Decimal(number.replace(",", "."))
+
+
+def shown(value: Decimal, precision: int | None) -> Decimal:
+    """`value` as hledger displays it: rounded half to even at a directive's precision."""
+    if precision is None:
+        return value
+    return value.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_EVEN)
+
+
+def ours_balances(main: Path, *extra: str) -> dict[str, Decimal]:
+    result = CliRunner().invoke(app, ["accounts", "--json", "-f", str(main), *extra])
+    assert result.exit_code == 0, f"ledger accounts failed:\n{result.output}"
+    data = json.loads(result.stdout)
+    rows = data["accounts"]
+    names = [row["account"] for row in rows]
+    assert len(names) == len(set(names)), "an account is listed twice"
+    return {row["account"]: Decimal(row["balance"]) for row in rows}
+
+
+def _quantity(amount: dict[str, Any]) -> Decimal:
+    q = amount["aquantity"]
+    return Decimal(q["decimalMantissa"]).scaleb(-q["decimalPlaces"])
+
+
+def _compare_transactions(journal: Journal, hledger_txns: list[dict[str, Any]]) -> None:
+    ours = {(str(Path(t.file).resolve()), t.line): t for t in journal.transactions}
+    theirs = {
+        (str(Path(t["tsourcepos"][0]["sourceName"]).resolve()), t["tsourcepos"][0]["sourceLine"]): t
+        for t in hledger_txns
+    }
+    assert sorted(ours) == sorted(theirs), "transactions found at different places"
+    for key, h in theirs.items():
+        t = ours[key]
+        where = f"{key[0]}:{key[1]}"
+        assert t.date.isoformat() == h["tdate"], where
+        assert t.status == STATUS[h["tstatus"]], where
+        assert t.code == h["tcode"], where
+        assert t.description == h["tdescription"], where
+        assert t.tags == dict(h["ttags"]), where
+        hp = h["tpostings"]
+        assert [p.account for p in t.postings] == [p["paccount"] for p in hp], where
+        assert [p.amount for p in t.postings] == [_quantity(p["pamount"][0]) for p in hp], where
+        # hledger's ptags also hold the tags of the account's `account` directive.
+        for mine, their in zip(t.postings, hp, strict=True):
+            assert set(mine.tags.items()) <= {(k, v) for k, v in their["ptags"]}, where
+        asserted = [
+            None
+            if p["pbalanceassertion"] is None
+            else _quantity(p["pbalanceassertion"]["baamount"])
+            for p in hp
+        ]
+        assert [p.assertion for p in t.postings] == asserted, where
+
+
+@pytest.fixture(scope="module")
+def hledger() -> Hledger:
+    return Hledger(require_program("hledger"))
+
+
+@SETTINGS
+@given(generated=journals(), data=st.data())
+def test_accounts_equal_hledger_balance(
+    hledger: Hledger, generated: GeneratedJournal, data: st.DataObject
+) -> None:
+    precision = generated.style.precision
+    with tempfile.TemporaryDirectory() as tmp:
+        main = generated.write(Path(tmp))
+
+        year = data.draw(st.sampled_from([t.date.year for t in generated.transactions]))
+        whole, in_year, printed, strict = hledger.run_all(
+            [
+                hledger.balance_args(main),
+                hledger.balance_args(main, "-p", str(year)),
+                ("-f", str(main), "print", "-O", "json"),
+                ("-f", str(main), "check", "accounts"),
+            ]
+        )
+
+        # The generator is honest: hledger reads what it meant.
+        theirs = hledger.balances(whole)
+        expected = generated.balances()
+        assert theirs == {a: shown(b, precision) for a, b in expected.items()}
+
+        ours = ours_balances(main)
+        assert sorted(ours) == sorted(theirs), "different accounts"
+        for account, balance in theirs.items():
+            assert shown(ours[account], precision) == balance, account
+        assert ours == expected
+
+        theirs_year = hledger.balances(in_year)
+        ours_year = ours_balances(main, "--year", str(year))
+        # With -E and a period hledger also lists, as 0, accounts used only before it.
+        assert set(ours_year) <= set(theirs_year), f"accounts hledger lacks in {year}"
+        for account, balance in theirs_year.items():
+            mine = shown(ours_year.get(account, Decimal(0)), precision)
+            assert mine == balance, (year, account)
+        assert ours_year == generated.balances_in(year)
+
+        assert printed.returncode == 0, printed.stderr
+        journal = load_journal(main)
+        assert journal.errors == []
+        _compare_transactions(journal, json.loads(printed.stdout))
+        meant = {(t.line, p.line): p.tags for t in generated.transactions for p in t.postings}
+        kept = {(t.line, p.line): p.tags for t in journal.transactions for p in t.postings}
+        assert len(generated.transactions) == len(journal.transactions)
+        if generated.include_target is None:  # lines are unique within one file
+            assert kept == meant
+
+        # --strict as `hledger check accounts`: every used account must be declared.
+        declared_ok = generated.used_accounts() <= set(generated.declared)
+        assert (strict.returncode == 0) == declared_ok, strict.stderr
+        strict_errors = load_journal(main, strict=True).errors
+        assert (strict_errors == []) == declared_ok, strict_errors
+
+
+@settings(SETTINGS, max_examples=150)
+@given(generated=journals(), kind=st.sampled_from(FAULT_KINDS), data=st.data())
+def test_broken_journals_are_rejected_by_both(
+    hledger: Hledger, generated: GeneratedJournal, kind: FaultKind, data: st.DataObject
+) -> None:
+    fault = inject_fault(data, generated, kind)
+    with tempfile.TemporaryDirectory() as tmp:
+        main = generated.write(Path(tmp))
+        theirs = hledger.run("-f", str(main), "bal")
+        assert theirs.returncode != 0, f"hledger accepted a journal broken by {kind}"
+
+        result = CliRunner().invoke(app, ["check", "-f", str(main)])
+        assert result.exit_code == 1, f"ledger check accepted a journal broken by {kind}"
+
+        errors = load_journal(main).errors
+        if fault.txn is not None:
+            # The error points into the broken transaction (at the posting when there is one).
+            first, last = fault.txn.line, fault.txn.last_line
+            if fault.posting is not None and kind != "unbalanced":
+                first = last = fault.posting.line
+            hits = [
+                e
+                for e in errors
+                if Path(e.file).resolve() == Path(fault.txn.file).resolve()
+                and first <= e.line <= last
+            ]
+            assert hits, f"no error at {fault.txn.file}:{first}-{last} for {kind}: {errors}"
+            if kind in ("nbsp", "thin_space", "unicode_minus"):
+                code = {"nbsp": "U+00A0", "thin_space": "U+2009", "unicode_minus": "U+2212"}[kind]
+                assert any(code in e.message + e.hint for e in hits), hits
+
+
+NUMBER_ALPHABET = "0123456789" * 3 + "., " + ".,-+"
+DIRECTIVES = ["", "decimal-mark ,", "decimal-mark .", "commodity 1 000,00 kr"]
+
+
+def _edge_shape(number: str) -> bool:
+    """A mark at the start or end of the number, or two marks in a row (`,5`, `6.`, `0.,`).
+
+    Our reader and hledger disagree on these (reported as parser bugs; see the xfail cases
+    below), so the random test leaves them to those cases.
+    """
+    core = number.lstrip("+- ")
+    return (
+        core[:1] in (".", ",")
+        or number[-1:] in (".", ",")
+        or any(a in ".," and b in ".," for a, b in itertools.pairwise(number))
+    )
+
+
+def _read_both(hledger: Hledger, directive: str, amount: str) -> None:
+    """Both accept `amount` with the same value, or both refuse it."""
+    text = f"{directive}\n2020-01-01 t\n    a  {amount}\n    b  -1 kr\n    c\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        main = Path(tmp) / "main.journal"
+        main.write_text(text, encoding="utf-8")
+        theirs = hledger.run("-f", str(main), "print", "-O", "json")
+        journal = load_journal(main)
+        if theirs.returncode != 0:
+            assert journal.errors, f"hledger rejects {amount!r} but we read it:\n{theirs.stderr}"
+            return
+        h = json.loads(theirs.stdout)[0]["tpostings"][0]
+        assert journal.errors == [], f"hledger reads {amount!r} but we reject it"
+        assert h["pamount"][0]["acommodity"] == "kr"
+        assert journal.transactions[0].postings[0].amount == _quantity(h["pamount"][0]), amount
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True)
+@given(
+    number=st.text(st.sampled_from(NUMBER_ALPHABET), min_size=1, max_size=12)
+    .map(str.strip)
+    .filter(lambda n: n != "" and not _edge_shape(n)),
+    left=st.booleans(),
+    directive=st.sampled_from(DIRECTIVES),
+)
+def test_amount_texts_read_as_hledger_reads_them(
+    hledger: Hledger, number: str, left: bool, directive: str
+) -> None:
+    """Any run of digits, marks, signs and spaces: same value in both, or both refuse it."""
+    _read_both(hledger, directive, f"kr {number}" if left else f"{number} kr")
+
+
+@pytest.mark.parametrize(
+    ("directive", "amount"),
+    [
+        # hledger refuses these, our reader accepts them:
+        ("", ",5 kr"),
+        ("", "0., kr"),
+        ("", "5,.20 kr"),
+        ("", ".60,095 kr"),
+        ("decimal-mark ,", "2., kr"),
+        # hledger reads these (6, 0.5, 74, 0.9, 0.2, 659), our reader refuses them:
+        ("decimal-mark ,", "6. kr"),
+        ("decimal-mark ,", ".5 kr"),
+        ("decimal-mark .", "74, kr"),
+        ("decimal-mark .", "kr ,9"),
+        ("commodity 1 000,00 kr", ".2 kr"),
+        ("commodity 1 000,00 kr", "659. kr"),
+    ],
+)
+@pytest.mark.xfail(strict=True, reason="reader bug reported to the lead: edge-mark numbers")
+def test_edge_mark_amounts_read_as_hledger_reads_them(
+    hledger: Hledger, directive: str, amount: str
+) -> None:
+    _read_both(hledger, directive, amount)
