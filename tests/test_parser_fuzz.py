@@ -1,0 +1,148 @@
+"""Fuzzing the reader: any text or bytes give a Journal with Problems, never an exception.
+
+The texts are biased towards journal-like lines (dates, indented postings, amounts,
+directives, comments) so the fuzzer gets past the first line, plus whatever hypothesis
+makes of arbitrary Unicode and bytes.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sodertorn_ledger.journal.loader import load_journal
+from sodertorn_ledger.journal.model import Journal, Problem
+
+FUZZ = settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+FRAGMENTS = [
+    "2020-01-01",
+    "2020/02/30",
+    "2020.13.01",
+    " * ",
+    " ! ",
+    " (12) ",
+    "payee | note",
+    "\n    ",
+    "\n\t",
+    "\n",
+    "tillgångar:bank",
+    "kostnader:lön",
+    "  ",
+    "\t",
+    "1 824 368,40 kr",
+    "-1 450 kr",
+    "kr -1450",
+    "1824368.40 SEK",
+    "1.824.368,40 kr",
+    "1,234",
+    "1\u00a0000",
+    "\u22125",
+    "0.,",
+    ",5",
+    " = ",
+    " @ ",
+    "; ",
+    "# ",
+    "* ",
+    "tag:värde, ",
+    "(virtuell)",
+    "[virtuell]",
+    "account ",
+    "commodity ",
+    "decimal-mark ,",
+    "decimal-mark",
+    "include ",
+    "include main.journal",
+    "include *.journal",
+    "include /",
+    "comment\n",
+    "end comment\n",
+    "P 2020-01-01 kr 1 SEK",
+    "Y2020",
+    "~ monthly",
+    "=",
+    '"',
+    "\r\n",
+    "\ufeff",
+    "\x85",
+    "\u2028",
+    "\x00",
+]
+
+journal_like = st.lists(
+    st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=6)), max_size=40
+).map("".join)
+
+
+def _only_problems(journal: Journal) -> None:
+    assert isinstance(journal, Journal)
+    for problem in journal.problems:
+        assert isinstance(problem, Problem)
+        assert problem.message
+        assert problem.line >= 0
+        assert problem.severity in ("error", "warning")
+
+
+def _load_text(data: bytes) -> Journal:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "main.journal"
+        path.write_bytes(data)
+        return load_journal(path, strict=True)
+
+
+@FUZZ
+@given(text=st.one_of(journal_like, st.text()))
+def test_any_text_gives_problems_not_exceptions(text: str) -> None:
+    _only_problems(_load_text(text.encode("utf-8")))
+
+
+@FUZZ
+@given(data=st.one_of(st.binary(), journal_like.map(lambda t: t.encode("utf-8", "replace"))))
+def test_any_bytes_give_problems_not_exceptions(data: bytes) -> None:
+    _only_problems(_load_text(data))
+
+
+@FUZZ
+@given(data=st.binary(min_size=1), cut=st.integers(0, 200))
+def test_bytes_spliced_into_a_valid_journal(data: bytes, cut: int) -> None:
+    valid = (
+        "decimal-mark ,\n"
+        "account tillgångar:bank\n"
+        "2020-01-01 * (1) Medlemsavgift | Huddinge ; kommun:0126\n"
+        "    tillgångar:bank  1 824 368,40 kr = 1 824 368,40 kr\n"
+        "    intäkter:avgifter\n"
+    ).encode()
+    at = cut % (len(valid) + 1)
+    _only_problems(_load_text(valid[:at] + data + valid[at:]))
+
+
+def test_undecodable_bytes_are_a_problem_with_a_line() -> None:
+    journal = _load_text("2020-01-01 t\n    a  1 kr\n    b  -1 kr ; caf\xe9\n".encode("latin-1"))
+    errors = journal.errors
+    assert errors and errors[0].line == 3, errors
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An assertion sign with no amount after it (found by fuzzing).
+        "2020-01-01 t\n    a  1 kr =\n    b\n",
+        # A posting line with only a status mark and a space (found by fuzzing).
+        "2020-01-01 t\n * \n",
+    ],
+)
+@pytest.mark.xfail(strict=True, raises=IndexError, reason="reader crash reported to the lead")
+def test_known_crashers_give_problems(text: str) -> None:
+    journal = _load_text(text.encode("utf-8"))
+    _only_problems(journal)
+    assert journal.errors
