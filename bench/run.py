@@ -324,6 +324,7 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
     profile: str = ""
     profile_book: str = ""
+    imports: list[str] = field(default_factory=list)
     load_before: str = ""
     load_after: str = ""
     busy: bool = False
@@ -435,6 +436,8 @@ def run(args: argparse.Namespace, command: str) -> Outcome:
     export(args, outcome, have_accounts)
     if have_accounts and args.profile:
         profile(outcome)
+    if args.profile:
+        import_profile(outcome)
     outcome.load_after = _load()
     timings = [t for ts in outcome.main.values() for t in ts] + outcome.latency + outcome.export
     peak = max((s.load for t in timings for s in t.samples), default=0.0)
@@ -509,6 +512,32 @@ def with_settings(book: BookSet) -> Path:
         else:
             shutil.copy2(extra, folder / extra.name)
     return folder / "main.journal"
+
+
+def parse_importtime(stderr: str, top: int = 12) -> list[str]:
+    """The `top` slowest imports from `python -X importtime`, by cumulative microseconds."""
+    rows: list[tuple[int, str]] = []
+    for line in stderr.splitlines():
+        if not line.startswith("import time:"):
+            continue
+        parts = line.removeprefix("import time:").split("|")
+        if len(parts) != 3 or not parts[1].strip().isdigit():
+            continue  # the header line
+        rows.append((int(parts[1]), parts[2].strip()))
+    rows.sort(key=lambda row: -row[0])
+    return [f"{micros / 1000:7.1f} ms  {name}" for micros, name in rows[:top]]
+
+
+def import_profile(outcome: Outcome) -> None:
+    """What `ledger summary 2020` imports before it does anything: the latency targets' cost."""
+    if not (REPO / BUNDLED).is_file() or not our_command_exists("summary")[0]:
+        return
+    argv = [str(OUR_PYTHON), "-X", "importtime", "-m", "sodertorn_ledger", "summary", "2020"]
+    result = capture(argv)
+    if result.returncode != 0:
+        outcome.notes.append(f"The import profile failed: {result.stderr.strip()[-300:]}")
+        return
+    outcome.imports = parse_importtime(result.stderr)
 
 
 def profile(outcome: Outcome) -> None:
@@ -667,6 +696,18 @@ def render(outcome: Outcome) -> str:
             "",
             "```",
             outcome.profile,
+            "```",
+            "",
+        ]
+    if outcome.imports:
+        out += [
+            "## What the short commands import",
+            "",
+            "`python -X importtime -m sodertorn_ledger summary 2020` on the bundled books: the "
+            "slowest imports, cumulative (a module's time includes what it imports):",
+            "",
+            "```",
+            *outcome.imports,
             "```",
             "",
         ]

@@ -21,6 +21,7 @@ from bench.run import (
     compare,
     leaf_balances,
     parse_amount,
+    parse_importtime,
     render,
     targets,
 )
@@ -117,3 +118,18 @@ def test_targets_say_met_or_by_how_much_they_are_missed() -> None:
     assert "machine was busy" not in report
     outcome.busy = True
     assert "**The machine was busy during this run**" in render(outcome)
+
+
+def test_the_slowest_imports_come_first_by_cumulative_time() -> None:
+    stderr = (
+        "import time: self [us] | cumulative | imported package\n"
+        "import time:       100 |        100 |   zlib\n"
+        "import time:      2000 |      52000 | typer\n"
+        "import time:       500 |       9000 |     click.core\n"
+        "some other line\n"
+    )
+
+    assert parse_importtime(stderr, top=2) == [
+        "   52.0 ms  typer",
+        "    9.0 ms  click.core",
+    ]
