@@ -317,7 +317,10 @@ text_chars = st.one_of(
     st.characters(categories=("L", "N", "P", "S", "Zs"), exclude_characters=";#\t\n\r|()"),
 )
 plain_text = st.text(text_chars, max_size=20).map(lambda s: " ".join(s.split(" ")).strip())
-tag_name = st.text(st.sampled_from(SWEDISH + "0123456789_-"), min_size=1, max_size=8)
+# `date:` and `date2:` in a posting comment are posting dates to hledger, not tags.
+tag_name = st.text(st.sampled_from(SWEDISH + "0123456789_-"), min_size=1, max_size=8).filter(
+    lambda name: name not in ("date", "date2")
+)
 tag_value = st.text(st.sampled_from(SWEDISH + "0123456789 .-/"), max_size=20).map(
     lambda s: " ".join(s.split())
 )
