@@ -347,3 +347,17 @@ def test_edge_mark_amounts_read_as_hledger_reads_them(
     hledger: Hledger, directive: str, amount: str
 ) -> None:
     _read_both(hledger, directive, amount)
+
+
+@pytest.mark.xfail(strict=True, reason="reader bug reported to the lead: date: tags ignored")
+def test_posting_date_tag_is_not_silently_ignored(hledger: Hledger) -> None:
+    """hledger moves a posting with `; date:` to that date; we must agree or refuse the books."""
+    text = "2020-12-30 t\n    a  5 kr  ; date:2021-01-05\n    b\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        main = Path(tmp) / "main.journal"
+        main.write_text(text, encoding="utf-8")
+        if load_journal(main).problems:
+            return
+        theirs = hledger.balances(hledger.run(*hledger.balance_args(main, "-p", "2021")))
+        ours = ours_balances(main, "--year", "2021")
+        assert {a: b for a, b in theirs.items() if b} == {a: b for a, b in ours.items() if b}
