@@ -38,6 +38,12 @@ from sodertorn_ledger.journal.amounts import AmountError, parse_amount
         ("1,234 kr", None, {"kr": "."}, "1234", "kr"),
         ("1,234 kr", ",", {"kr": "."}, "1.234", "kr"),  # the directive wins over the style
         ("10", None, {}, "10", ""),
+        # A mark at either end is a decimal mark whatever the directives say (hledger 1.25).
+        ("6. kr", ",", {}, "6", "kr"),
+        (".5 kr", ",", {}, "0.5", "kr"),
+        ("74, kr", ".", {}, "74", "kr"),
+        ("kr ,9", ".", {}, "0.9", "kr"),
+        ("1.5, kr", None, {}, "15", "kr"),
         ('"Skr x" 5', None, {}, "5", "Skr x"),
     ],
 )
@@ -67,6 +73,9 @@ def test_ambiguous_amount_is_flagged_only_when_no_directive_decides() -> None:
         ("5 kr kr", "after the amount"),
         ("--5 kr", "unexpected '-'"),
         ("5 kr 3", "after the amount"),
+        (",5 kr", "it starts with ','"),
+        ("0., kr", "two marks in a row"),
+        (".60,095 kr", "it starts with '.'"),
     ],
 )
 def test_rejects_with_a_message(text: str, fragment: str) -> None:

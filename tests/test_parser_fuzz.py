@@ -141,7 +141,6 @@ def test_undecodable_bytes_are_a_problem_with_a_line() -> None:
         "2020-01-01 t\n * \n",
     ],
 )
-@pytest.mark.xfail(strict=True, raises=IndexError, reason="reader crash reported to the lead")
 def test_known_crashers_give_problems(text: str) -> None:
     journal = _load_text(text.encode("utf-8"))
     _only_problems(journal)

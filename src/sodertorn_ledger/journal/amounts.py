@@ -69,9 +69,13 @@ def _lookalike(text: str) -> AmountError | None:
 
 
 def parse_number(
-    text: str, decimal_mark: str | None, style_mark: str | None
+    text: str, decimal_mark: str | None, style_mark: str | None, *, after_symbol: bool = False
 ) -> tuple[Decimal, str | None, str | None]:
-    """Read an unsigned number; returns (value, ambiguous mark or None, decimal mark shown)."""
+    """Read an unsigned number; returns (value, ambiguous mark or None, decimal mark shown).
+
+    `after_symbol`: the number follows a commodity symbol (``kr ,9``), where hledger lets
+    it start with a comma too.
+    """
     if not text or text[0] == " " or text[-1] == " ":
         raise AmountError(f"'{text}' is not a number", "write digits, e.g. 1 450,00")
     groups: list[str] = []
@@ -85,22 +89,41 @@ def parse_number(
     groups.append(text[start:])
     if not marks:
         return Decimal(text), None, None
-    if not any(groups):
-        raise AmountError(f"'{text}' has no digits", "write digits, e.g. 1 450,00")
+    if not any(groups) or not all(groups[1:-1]):
+        raise AmountError(
+            f"'{text}' is not a number (two marks in a row)",
+            "write digits between the marks, e.g. 1 824 368,40",
+        )
     kinds = set(marks)
     last = marks[-1]
+    if not groups[0]:
+        # A leading mark (".5"): a decimal mark whatever the directives say, as in hledger;
+        # a leading comma only right after a currency symbol.
+        if len(marks) != 1 or (last == "," and not after_symbol):
+            raise AmountError(
+                f"'{text}' is not a number (it starts with '{marks[0]}')",
+                "write a digit before the decimal mark, e.g. 0,50",
+            )
+        return _decimal("", groups[1]), None, last
+    if not groups[-1] and (last == " " or marks.count(last) != 1):
+        raise AmountError(
+            f"'{text}' has a misplaced digit group mark", "e.g. 1 824 368 or 1 824 368,40"
+        )
     if len(kinds) == 1:
         mark = last
         if mark == " " or len(marks) > 1:
             return _whole(groups, text), None, None
-        # One '.' or ',' once: hledger's ambiguous case.
-        if decimal_mark is not None:
+        # One '.' or ',' once: hledger's ambiguous case. At the end ("5,") it can only be a
+        # decimal mark; otherwise the directives decide, else it is a decimal mark.
+        if not groups[1]:
+            is_decimal, ambiguous = True, None
+        elif decimal_mark is not None:
             is_decimal, ambiguous = mark == decimal_mark, None
         elif style_mark is not None:
             is_decimal, ambiguous = mark == style_mark, None
         else:
             is_decimal = True
-            ambiguous = mark if len(groups[1]) == 3 and groups[0] else None
+            ambiguous = mark if len(groups[1]) == 3 else None
         if not is_decimal:
             return _whole(groups, text), None, None
         return _decimal(groups[0], groups[1]), ambiguous, mark
@@ -198,7 +221,9 @@ def parse_amount(text: str, decimal_mark: str | None, styles: dict[str, str | No
             )
         commodity = rest.strip('"')
     try:
-        value, ambiguous, shown = parse_number(number, decimal_mark, styles.get(commodity))
+        value, ambiguous, shown = parse_number(
+            number, decimal_mark, styles.get(commodity), after_symbol=bool(commodity) and not rest
+        )
     except AmountError as exc:
         exc.offset += begin
         raise

@@ -61,6 +61,7 @@ KNOWN_UNSUPPORTED = {
 }
 WHITESPACE = " \t"
 ZERO = Decimal(0)
+_BRACKETED_DATE = re.compile(r"\[=?\d{1,4}[-/.]\d").search
 _new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
 
 # The common posting line in one step: indent, account (single inner spaces), two or more
@@ -123,6 +124,7 @@ class _Reader:
         self.styles: dict[str, str | None] = {}
         self.stack: list[str] = []
         self.dates: dict[str, dt.date] = {}
+        self.bare: list[tuple[str, int, str, int]] = []  # bare numbers before any symbol
         self.order = 0
 
     # -- problems -------------------------------------------------------------------------
@@ -323,28 +325,64 @@ class _Reader:
         except AmountError as exc:
             self.problem(file, lineno, exc.message, exc.hint, column=None, text=line)
             return
+        if amount.decimal_mark is None:
+            # hledger 1.25 refuses such a sample: it could not tell how to read 1,234.
+            self.problem(
+                file,
+                lineno,
+                "the commodity directive's sample amount has no decimal mark",
+                "include a decimal comma (or point) in the sample, e.g. `commodity 1 000,00 kr`",
+                column=line.find(body) + 1,
+                text=line,
+            )
+            return
         self.styles[amount.commodity] = amount.decimal_mark
         self.use_commodity(amount.commodity, file, lineno, line, line.find(body) + 1)
 
     def use_commodity(self, commodity: str, file: str, lineno: int, line: str, col: int) -> bool:
-        """Record the books' one currency; another one is an error. True when accepted."""
+        """Record the books' one currency; another one is an error. True when accepted.
+
+        A bare number ('' commodity) before any currency symbol is held back: the books
+        may be kept in bare numbers, or the symbol comes later and the bare number is
+        the mistake, reported at its own line.
+        """
         current = self.journal.commodity
         if current is None:
-            self.journal.commodity = commodity
+            if commodity:
+                self.journal.commodity = commodity
+                for where in self.bare:
+                    self.bare_problem(*where, commodity)
+                self.bare.clear()
+            else:
+                self.bare.append((file, lineno, line, col))
             return True
         if commodity == current:
             return True
-        shown = f"'{commodity}'" if commodity else "no currency symbol"
+        if not commodity:
+            self.bare_problem(file, lineno, line, col, current)
+            return False
         self.problem(
             file,
             lineno,
-            f"amount in {shown}, but the books are kept in '{current}'",
+            f"amount in '{commodity}', but the books are kept in '{current or 'bare numbers'}'",
             f"write every amount in {current} (e.g. 1 450,00 {current}); "
-            "the books hold one currency",
+            "the books hold one currency"
+            if current
+            else "the books hold one currency: write no currency symbol, or one everywhere",
             column=col,
             text=line,
         )
         return False
+
+    def bare_problem(self, file: str, lineno: int, line: str, col: int, commodity: str) -> None:
+        self.problem(
+            file,
+            lineno,
+            f"amount without a currency symbol, but the books are kept in '{commodity}'",
+            f"write the currency after the number, e.g. 1 450,00 {commodity}",
+            column=col,
+            text=line,
+        )
 
     def include(self, rest: str, line: str, lineno: int, file: str, folder: Path) -> None:
         target = rest.strip()
@@ -534,6 +572,21 @@ class _Reader:
             p = postings[k]
             joined = "\n".join([p.comment, *extra] if p.comment else extra)
             postings[k] = _new(Posting, (*p[:5], joined, p.line))
+        for posting in postings:
+            tags_p, note = posting.tags, posting.comment
+            if (tags_p and ("date" in tags_p or "date2" in tags_p)) or (
+                "[" in note and _BRACKETED_DATE(note)
+            ):
+                # hledger moves such a posting to another date; reports by year would
+                # then disagree with it, so the books must not rely on it.
+                self.problem(
+                    file,
+                    posting.line,
+                    "posting dates (a date: tag or [DATE] in a posting comment) are not supported",
+                    "book the posting in a transaction of its own, dated when it happened",
+                    text=lines[posting.line - 1],
+                )
+                ok = False
         if not ok:
             return i
         if not postings:
@@ -577,9 +630,19 @@ class _Reader:
 
     def posting(self, raw: str, body: str, lineno: int, file: str) -> Posting | None:
         indent = len(raw) - len(body)
-        if body[0] in "*!" and len(body) > 1 and body[1] in WHITESPACE:
+        if body[0] in "*!" and (len(body) == 1 or body[1] in WHITESPACE):
             body = body[1:].lstrip(WHITESPACE)
             indent = len(raw) - len(body)
+            if not body:
+                self.problem(
+                    file,
+                    lineno,
+                    "posting without an account",
+                    "write the account after the status mark, e.g. `    * tillgångar:bank  10 kr`",
+                    column=len(raw.rstrip(WHITESPACE)),
+                    text=raw,
+                )
+                return None
         if body[0] in "([":
             self.problem(
                 file,
@@ -615,6 +678,8 @@ class _Reader:
             comment = rest[semi + 1 :].strip()
             rest = rest[:semi].rstrip(WHITESPACE)
         assertion: Decimal | None = None
+        assertion_text = ""
+        assertion_at = 0
         if "=" in rest:
             rest, assertion_text = rest.split("=", 1)
             rest = rest.rstrip(WHITESPACE)
@@ -641,9 +706,17 @@ class _Reader:
                     text=raw,
                 )
                 return None
-            assertion = self.amount(assertion_text, raw, lineno, file)
-            if assertion is None:
+            if not assertion_text:
+                self.problem(
+                    file,
+                    lineno,
+                    "balance assertion without an amount",
+                    "write the expected balance after '=', e.g. `= 1 450,00 kr`",
+                    column=raw.find("=") + 1,
+                    text=raw,
+                )
                 return None
+            assertion_at = raw.find("=") + 1
         tags = parse_tags(comment) if comment else {}
         if not rest:
             return Posting(account, Decimal(0), True, None, tags, comment, lineno)
@@ -660,10 +733,15 @@ class _Reader:
         amount = self.amount(rest, raw, lineno, file)
         if amount is None:
             return None
+        if assertion_text:
+            # Read after the amount, so the amount's currency is the one the books expect.
+            assertion = self.amount(assertion_text, raw, lineno, file, assertion_at)
+            if assertion is None:
+                return None
         return Posting(account, amount, False, assertion, tags, comment, lineno)
 
-    def amount(self, text: str, raw: str, lineno: int, file: str) -> Decimal | None:
-        start = raw.find(text)
+    def amount(self, text: str, raw: str, lineno: int, file: str, after: int = 0) -> Decimal | None:
+        start = raw.find(text, after)
         try:
             amount = parse_amount(text, self.decimal_mark, self.styles)
         except AmountError as exc:
@@ -700,6 +778,8 @@ def parse_books(path: Path) -> Journal:
     journal = Journal(root=str(path))
     reader = _Reader(journal)
     reader.read_file(path)
+    if journal.commodity is None and reader.bare:
+        journal.commodity = ""  # books kept in bare numbers throughout
     return journal
 
 
