@@ -61,6 +61,7 @@ KNOWN_UNSUPPORTED = {
 }
 WHITESPACE = " \t"
 ZERO = Decimal(0)
+_DATE_TOKEN = re.compile(r"[^ \t;]*").match
 _BRACKETED_DATE = re.compile(r"\[=?\d{1,4}[-/.]\d").search
 _new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
 
@@ -429,10 +430,7 @@ class _Reader:
 
     def transaction(self, lines: list[str], i: int, header: str, lineno: int, file: str) -> int:
         # Header: DATE [*|!] [(CODE)] DESCRIPTION [; comment]
-        end = 0
-        n = len(header)
-        while end < n and header[end] not in " \t;":
-            end += 1
+        end = _DATE_TOKEN(header).end()
         token = header[:end]
         date = self.date(token)
         ok = True
