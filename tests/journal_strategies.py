@@ -86,6 +86,10 @@ class AmountLook:
     """'' (no digit groups), ' ', or the style's other mark."""
     decimals: int
     """At least this many decimals are shown."""
+    spaced: bool = True
+    """A space between symbol and number (``5 kr``) or none (``5kr``, ``kr-5``)."""
+    plus: bool = False
+    """Write a '+' before a positive number."""
 
 
 def render_amount(value: Decimal, style: Style, look: AmountLook) -> str:
@@ -111,10 +115,11 @@ def render_amount(value: Decimal, style: Style, look: AmountLook) -> str:
         parts.append(whole)
         whole = group.join(reversed(parts))
     number = whole + (style.mark + fraction if fraction else "")
-    sign = "-" if value < 0 else ""
+    sign = "-" if value < 0 else "+" if look.plus else ""
+    gap = " " if look.spaced else ""
     if look.side == "L":
-        return f"{style.symbol} {sign}{number}"
-    return f"{sign}{number} {style.symbol}"
+        return f"{style.symbol}{gap}{sign}{number}"
+    return f"{sign}{number}{gap}{style.symbol}"
 
 
 @dataclass
@@ -133,6 +138,8 @@ class PostingSpec:
     """Trailing comment text after '; '."""
     comment_lines: list[str] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)
+    status: str = ""
+    """The posting's own status mark ('', '*' or '!'), written before the account."""
     line: int = 0
 
 
@@ -237,7 +244,7 @@ def _render_txns(txns: list[TxnSpec], lines: list[str], file: str) -> None:
         lines.extend(f"    ; {c}" for c in txn.comment_lines)
         for p in txn.postings:
             p.line = len(lines) + 1
-            text = p.indent + p.account
+            text = p.indent + (p.status + " " if p.status else "") + p.account
             if p.text is not None:
                 text += p.sep + p.text
                 if p.assertion_text is not None:
@@ -299,6 +306,8 @@ def looks(draw: st.DrawFn, style: Style) -> AmountLook:
         side=draw(st.sampled_from(["R", "R", "L"])),
         group=draw(st.sampled_from(["", " ", " ", style.other])),
         decimals=draw(st.sampled_from([0, 0, 2, 2])),
+        spaced=draw(st.sampled_from([True, True, True, False])),
+        plus=draw(st.sampled_from([False, False, False, True])),
     )
 
 
@@ -405,6 +414,7 @@ def transactions(
                 comment=comment,
                 comment_lines=comment_lines,
                 tags=tags,
+                status=draw(st.sampled_from(["", "", "", "", "*", "!"])),
             )
         )
     txn_comment: str | None = None
