@@ -423,7 +423,7 @@ class _Reader:
             return None
         try:
             value = dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
-        except ValueError:
+        except (ValueError, OverflowError):  # not a calendar date, or a year past 9999
             return None
         self.dates[token] = value
         return value
