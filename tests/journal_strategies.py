@@ -182,6 +182,10 @@ class GeneratedJournal:
     """Lines at the end of main.journal (comments, blank lines, an unclosed comment block)."""
     extra_included: list[str] = field(default_factory=list)
     """Extra lines at the end of the included file (used to make an include cycle)."""
+    crlf: bool = False
+    """Windows line endings (both tools read them)."""
+    bom: bool = False
+    """A UTF-8 byte order mark at the start of main.journal."""
 
     @property
     def transactions(self) -> list[TxnSpec]:
@@ -215,14 +219,15 @@ class GeneratedJournal:
             lines.append(self.include_line)
         _render_txns(self.main_after, lines, str(main))
         lines.extend(self.trailing)
-        main.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        end = "\r\n" if self.crlf else "\n"
+        main.write_text(end.join(lines) + end, encoding="utf-8-sig" if self.bom else "utf-8")
         if self.include_target is not None:
             target = directory / self.include_target.replace("*", "other")
             target.parent.mkdir(parents=True, exist_ok=True)
             inc_lines = list(self.included_head)
             _render_txns(self.included, inc_lines, str(target))
             inc_lines.extend(self.extra_included)
-            target.write_text("\n".join(inc_lines) + "\n", encoding="utf-8")
+            target.write_text(end.join(inc_lines) + end, encoding="utf-8")
         return main
 
 
@@ -513,6 +518,8 @@ def journals(draw: st.DrawFn) -> GeneratedJournal:
         main_after=main_after,
         declared=declared,
         trailing=trailing,
+        crlf=draw(st.integers(0, 5)) == 0,
+        bom=draw(st.integers(0, 5)) == 0,
     )
     tenths = draw(st.sampled_from([0, 2, 5]))
     _add_assertions(journal, lambda: draw(st.integers(0, 9)) < tenths)
