@@ -237,8 +237,17 @@ class _Reader:
         if word == "comment":
             while i < len(lines):
                 i += 1
-                if lines[i - 1].rstrip("\r").rstrip() == "end comment":
-                    break
+                if lines[i - 1].rstrip() == "end comment":
+                    return i
+            self.problem(
+                file,
+                lineno,
+                "comment block without `end comment`: the rest of the file is not read",
+                "end the block with a line `end comment` (hledger reads it the same way)",
+                column=1,
+                text=line,
+                warning=True,
+            )
             return i
         if word == "account":
             self.account_directive(rest, line, lineno, file)
@@ -374,6 +383,18 @@ class _Reader:
             text=line,
         )
         return False
+
+    def shown(self, amount: Decimal) -> str:
+        """An amount in a message, written the way these books write amounts."""
+        commodity = self.journal.commodity or ""
+        mark = self.decimal_mark or self.styles.get(commodity) or "."
+        text = format(amount, "f")
+        if mark == ",":
+            sign, _, digits = text.rpartition("-")
+            whole, _, fraction = digits.partition(".")
+            grouped = f"{int(whole):,}".replace(",", " ")
+            text = sign + grouped + ("," + fraction if fraction else "")
+        return f"{text} {commodity}".rstrip()
 
     def bare_problem(self, file: str, lineno: int, line: str, col: int, commodity: str) -> None:
         self.problem(
@@ -603,8 +624,7 @@ class _Reader:
             self.problem(
                 file,
                 lineno,
-                f"transaction does not balance: the amounts add up to {total} "
-                f"{self.journal.commodity or ''}".rstrip(),
+                f"transaction does not balance: the amounts add up to {self.shown(total)}",
                 "every transaction must sum to zero: correct an amount, or leave one "
                 "posting's amount out to have it inferred",
                 text=header,
