@@ -170,3 +170,10 @@ def test_a_line_starting_with_a_no_break_space_is_a_problem_not_a_crash(tmp_path
     j = load(tmp_path, "\u00a0\n\u2009account x\n")
     assert [p.line for p in j.errors] == [1, 2]
     assert j.errors[0].message == "unexpected '\u00a0' at the start of a line"
+
+
+def test_an_unbalanced_sum_is_shown_in_the_books_style(tmp_path: Path) -> None:
+    j = load(tmp_path, "decimal-mark ,\n2020-01-01 x\n    a  -1 234 567,50 kr\n    b  1,00 kr\n")
+    assert messages(j) == [
+        (2, "transaction does not balance: the amounts add up to -1 234 566,50 kr")
+    ]

@@ -390,8 +390,8 @@ class _Reader:
         mark = self.decimal_mark or self.styles.get(commodity) or "."
         text = format(amount, "f")
         if mark == ",":
-            sign, _, digits = text.rpartition("-")
-            whole, _, fraction = digits.partition(".")
+            sign = "-" if text.startswith("-") else ""
+            whole, _, fraction = text.lstrip("-").partition(".")
             grouped = f"{int(whole):,}".replace(",", " ")
             text = sign + grouped + ("," + fraction if fraction else "")
         return f"{text} {commodity}".rstrip()
@@ -451,7 +451,8 @@ class _Reader:
 
     def transaction(self, lines: list[str], i: int, header: str, lineno: int, file: str) -> int:
         # Header: DATE [*|!] [(CODE)] DESCRIPTION [; comment]
-        end = _DATE_TOKEN(header).end()
+        found = _DATE_TOKEN(header)  # always matches, maybe empty
+        end = found.end() if found else 0
         token = header[:end]
         date = self.date(token)
         ok = True
