@@ -177,3 +177,9 @@ def test_an_unbalanced_sum_is_shown_in_the_books_style(tmp_path: Path) -> None:
     assert messages(j) == [
         (2, "transaction does not balance: the amounts add up to -1 234 566,50 kr")
     ]
+
+
+def test_a_bare_zero_needs_no_currency(tmp_path: Path) -> None:
+    j = load(tmp_path, "2020-01-01 x\n    a  0\n    b  1 kr\n    c\n")
+    assert j.problems == []
+    assert j.commodity == "kr"

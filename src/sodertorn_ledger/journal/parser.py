@@ -773,8 +773,11 @@ class _Reader:
                 text=raw,
             )
             return None
-        if amount.commodity != self.journal.commodity and not self.use_commodity(
-            amount.commodity, file, lineno, raw, start + 1
+        bare_zero = not amount.commodity and not amount.quantity  # hledger takes `0` anywhere
+        if (
+            amount.commodity != self.journal.commodity
+            and not bare_zero
+            and not self.use_commodity(amount.commodity, file, lineno, raw, start + 1)
         ):
             return None
         if amount.ambiguous_mark is not None:
