@@ -124,7 +124,7 @@ def build_book(
         compute_result(journal, settings, year),
         compute_projects(journal, settings, year),
         fee_report(journal, settings, year, journal_path),
-        compute_balance(journal, settings, year),
+        compute_balance(journal, settings, year, summary),
     )
 
 

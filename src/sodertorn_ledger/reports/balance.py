@@ -15,7 +15,12 @@ from decimal import Decimal
 
 from sodertorn_ledger.config import Settings
 from sodertorn_ledger.journal.model import ZERO, Account, Journal
-from sodertorn_ledger.reports.funds import account_class, balance_postings, compute_summary
+from sodertorn_ledger.reports.funds import (
+    Summary,
+    account_class,
+    balance_postings,
+    compute_summary,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +62,11 @@ class BalanceSheet:
         return self.difference == ZERO
 
 
-def compute_balance(journal: Journal, settings: Settings, year: int) -> BalanceSheet:
-    """The balance sheet at 31 December of `year`, exact."""
+def compute_balance(
+    journal: Journal, settings: Settings, year: int, summary: Summary | None = None
+) -> BalanceSheet:
+    """The balance sheet at 31 December of `year`, exact; the funds are the Sammanställning's
+    UB (`summary`, when the caller has it already)."""
     balances: dict[Account, Decimal] = {}
     for _, posting in balance_postings(journal, year):
         balances[posting.account] = balances.get(posting.account, ZERO) + posting.amount
@@ -73,7 +81,8 @@ def compute_balance(journal: Journal, settings: Settings, year: int) -> BalanceS
             assets.append(BalanceLine(account, amount))
         elif kind == "L":
             liabilities.append(BalanceLine(account, -amount))
-    summary = compute_summary(journal, settings, year)
+    if summary is None:
+        summary = compute_summary(journal, settings, year)
     funds = tuple(BalanceLine(row.name, row.closing) for row in summary.funds)
     return BalanceSheet(
         year=year,

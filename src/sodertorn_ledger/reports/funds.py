@@ -256,28 +256,45 @@ def compute_summary(journal: Journal, settings: Settings, year: int) -> Summary:
     income = dict.fromkeys(range(len(funds)), ZERO)
     costs = dict.fromkeys(range(len(funds)), ZERO)
     closing = dict.fromkeys(range(len(funds)), ZERO)
+    # Which fund an account belongs to, and as what, is worked out once per account:
+    # big books have few accounts and many postings.
     index: dict[Account, int | None] = {}
+    roles: dict[Account, str] = {}
 
     def which(account: Account) -> int | None:
         if account not in index:
             index[account] = next((i for i, f in enumerate(funds) if f.owns(account)), None)
         return index[account]
 
+    def role(account: Account, fund: FundAccounts) -> str:
+        if account not in roles:
+            if any(covers(p, account) for p in fund.income):
+                roles[account] = "income"
+            elif any(covers(p, account) for p in fund.costs):
+                roles[account] = "costs"
+            else:
+                roles[account] = "balance"
+        return roles[account]
+
     unassigned: set[Account] = set()
+    outside: set[Account] = set()  # accounts in no fund already looked at
     for _, posting in balance_postings(journal, year):
-        i = which(posting.account)
+        account = posting.account
+        i = which(account)
         if i is not None:
             closing[i] -= posting.amount
-        elif account_class(journal, posting.account) in ("E", "R", "X"):
-            unassigned.add(posting.account)
+        elif account not in outside:
+            outside.add(account)
+            if account_class(journal, account) in ("E", "R", "X"):
+                unassigned.add(account)
     for _, posting in movements(journal, year):
         i = which(posting.account)
         if i is None:
             continue
-        fund = funds[i]
-        if any(covers(p, posting.account) for p in fund.income):
+        kind = role(posting.account, funds[i])
+        if kind == "income":
             income[i] -= posting.amount
-        elif any(covers(p, posting.account) for p in fund.costs):
+        elif kind == "costs":
             costs[i] -= posting.amount
 
     rows = []
