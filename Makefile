@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test docs-png clean
+.PHONY: run test bench docs-png clean
 
 $(BIN)/ledger: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ test: $(BIN)/ledger
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+
+# The side-by-side benchmark against ledger-cli and hledger (writes docs/performance.md).
+bench: $(BIN)/ledger
+	$(BIN)/python -m bench.run
 
 # The picture of the Sammanställning sheet in the README (needs soffice and pdftoppm).
 docs-png: $(BIN)/ledger

@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+# The bench/ package sits beside src/, not inside it.
+from bench.generate import STYLES, Books, Style, plan_years, write_books
+from bench.run import hledger_balances, leaf_balances, ledger_cli_balances
 from typer.testing import CliRunner
 
 from conftest import require_program
-
-# The bench/ package sits beside src/, not inside it.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench.generate import STYLES, Books, Style, plan_years, write_books
-from bench.run import hledger_balances, leaf_balances, ledger_cli_balances
 
 N = 200
 

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 # The bench/ package sits beside src/, not inside it.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from bench.run import (
     BenchError,
     BookSet,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +65,6 @@ def injection_books(folder: Path) -> Path:
 def generated_books(folder: Path, n: int = 600, seed: int = 11) -> Path:
     """The benchmark's synthetic books (two years, a close, deficits and öre everywhere)
     with the bundled settings and SCB files beside them; main.journal."""
-    sys.path.insert(0, str(REPO))
     from bench.generate import write_books as generate
 
     books = generate(folder, n, "sv", seed=seed)

@@ -454,7 +454,7 @@ class _Reader:
         found = _DATE_TOKEN(header)  # always matches, maybe empty
         end = found.end() if found else 0
         token = header[:end]
-        date = self.date(token)
+        date = self.dates.get(token) or self.date(token)
         ok = True
         if date is None:
             if "=" in token:
