@@ -331,7 +331,7 @@ def load_settings(path: Path) -> Settings:
                     line=0,
                     message="no settings file",
                     hint=f"the books need {SETTINGS_NAME} beside the main journal "
-                    "(see docs/manual/reports.md)",
+                    '(see the README, "Settings: `sodertorn.toml`")',
                 )
             ]
         ) from None
