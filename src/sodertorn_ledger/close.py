@@ -517,7 +517,8 @@ def plan_close(
 
     declaration_text = make_declaration(DECLARATION_COMMENT_COLUMN)
 
-    def refused() -> ClosePlan:
+    def plan(edits: tuple[Edit, ...] = (), next_path: Path | None = None) -> ClosePlan:
+        """The plan with what is decided so far: refused while `problems` has any."""
         return ClosePlan(
             year,
             already,
@@ -527,12 +528,13 @@ def plan_close(
             declaration_text,
             include_line,
             next_text,
-            (),
+            edits,
             tuple(problems),
+            next_path,
         )
 
     if problems:
-        return refused()
+        return plan()
 
     # Step 1: the new year's file, unless the books include it already (then it is the
     # user's, maybe with January's transactions, and is left alone).
@@ -579,7 +581,7 @@ def plan_close(
         problems.append(_problem(journal, f"cannot read {this_file}"))
         year_before = ""
     if problems:
-        return refused()
+        return plan()
     year_after = year_before if already else append_transaction(year_before, transaction_text)
     closing_what = f"closing transaction {year}-12-31 ({CLOSING_TAG}:{year}) appended"
     if _same_file(this_file, main):
@@ -591,19 +593,7 @@ def plan_close(
             edits.append(Edit(main, main_before, main_after, ", ".join(changes) + " added"))
         if year_after != year_before:
             edits.append(Edit(this_file, year_before, year_after, closing_what))
-    return ClosePlan(
-        year,
-        already,
-        tuple(results),
-        tuple(needed),
-        transaction_text,
-        declaration_text,
-        include_line,
-        next_text,
-        tuple(edits),
-        (),
-        next_file,
-    )
+    return plan(tuple(edits), next_file)
 
 
 def _refused(year: int, problems: list[Problem], include_line: str, next_text: str) -> ClosePlan:
