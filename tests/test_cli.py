@@ -29,3 +29,12 @@ def test_command_has_help_with_an_example(name: str) -> None:
 @pytest.mark.parametrize("name", COMMANDS)
 def test_command_is_in_the_readme_with_output(name: str) -> None:
     assert f"$ ledger {name}" in README
+
+
+@pytest.mark.parametrize("args", [["fees", "2020"], ["population", "2019"], ["check", "--strict"]])
+def test_readme_shows_the_real_output(args: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    monkeypatch.delenv("LEDGER_FILE", raising=False)
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    assert f"$ ledger {' '.join(args)}\n{result.stdout.rstrip()}\n```" in README

@@ -13,6 +13,7 @@ from sodertorn_ledger.commands.common import (
     books_path,
     fail,
     load_books,
+    load_settings_beside,
     report_problems,
 )
 
@@ -129,16 +130,11 @@ def _plan(file: Path | None, year: int, *, as_json: bool) -> ClosePlan:
 
     from sodertorn_ledger.close import plan_close
     from sodertorn_ledger.close_files import read_text, rehearse
-    from sodertorn_ledger.config import SettingsError, load_settings, settings_path
     from sodertorn_ledger.journal.loader import load_journal
 
     journal = load_books(file)
     main = books_path(file)
-    try:
-        settings = load_settings(settings_path(main))
-    except SettingsError as err:
-        report_problems(err.problems)
-        fail(f"cannot read the settings {settings_path(main)}; nothing was done")
+    settings = load_settings_beside(main)
 
     today = dt.date.today()
     plan = plan_close(journal, settings, year, read_text, today=today)

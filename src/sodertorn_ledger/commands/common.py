@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from sodertorn_ledger.journal.model import Journal, Problem
+
+if TYPE_CHECKING:
+    from sodertorn_ledger.config import Settings
 
 DEFAULT_BOOKS = Path("ledger") / "main.journal"
 
@@ -62,6 +65,19 @@ def load_books(file: Path | None, *, strict: bool = False) -> Journal:
         n = len(journal.errors)
         fail(f"{n} error{'s' if n != 1 else ''} in the books; nothing was done")
     return journal
+
+
+def load_settings_beside(journal_path: Path) -> Settings:
+    """The settings beside the main journal; on a bad or missing file print its problems
+    and exit 1."""
+    from sodertorn_ledger.config import SettingsError, load_settings, settings_path
+
+    path = settings_path(journal_path)
+    try:
+        return load_settings(path)
+    except SettingsError as err:
+        report_problems(err.problems)
+        fail(f"cannot read the settings {path}; nothing was done")
 
 
 def is_tty() -> bool:

@@ -17,8 +17,10 @@ from sodertorn_ledger.commands.common import (
     books_path,
     fail,
     load_books,
+    load_settings_beside,
     report_problems,
 )
+from sodertorn_ledger.commands.reporting import print_table
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -74,7 +76,7 @@ def fees(
         fail("--date and --dry-run go with --book")
     path = books_path(file)
     journal = load_books(file)
-    settings = read_settings(path)
+    settings = load_settings_beside(path)
     rate = fee_rate(settings, year)
     table = read_population(path, settings)
     accounts = [m.fee_account for m in settings.members]
@@ -100,7 +102,7 @@ def fees(
     if as_json:
         typer.echo(json.dumps(report_json(report), ensure_ascii=False, indent=2))
         return
-    print_renderable(_fee_table(report, ore=ore))
+    print_table(_fee_table(report, ore=ore))
 
 
 # --- shared with `ledger population` ------------------------------------------------------
@@ -109,16 +111,6 @@ def fees(
 def population_folder(journal_path: Path) -> Path:
     """ledger/befolkning/ beside the main journal."""
     return journal_path.parent / POPULATION_FOLDER
-
-
-def read_settings(journal_path: Path) -> Settings:
-    from sodertorn_ledger.config import SettingsError, load_settings, settings_path
-
-    try:
-        return load_settings(settings_path(journal_path))
-    except SettingsError as err:
-        report_problems(err.problems)
-        fail(f"cannot read the settings {settings_path(journal_path)}; nothing was done")
 
 
 def fee_rate(settings: Settings, year: int) -> Decimal:
@@ -142,20 +134,6 @@ def read_population(journal_path: Path, settings: Settings) -> PopulationTable:
         n = len(problems)
         fail(f"{n} problem{'s' if n != 1 else ''} in the population files in {folder}")
     return table
-
-
-def print_renderable(renderable: RenderableType) -> None:
-    from rich.console import Console
-
-    console = Console(highlight=False)
-    if console.is_terminal:
-        console.print(renderable)
-        return
-    # Piped or captured: plain text, wide enough not to wrap, no padding at line ends.
-    console = Console(width=160, highlight=False, color_system=None)
-    with console.capture() as captured:
-        console.print(renderable)
-    typer.echo("\n".join(line.rstrip() for line in captured.get().splitlines()))
 
 
 def count_sv(n: int) -> str:

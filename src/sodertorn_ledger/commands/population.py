@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sodertorn_ledger.commands.common import FileOption, JsonOption, books_path, fail
+from sodertorn_ledger.commands.common import (
+    FileOption,
+    JsonOption,
+    books_path,
+    fail,
+    load_settings_beside,
+)
+from sodertorn_ledger.commands.reporting import print_table
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -35,15 +42,10 @@ def population(
 
     Example: ledger population 2019
     """
-    from sodertorn_ledger.commands.fees import (
-        population_folder,
-        print_renderable,
-        read_population,
-        read_settings,
-    )
+    from sodertorn_ledger.commands.fees import population_folder, read_population
 
     path = books_path(file)
-    settings = read_settings(path)
+    settings = load_settings_beside(path)
     table = read_population(path, settings)
     dates = [dt.date(year, 12, 31)] if year is not None else table.dates()
     if year is not None and not any(table.get(m.code, dates[0]) for m in settings.members):
@@ -56,7 +58,7 @@ def population(
     if as_json:
         typer.echo(json.dumps(_json(table, settings.members, dates), ensure_ascii=False, indent=2))
         return
-    print_renderable(_table(table, settings.members, dates))
+    print_table(_table(table, settings.members, dates))
 
 
 def _json(table: PopulationTable, members: list[Member], dates: list[dt.date]) -> dict[str, object]:

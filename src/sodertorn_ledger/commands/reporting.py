@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from sodertorn_ledger.commands.common import books_path, fail, load_books, report_problems
+from sodertorn_ledger.commands.common import books_path, fail, load_books, load_settings_beside
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -33,16 +33,11 @@ def load_year(file: Path | None, year: int) -> tuple[Journal, Settings]:
     """The checked books and their settings; exit 1 with a message when either is bad or
     the books have nothing in `year` (a year just opened by the close of the year before
     counts: its opening balances are worth seeing before anything is booked)."""
-    from sodertorn_ledger.config import SettingsError, load_settings, settings_path
     from sodertorn_ledger.reports.funds import has_transactions, is_closed, years_in
 
     journal = load_books(file)
     path = books_path(file)
-    try:
-        settings = load_settings(settings_path(path))
-    except SettingsError as err:
-        report_problems(err.problems)
-        fail(f"cannot read the settings {settings_path(path)}; nothing was done")
+    settings = load_settings_beside(path)
     if not has_transactions(journal, year) and not is_closed(journal, year - 1):
         years = years_in(journal)
         have = (
