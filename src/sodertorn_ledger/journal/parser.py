@@ -17,7 +17,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from sodertorn_ledger.journal.amounts import AmountError, parse_amount, parse_number
+from sodertorn_ledger.journal.amounts import AmountError, parse_amount
 from sodertorn_ledger.journal.model import (
     AccountDeclaration,
     Journal,
@@ -805,4 +805,4 @@ def parse_books(path: Path) -> Journal:
     return journal
 
 
-__all__ = ["parse_books", "parse_number", "parse_tags"]
+__all__ = ["parse_books", "parse_tags"]
