@@ -9,13 +9,19 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sodertorn_ledger.commands.common import FileOption, books_path, fail
-from sodertorn_ledger.commands.reporting import YearArgument, load_year, warn
+from sodertorn_ledger.commands.reporting import (
+    YearArgument,
+    compute_summary_or_warn,
+    load_year,
+    warn,
+)
 
 if TYPE_CHECKING:
     from sodertorn_ledger.config import Settings
     from sodertorn_ledger.fees import FeeReport
     from sodertorn_ledger.journal.model import Journal
     from sodertorn_ledger.render.sheet import Book
+    from sodertorn_ledger.reports.funds import Summary
 
 ForceOption = Annotated[
     bool, typer.Option("--force", help="Overwrite the workbook if it already exists.")
@@ -66,14 +72,15 @@ def save_workbook(
     target: Path,
     *,
     force: bool,
-    warn_unassigned: bool = True,
+    summary: Summary | None = None,
 ) -> list[str]:
     """Write the workbook of `year` at `target` (atomically); the names of its sheets.
+    `summary`: the Sammanställning when the caller has computed (and reported) it already.
     Refusals and I/O errors print one line and exit 1."""
     from sodertorn_ledger.fileio import FileExists
     from sodertorn_ledger.render.xlsx import write_workbook
 
-    book = build_book(journal, settings, year, journal_path, warn_unassigned=warn_unassigned)
+    book = build_book(journal, settings, year, journal_path, summary)
     try:
         write_workbook(book, target, overwrite=force)
     except FileExists:
@@ -101,23 +108,17 @@ def build_book(
     settings: Settings,
     year: int,
     journal_path: Path,
-    *,
-    warn_unassigned: bool = True,
+    summary: Summary | None = None,
 ) -> Book:
     """Every report of `year` as one workbook (a sheet the books cannot give is left out,
     with a warning)."""
     from sodertorn_ledger.render.workbook import annual_book
     from sodertorn_ledger.reports.balance import compute_balance
-    from sodertorn_ledger.reports.funds import compute_summary
     from sodertorn_ledger.reports.projects import compute_projects
     from sodertorn_ledger.reports.result import compute_result
 
-    summary = compute_summary(journal, settings, year)
-    if summary.unassigned and warn_unassigned:
-        warn(
-            "accounts in no fund, left out of the Sammanställning (add them to a "
-            f"[[funds]] entry in sodertorn.toml): {', '.join(summary.unassigned)}"
-        )
+    if summary is None:
+        summary = compute_summary_or_warn(journal, settings, year)
     return annual_book(
         settings.organisation,
         summary,

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from sodertorn_ledger.config import Settings
     from sodertorn_ledger.journal.model import Journal
+    from sodertorn_ledger.reports.funds import Summary
 
 YearArgument = Annotated[
     int,
@@ -47,6 +48,19 @@ def load_year(file: Path | None, year: int) -> tuple[Journal, Settings]:
         )
         fail(f"no transactions in {year} in {path} ({have})")
     return journal, settings
+
+
+def compute_summary_or_warn(journal: Journal, settings: Settings, year: int) -> Summary:
+    """The Sammanställning of `year`; a warning names accounts that belong to no fund."""
+    from sodertorn_ledger.reports.funds import compute_summary
+
+    summary = compute_summary(journal, settings, year)
+    if summary.unassigned:
+        warn(
+            "accounts in no fund, left out of the Sammanställning (add them to a "
+            f"[[funds]] entry in sodertorn.toml): {', '.join(summary.unassigned)}"
+        )
+    return summary
 
 
 def warn(message: str) -> None:

@@ -11,10 +11,10 @@ from sodertorn_ledger.commands.common import FileOption, JsonOption, OreOption, 
 from sodertorn_ledger.commands.export import ForceOption, check_target, save_workbook
 from sodertorn_ledger.commands.reporting import (
     YearArgument,
+    compute_summary_or_warn,
     load_year,
     print_json,
     print_table,
-    warn,
 )
 
 
@@ -41,24 +41,16 @@ def summary(
     """
     from sodertorn_ledger.render.json_report import summary_json
     from sodertorn_ledger.render.terminal import render_summary
-    from sodertorn_ledger.reports.funds import compute_summary
 
     if xlsx is not None:
         check_target(xlsx, force=force)
     journal, settings = load_year(file, year)
+    report = compute_summary_or_warn(journal, settings, year)
     if xlsx is not None:
-        path = books_path(file)
-        # The table below warns about accounts in no fund; the workbook need not repeat it.
         names = save_workbook(
-            journal, settings, year, path, xlsx, force=force, warn_unassigned=False
+            journal, settings, year, books_path(file), xlsx, force=force, summary=report
         )
         typer.echo(f"Wrote {xlsx} ({', '.join(names)})", err=True)
-    report = compute_summary(journal, settings, year)
-    if report.unassigned:
-        warn(
-            "accounts in no fund, left out of the Sammanställning (add them to a "
-            f"[[funds]] entry in sodertorn.toml): {', '.join(report.unassigned)}"
-        )
     if as_json:
         print_json(summary_json(report))
     else:
