@@ -15,12 +15,12 @@ from sodertorn_ledger.fees import (
     compute_fees,
     invoice_text,
     invoiced_accounts,
-    journal_amount,
     kommun_name,
     population_date,
     report_json,
 )
 from sodertorn_ledger.journal.model import Posting, Transaction
+from sodertorn_ledger.money import journal_amount
 from sodertorn_ledger.population.model import Figure, PopulationTable
 
 

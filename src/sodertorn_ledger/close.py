@@ -39,6 +39,7 @@ from pathlib import Path
 
 from sodertorn_ledger.config import Settings, covers
 from sodertorn_ledger.journal.model import ZERO, Account, Journal, Problem, Transaction
+from sodertorn_ledger.money import journal_amount
 from sodertorn_ledger.reports.funds import (
     CLOSING_TAG,
     account_class,
@@ -278,20 +279,6 @@ def _problem(journal: Journal, message: str, hint: str = "") -> Problem:
 
 
 # -- the texts ---------------------------------------------------------------------------
-
-
-def journal_amount(amount: Decimal, commodity: str) -> str:
-    """An exact amount in the books' style: ``-1 234 567,89 kr`` (at least two decimals)."""
-    sign = "-" if amount < 0 else ""
-    text = format(abs(amount), "f")
-    whole, _, fraction = text.partition(".")
-    fraction = fraction.ljust(2, "0")
-    groups: list[str] = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    return f"{sign}{' '.join(groups)},{fraction} {commodity}"
 
 
 def _kr(amount: Decimal) -> str:

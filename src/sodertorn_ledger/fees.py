@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from sodertorn_ledger.journal.model import ZERO, Account, Posting, Problem, Transaction
-from sodertorn_ledger.money import ORE, to_json
+from sodertorn_ledger.money import journal_amount, to_json
 from sodertorn_ledger.population.model import Figure, PopulationTable
 
 FEE_TAG = "avgift"
@@ -185,22 +185,6 @@ def report_json(report: FeeReport) -> dict[str, object]:
 
 
 # --- invoices -----------------------------------------------------------------------------
-
-
-def journal_amount(amount: Decimal, commodity: str, decimal_mark: str) -> str:
-    """An amount as the books write it: ``378 424,00 kr`` (comma books) or ``378424.00 kr``.
-
-    Exact: an amount with more than two decimals keeps them all.
-    """
-    exact = amount.quantize(ORE) if amount == amount.quantize(ORE) else amount
-    sign = "-" if exact < 0 else ""
-    whole, _, fraction = format(abs(exact), "f").partition(".")
-    if decimal_mark == ",":
-        grouped = f"{int(whole):,}".replace(",", " ")
-        number = grouped + ("," + fraction if fraction else "")
-    else:
-        number = whole + ("." + fraction if fraction else "")
-    return f"{sign}{number} {commodity}".rstrip()
 
 
 def books_decimal_mark(texts: Iterable[str]) -> str:

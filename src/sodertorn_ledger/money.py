@@ -36,3 +36,23 @@ def format_sv(amount: Decimal, *, ore: bool = False, minus: str = "-") -> str:
     if ore:
         text = text.replace(".", ",")
     return sign + text
+
+
+def journal_amount(
+    amount: Decimal, commodity: str, decimal_mark: str = ",", *, pad_ore: bool = True
+) -> str:
+    """An exact amount as the books write it: ``-1 378 424,50 kr`` (comma books, digit
+    groups of a space) or ``-1378424.50 kr``.
+
+    `pad_ore`: at least two decimals (``5,00 kr``), as the books are kept; digits beyond
+    öre are never dropped.
+    """
+    if pad_ore and amount == amount.quantize(ORE):
+        amount = amount.quantize(ORE)
+    sign = "-" if amount < 0 else ""
+    whole, _, fraction = format(abs(amount), "f").partition(".")
+    if decimal_mark == ",":
+        number = f"{int(whole):,}".replace(",", " ") + ("," + fraction if fraction else "")
+    else:
+        number = whole + ("." + fraction if fraction else "")
+    return f"{sign}{number} {commodity}".rstrip()

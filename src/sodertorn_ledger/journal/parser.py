@@ -26,6 +26,7 @@ from sodertorn_ledger.journal.model import (
     Tags,
     Transaction,
 )
+from sodertorn_ledger.money import journal_amount
 
 SUPPORTED_DIRECTIVES = ("account", "commodity", "decimal-mark", "include", "comment")
 KNOWN_UNSUPPORTED = {
@@ -388,13 +389,7 @@ class _Reader:
         """An amount in a message, written the way these books write amounts."""
         commodity = self.journal.commodity or ""
         mark = self.decimal_mark or self.styles.get(commodity) or "."
-        text = format(amount, "f")
-        if mark == ",":
-            sign = "-" if text.startswith("-") else ""
-            whole, _, fraction = text.lstrip("-").partition(".")
-            grouped = f"{int(whole):,}".replace(",", " ")
-            text = sign + grouped + ("," + fraction if fraction else "")
-        return f"{text} {commodity}".rstrip()
+        return journal_amount(amount, commodity, mark, pad_ore=False)
 
     def bare_problem(self, file: str, lineno: int, line: str, col: int, commodity: str) -> None:
         self.problem(
