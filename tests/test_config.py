@@ -233,3 +233,22 @@ def test_a_fund_cannot_have_both(tmp_path: Path) -> None:
     )
     messages = problems_of(path)
     assert any("funds[4]: expected either `account`" in m for m in messages), messages
+
+
+@pytest.mark.parametrize(
+    ("rate", "expected"),
+    [
+        ('"4.000"', Decimal("4.00")),
+        ('"1e30"', Decimal("1e30")),
+        ("1000000000000000000000000000000", Decimal("1e30")),
+    ],
+)
+def test_rate_in_whole_ore_of_any_size(tmp_path: Path, rate: str, expected: Decimal) -> None:
+    path = variant(tmp_path, '"2019" = "4.00"', f'"2019" = {rate}')
+    assert load_settings(path).fee_rate(2020) == expected
+
+
+def test_rate_beyond_decimal_precision_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    path = variant(tmp_path, '"2019" = "4.00"', '"2019" = "1234567890123456789012345678.001"')
+    (message,) = problems_of(path)
+    assert "fees.rates.2019: expected a rate in whole öre" in message

@@ -94,7 +94,11 @@ def _rate_exact(value: Any) -> Any:
 def _rate_sane(value: Decimal) -> Decimal:
     if not value.is_finite() or value < 0:
         raise ValueError("a non-negative rate in kr")
-    if value != value.quantize(Decimal("0.01")):
+    # The digits below öre must be zeros ("4.000" is 4.00). Counted rather than quantized:
+    # quantize raises on a number with more digits than Decimal's precision ("1e30").
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # a finite number
+    if any(digits[max(0, len(digits) + exponent + 2) :]):
         raise ValueError("a rate in whole öre (at most two decimals)")
     return value
 
