@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.journal_strategies import FAULT_KINDS, inject_fault, journals
 
 from sodertorn_ledger.journal.loader import load_journal
 from sodertorn_ledger.journal.model import Journal, Problem
+from sodertorn_ledger.journal.parser import parse_books
 
 FUZZ = settings(
     max_examples=300,
@@ -77,6 +79,15 @@ FRAGMENTS = [
     "\x85",
     "\u2028",
     "\x00",
+    # Whole transactions the one-step reader takes, and near misses it must leave alone.
+    "\n2020-01-01 * (V3) Avgift | Huddinge  ; kommun:0126\n    tillgångar:bank  1 824,50 kr"
+    "\n    intäkter:avgifter\n",
+    "\n2020-02-29 ! Lön\n    kostnader:lön  10200.00 SEK  ; projekt:x\n"
+    "    skulder:skatt  -6264.84 SEK\n    tillgångar:bank\n",
+    "\n2020-01-01 x\n    a  1,234 kr\n    b  -1,234 kr\n",
+    "\n2020-01-01 *(1)t;c\n\ta\t 1\n\tb  -1\n",
+    "\n2020-01-01 t\n    a  5 kr  ; date:2020-02-01\n    b\n",
+    "\n2020-01-01 t\n    a  5 kr\n    ; under a posting\n    b  -5 kr\n",
 ]
 
 journal_like = st.lists(
@@ -152,3 +163,63 @@ def test_huge_year_is_a_problem() -> None:
     journal = _load_text(b"99999999999999999999-01-01 t\n    a  1 kr\n    b\n")
     _only_problems(journal)
     assert journal.errors
+
+
+def _read_both_ways(path: Path) -> tuple[str, str]:
+    """The journal read with the one-step reader and line by line, as comparable text."""
+    return repr(parse_books(path)), repr(parse_books(path, fast=False))
+
+
+@FUZZ
+@given(text=st.one_of(journal_like, st.text()))
+def test_one_step_reading_agrees_with_line_by_line_on_any_text(text: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "main.journal"
+        path.write_text(text, encoding="utf-8")
+        fast, slow = _read_both_ways(path)
+    assert fast == slow
+
+
+@FUZZ
+@given(data=st.data(), fault=st.sampled_from((None, *FAULT_KINDS)))
+def test_one_step_reading_agrees_with_line_by_line_on_books(
+    data: st.DataObject, fault: str | None
+) -> None:
+    generated = data.draw(journals())
+    if fault is not None:
+        inject_fault(data, generated, fault)  # type: ignore[arg-type]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = generated.write(Path(tmp))
+        fast, slow = _read_both_ways(path)
+    assert fast == slow
+
+
+_SEEN = "2020-01-01 a\n    a  1 kr\n    b\n\n"  # the books' currency is known from here on
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _SEEN + "2020-01-02 t\n    a  1,234 kr\n    b  -1,234 kr\n",  # ambiguous: a warning
+        _SEEN + "2020-01-02 t\n    a  1.234 kr\n    b\n",
+        _SEEN + "2020-01-02 t\n    a  1,23 kr\n    b  -1.23 kr\n",
+        "decimal-mark ,\n" + _SEEN + "2020-01-02 t\n    a  1.50 kr\n    b\n",
+        "commodity 1 000,00 kr\n" + _SEEN + "2020-01-02 t\n    a  1.50 kr\n    b\n",
+        _SEEN + "2020-01-02 t\n    a  1 SEK\n    b  -1 SEK\n",  # another currency
+        _SEEN + "2020-01-02 t\n    a  1\n    b  -1\n",  # no currency
+        _SEEN + "2020-01-02 t\n    a  1 kr\n    b  -2 kr\n",  # does not balance
+        _SEEN + "2020-01-02 t\n    a\n    b\n",  # two without an amount
+        _SEEN + "2020-02-30 t\n    a  1 kr\n    b\n",  # no such day
+        _SEEN + "2020-01-02 t\n    a  1 kr  ; [2020-03-01]\n    b\n",  # a posting date
+        _SEEN + "2020-01-02 * (7) t | n  ; x:1, y: 2\n    a  1 kr  ;z:3\n    b\n    c  0 kr\n",
+        _SEEN + "2020-01-02 t\n    a  1 kr\n    b\n \n",  # a whitespace-only line after
+        _SEEN + "2020-01-02 t\n    a  1 kr\n    b\n  ; a comment line below\n",
+        _SEEN + "2020-01-02 t\n    a  1 kr\n    b\n; top-level comment\n* org heading\n",
+    ],
+)
+def test_one_step_reading_agrees_with_line_by_line_on_edge_cases(text: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "main.journal"
+        path.write_text(text, encoding="utf-8")
+        fast, slow = _read_both_ways(path)
+    assert fast == slow

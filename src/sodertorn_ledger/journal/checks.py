@@ -3,25 +3,32 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import attrgetter
 
 from sodertorn_ledger.journal.model import Journal, Problem, Transaction
 
 
 def in_date_order(transactions: list[Transaction]) -> list[Transaction]:
     """Transactions by date; on the same date in the order they were read (as hledger)."""
-    return sorted(transactions, key=lambda t: t.date)
+    return sorted(transactions, key=attrgetter("date"))
 
 
 def check_assertions(journal: Journal) -> list[Problem]:
     """Every `= AMOUNT` holds for the account's running balance, in date order (as hledger)."""
-    if not any(p.assertion is not None for t in journal.transactions for p in t.postings):
+    asserted = {
+        p.account for t in journal.transactions for p in t.postings if p.assertion is not None
+    }
+    if not asserted:
         return []
     problems: list[Problem] = []
-    running: dict[str, Decimal] = {}
+    # Running balances of the asserted accounts only: big books have few of them.
+    running = dict.fromkeys(asserted, Decimal(0))
     unit = f" {journal.commodity}" if journal.commodity else ""
     for txn in in_date_order(journal.transactions):
         for posting in txn.postings:
-            balance = running.get(posting.account, Decimal(0)) + posting.amount
+            if posting.account not in running:
+                continue
+            balance = running[posting.account] + posting.amount
             running[posting.account] = balance
             if posting.assertion is not None and balance != posting.assertion:
                 diff = posting.assertion - balance

@@ -69,12 +69,31 @@ _new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (ho
 # The common posting line in one step: indent, account (single inner spaces), two or more
 # blanks, a plain amount (digits in space groups, one decimal part, a letter-only currency),
 # a comment. Anything else (assertions, a tab inside a name, '.' digit groups, errors) takes
-# the full path in `_Reader.posting`, which decides the same way, only slower.
-_FAST_POSTING = re.compile(
-    r"[ \t]+([^\s*!(\[;#]\S*(?: \S+)*)"
-    r"(?:[ \t]{2,}(-?)(\d+(?: \d+)*)(?:([.,])(\d+))?(?: ?([^\W\d]+))?)?"
-    r"[ \t]*(?:;(.*))?"
-).fullmatch
+# the full path in `_Reader.posting`, which decides the same way, only slower. Possessive
+# quantifiers (never give back) keep the regex engine from backtracking: when they match,
+# the match is the one plain greedy quantifiers would have found first.
+_POSTING_LINE = (
+    r"[ \t]++([^\s*!(\[;#]\S*+(?: \S++)*+)"
+    r"(?:[ \t]{2,}+(-?\d++(?: \d++)*+(?:([.,])\d++)?+)(?: ?([^\W\d]++))?+)?+"
+    r"[ \t]*+(?:;(.*))?"
+)
+_FAST_POSTING = re.compile(_POSTING_LINE).fullmatch
+_POSTING_LINES = re.compile(_POSTING_LINE + r"\n").findall
+
+# The common transaction in one step, on the text (not line by line): an ISO date, an
+# optional status and code, a description, a comment, then two or more common posting
+# lines (the first two in groups of their own, the rest as one block), not followed by
+# another indented line; and the blank and comment lines up to the next entry. Anything
+# else (a comment line under a posting, a bad date …) is left to `_Reader.transaction`.
+_FAST_TRANSACTION = re.compile(
+    r"(\d{4}-\d\d-\d\d)(?=[ \t;\n])"
+    r"(?:[ \t]++([*!]))?+[ \t]*+"
+    r"(?:\(([^);\n]*+)\)[ \t]*+)?+"
+    r"([^\s;(*!](?:[^;\n]*[^\s;])?)?[ \t]*+"
+    r"(?:;([^\n]*+))?\n"
+    rf"{_POSTING_LINE}\n{_POSTING_LINE}\n((?:{_POSTING_LINE}\n)*+)(?![ \t])"
+    r"(?:[;#*][^\n]*+\n|\n)*+"
+).match
 
 
 def parse_tags(comment: str) -> Tags:
@@ -120,8 +139,12 @@ def _separator(text: str) -> int:
 class _Reader:
     """Parse state that flows through the main file and its includes, in reading order."""
 
-    def __init__(self, journal: Journal) -> None:
+    def __init__(self, journal: Journal, *, fast: bool = True) -> None:
         self.journal = journal
+        self.fast = fast  # False: every transaction line by line (tests compare the two)
+        # Tags by posting comment: books repeat the same few (kommun:0127). Postings share
+        # these dicts, as records are never changed once read.
+        self.known_tags: dict[str, Tags] = {}
         self.decimal_mark: str | None = None
         self.styles: dict[str, str | None] = {}
         self.stack: list[str] = []
@@ -199,34 +222,134 @@ class _Reader:
     def parse_text(self, text: str, file: str, folder: Path) -> None:
         if "\r" in text:
             text = text.replace("\r\n", "\n")
+        if not text.endswith("\n"):
+            text += "\n"  # every line ends in one, as the one-step patterns expect
         lines = text.split("\n")
         n = len(lines)
-        i = 0
+        i = 0  # the line being read (0-based) …
+        at = 0  # … and where it starts in `text`
+        fast = _FAST_TRANSACTION if self.fast else None
+        take = self.fast_transaction
+        count = text.count
         while i < n:
             line = lines[i]
-            lineno = i + 1
-            i += 1
             if not line:
+                i += 1
+                at += 1
                 continue
             first = line[0]
+            start = i
             if first in "0123456789":
-                i = self.transaction(lines, i, line, lineno, file)
+                # Common transactions one after the other, each in one step.
+                while fast and (found := fast(text, at)) is not None and take(found, i + 1, file):
+                    end = found.end()
+                    i += count("\n", at, end)
+                    at = end
+                if i != start:
+                    continue
+                i = self.transaction(lines, i + 1, line, i + 1, file)
             elif first in ";#*":
-                continue
+                i += 1
             elif first in WHITESPACE:
                 body = line.strip()
                 if body and body[0] not in ";#":
                     self.problem(
                         file,
-                        lineno,
+                        i + 1,
                         "indented line outside a transaction",
                         "postings belong directly under a transaction's date line, "
                         "with no blank or unindented comment line in between",
                         column=len(line) - len(line.lstrip()) + 1,
                         text=line,
                     )
+                i += 1
             else:
-                i = self.directive(lines, i, line, lineno, file, folder)
+                i = self.directive(lines, i + 1, line, i + 1, file, folder)
+            at += sum(map(len, lines[start:i])) + (i - start)
+
+    def fast_transaction(self, found: re.Match[str], lineno: int, file: str) -> bool:
+        """Take a transaction `_FAST_TRANSACTION` matched, if it is as common as it looks.
+
+        False (nothing recorded) sends it to `transaction`, which reads it line by line
+        and reports whatever is wrong; the two agree on everything taken here.
+        """
+        groups = found.groups()  # the header's five, two postings' five each, the rest
+        token, status, code, description, comment = groups[:5]
+        date = self.dates.get(token) or self.date(token)
+        if date is None:
+            return False
+        books = self.journal.commodity
+        # The decimal mark these books declare for their currency, if any (see amounts.py).
+        decided = self.decimal_mark or self.styles.get(books or "")
+        known_tags = self.known_tags
+        postings: list[Posting] = []
+        elided = -1
+        total = ZERO
+        line = lineno
+        for account, number, mark, commodity, note in (
+            (groups[5:10], groups[10:15], *_POSTING_LINES(groups[15]))
+            if groups[15]
+            else (groups[5:10], groups[10:15])
+        ):
+            line += 1
+            if note:
+                tags = known_tags.get(note)
+                if tags is None:
+                    tags = known_tags[note] = parse_tags(note)
+                if (tags and ("date" in tags or "date2" in tags)) or (
+                    "[" in note and _BRACKETED_DATE(note)
+                ):
+                    return False  # a posting date: refused with its message line by line
+                note = note.strip()
+            else:
+                tags, note = {}, ""
+            if not number:  # None from a group of the match, '' from findall
+                if elided >= 0:
+                    return False
+                elided = len(postings)
+                postings.append(_new(Posting, (account, ZERO, True, None, tags, note, line)))
+                continue
+            if (commodity or "") != books:
+                return False  # another currency, or the books' first amount
+            if " " in number:
+                number = number.replace(" ", "")  # digit groups: the mark is a decimal mark
+            elif (
+                mark
+                and mark != decided
+                and (decided is not None or len(number) - number.rindex(mark) == 4)
+            ):
+                # A lone mark is a decimal mark when the books say so, or (no say) unless
+                # three digits follow it (1,234 is ambiguous: left to the full reader).
+                return False
+            value = Decimal(number.replace(",", ".") if mark == "," else number)
+            total += value
+            postings.append(_new(Posting, (account, value, False, None, tags, note, line)))
+        if elided >= 0:
+            p = postings[elided]
+            postings[elided] = _new(Posting, (p.account, -total, True, *p[3:]))
+        elif total:
+            return False
+        if comment and (comment := comment.strip()):
+            tags = parse_tags(comment)
+        else:
+            comment, tags = "", {}
+        self.journal.transactions.append(
+            _new(
+                Transaction,
+                (
+                    date,
+                    status or "",
+                    code or "",
+                    description or "",
+                    tags,
+                    comment,
+                    tuple(postings),
+                    file,
+                    lineno,
+                ),
+            )
+        )
+        return True
 
     def directive(
         self, lines: list[str], i: int, line: str, lineno: int, file: str, folder: Path
@@ -487,82 +610,26 @@ class _Reader:
         elided = -1
         total = ZERO
         nlines = len(lines)
-        fast = _FAST_POSTING
-        journal = self.journal
-        decimal_mark = self.decimal_mark
-        styles = self.styles
         while i < nlines:
             raw = lines[i]
-            match = fast(raw)
-            if match is not None:
-                # The plain posting line, inlined: this loop is where big books spend their time.
-                account, sign, whole, mark, fraction, commodity, note = match.groups()
-                if whole is None:
-                    posting: Posting | None = _new(
-                        Posting,
-                        (
-                            account,
-                            ZERO,
-                            True,
-                            None,
-                            parse_tags(note) if note else {},
-                            note.strip() if note else "",
-                            i + 1,
-                        ),
-                    )
-                elif (commodity or "") == journal.commodity and (
-                    not mark
-                    or " " in whole
-                    or (
-                        (decided := decimal_mark or styles.get(commodity or "")) is None
-                        and len(fraction) != 3
-                    )
-                    or decided == mark
-                ):
-                    if " " in whole:
-                        whole = whole.replace(" ", "")
-                    value = Decimal(f"{sign}{whole}.{fraction}" if mark else sign + whole)
-                    total += value
-                    postings.append(
-                        _new(
-                            Posting,
-                            (
-                                account,
-                                value,
-                                False,
-                                None,
-                                parse_tags(note) if note else {},
-                                note.strip() if note else "",
-                                i + 1,
-                            ),
-                        )
-                    )
-                    i += 1
-                    continue
+            if not raw or raw[0] not in WHITESPACE:
+                break
+            body = raw.lstrip(WHITESPACE)
+            if not body:
+                i += 1
+                break  # a whitespace-only line ends the transaction, like a blank one
+            if body[0] in ";#":
+                # A comment line belongs to the posting above it, or to the transaction.
+                i += 1
+                text = body[1:].strip()
+                if postings:
+                    postings[-1].tags.update(parse_tags(text))
+                    continued.setdefault(len(postings) - 1, []).append(text)
                 else:
-                    posting = None
-            else:
-                posting = None
-            if posting is None:
-                if not raw or raw[0] not in WHITESPACE:
-                    break
-                body = raw.lstrip(WHITESPACE)
-                if not body:
-                    i += 1
-                    break  # a whitespace-only line ends the transaction, like a blank one
-                if body[0] in ";#":
-                    # A comment line belongs to the posting above it, or to the transaction.
-                    i += 1
-                    text = body[1:].strip()
-                    if postings:
-                        postings[-1].tags.update(parse_tags(text))
-                        continued.setdefault(len(postings) - 1, []).append(text)
-                    else:
-                        tags.update(parse_tags(text))
-                        comments.append(text)
-                    continue
-                posting = self.posting(raw, body, i + 1, file)
-                decimal_mark = self.decimal_mark
+                    tags.update(parse_tags(text))
+                    comments.append(text)
+                continue
+            posting = self.posting(raw, body, i + 1, file)
             i += 1
             if posting is None:
                 ok = False
@@ -790,10 +857,14 @@ class _Reader:
         return amount.quantity
 
 
-def parse_books(path: Path) -> Journal:
-    """Read the books from `path` and all files it includes; problems are in `.problems`."""
+def parse_books(path: Path, *, fast: bool = True) -> Journal:
+    """Read the books from `path` and all files it includes; problems are in `.problems`.
+
+    `fast=False` reads every transaction line by line, never in one step: the same result,
+    slower (the tests compare the two).
+    """
     journal = Journal(root=str(path))
-    reader = _Reader(journal)
+    reader = _Reader(journal, fast=fast)
     reader.read_file(path)
     if journal.commodity is None and reader.bare:
         journal.commodity = ""  # books kept in bare numbers throughout
