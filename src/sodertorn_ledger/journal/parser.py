@@ -4,8 +4,11 @@
 `Journal` whose `problems` list every problem found (it never raises for bad input). Checks
 that need the whole books (balance assertions, declared accounts) live in `checks.py`.
 
-The reader is line-based and uses plain string methods rather than regular expressions
-on the hot path (postings), since real books reach hundreds of thousands of lines.
+Big books are mostly common transactions (an ISO date, plain amounts in the books'
+currency). The reader takes each of those in one regular-expression step on the file's
+text (`_FAST_TRANSACTION`, `fast_transaction`); everything else, and every message, comes
+from the line-by-line reader (`transaction`, `posting`). The tests check that both read
+the same books the same way.
 """
 
 from __future__ import annotations
@@ -85,6 +88,10 @@ _POSTING_LINES = re.compile(_POSTING_LINE + r"\n").findall
 # lines (the first two in groups of their own, the rest as one block), not followed by
 # another indented line; and the blank and comment lines up to the next entry. Anything
 # else (a comment line under a posting, a bad date …) is left to `_Reader.transaction`.
+_ENTRY_END = re.compile(
+    r"[^\n]*+\n(?:[ \t][^\n]*+\n)*+"
+).match  # a line and the indented ones below
+
 _FAST_TRANSACTION = re.compile(
     r"(\d{4}-\d\d-\d\d)(?=[ \t;\n])"
     r"(?:[ \t]++([*!]))?+[ \t]*+"
@@ -94,6 +101,10 @@ _FAST_TRANSACTION = re.compile(
     rf"{_POSTING_LINE}\n{_POSTING_LINE}\n((?:{_POSTING_LINE}\n)*+)(?![ \t])"
     r"(?:[;#*][^\n]*+\n|\n)*+"
 ).match
+
+
+# The end of an entry: a line and the indented lines below it.
+_ENTRY_END = re.compile(r"\n(?![ \t])").search
 
 
 def parse_tags(comment: str) -> Tags:
@@ -224,48 +235,64 @@ class _Reader:
             text = text.replace("\r\n", "\n")
         if not text.endswith("\n"):
             text += "\n"  # every line ends in one, as the one-step patterns expect
-        lines = text.split("\n")
-        n = len(lines)
-        i = 0  # the line being read (0-based) …
-        at = 0  # … and where it starts in `text`
+        n = len(text)
+        at = 0  # where the line being read starts in `text` …
+        i = 1  # … and its number
         fast = _FAST_TRANSACTION if self.fast else None
         take = self.fast_transaction
         count = text.count
-        while i < n:
-            line = lines[i]
-            if not line:
-                i += 1
+        find = text.find
+        while at < n:
+            first = text[at]
+            if first == "\n":
                 at += 1
+                i += 1
                 continue
-            first = line[0]
-            start = i
-            if first in "0123456789":
+            if first in "0123456789" and fast:
                 # Common transactions one after the other, each in one step.
-                while fast and (found := fast(text, at)) is not None and take(found, i + 1, file):
+                start = at
+                while (found := fast(text, at)) is not None and take(found, i, file):
                     end = found.end()
                     i += count("\n", at, end)
                     at = end
-                if i != start:
+                if at != start:
                     continue
-                i = self.transaction(lines, i + 1, line, i + 1, file)
-            elif first in ";#*":
-                i += 1
-            elif first in WHITESPACE:
-                body = line.strip()
-                if body and body[0] not in ";#":
-                    self.problem(
-                        file,
-                        i + 1,
-                        "indented line outside a transaction",
-                        "postings belong directly under a transaction's date line, "
-                        "with no blank or unindented comment line in between",
-                        column=len(line) - len(line.lstrip()) + 1,
-                        text=line,
-                    )
-                i += 1
+            # Anything else is read line by line, from the lines of this entry only (the
+            # whole text is never split: big books are nearly all common transactions).
+            if first in WHITESPACE or first in ";#*":
+                end = find("\n", at) + 1
+            elif text.startswith("comment", at):
+                end = n  # a comment block reads on to its `end comment`
             else:
-                i = self.directive(lines, i + 1, line, i + 1, file, folder)
-            at += sum(map(len, lines[start:i])) + (i - start)
+                entry_end = _ENTRY_END(text, at)  # a date or directive line, indented lines
+                end = entry_end.end() if entry_end else n
+            lines = text[at:end].split("\n")
+            read = self.entry(lines, i, file, folder)
+            at += sum(map(len, lines[:read])) + read
+            i += read
+
+    def entry(self, lines: list[str], lineno: int, file: str, folder: Path) -> int:
+        """Read the entry (or line) that starts `lines`, at `lineno`; the lines it took."""
+        line = lines[0]
+        first = line[0]
+        if first in "0123456789":
+            return self.transaction(lines, line, lineno, file)
+        if first in ";#*":
+            return 1
+        if first in WHITESPACE:
+            body = line.strip()
+            if body and body[0] not in ";#":
+                self.problem(
+                    file,
+                    lineno,
+                    "indented line outside a transaction",
+                    "postings belong directly under a transaction's date line, "
+                    "with no blank or unindented comment line in between",
+                    column=len(line) - len(line.lstrip()) + 1,
+                    text=line,
+                )
+            return 1
+        return self.directive(lines, line, lineno, file, folder)
 
     def fast_transaction(self, found: re.Match[str], lineno: int, file: str) -> bool:
         """Take a transaction `_FAST_TRANSACTION` matched, if it is as common as it looks.
@@ -351,9 +378,10 @@ class _Reader:
         )
         return True
 
-    def directive(
-        self, lines: list[str], i: int, line: str, lineno: int, file: str, folder: Path
-    ) -> int:
+    def directive(self, lines: list[str], line: str, lineno: int, file: str, folder: Path) -> int:
+        """A directive line at lines[0] (line `lineno`) and its indented lines; returns how
+        many lines were read."""
+        i = 1
         # Split at the first space or tab only: str.split() would also split at a no-break
         # space, which is not a separator to hledger.
         word, _, rest = line.replace("\t", " ").partition(" ")
@@ -419,7 +447,7 @@ class _Reader:
             if body and body[0] not in ";#":
                 self.problem(
                     file,
-                    i + 1,
+                    lineno + i,
                     f"unsupported sub-directive under '{word}'",
                     "only comment lines may follow a directive indented",
                     column=len(nxt) - len(nxt.lstrip()) + 1,
@@ -567,7 +595,10 @@ class _Reader:
         self.dates[token] = value
         return value
 
-    def transaction(self, lines: list[str], i: int, header: str, lineno: int, file: str) -> int:
+    def transaction(self, lines: list[str], header: str, lineno: int, file: str) -> int:
+        """The transaction whose date line is lines[0] (line `lineno`); returns how many
+        lines were read."""
+        i = 1
         # Header: DATE [*|!] [(CODE)] DESCRIPTION [; comment]
         found = _DATE_TOKEN(header)  # always matches, maybe empty
         end = found.end() if found else 0
@@ -629,7 +660,7 @@ class _Reader:
                     tags.update(parse_tags(text))
                     comments.append(text)
                 continue
-            posting = self.posting(raw, body, i + 1, file)
+            posting = self.posting(raw, body, lineno + i, file)
             i += 1
             if posting is None:
                 ok = False
@@ -638,7 +669,7 @@ class _Reader:
                 if elided >= 0:
                     self.problem(
                         file,
-                        i,
+                        lineno + i - 1,
                         "more than one posting without an amount",
                         "only one posting per transaction may leave out its amount "
                         "(and remember two spaces between account and amount)",
@@ -666,7 +697,7 @@ class _Reader:
                     posting.line,
                     "posting dates (a date: tag or [DATE] in a posting comment) are not supported",
                     "book the posting in a transaction of its own, dated when it happened",
-                    text=lines[posting.line - 1],
+                    text=lines[posting.line - lineno],
                 )
                 ok = False
         if not ok:
