@@ -60,11 +60,16 @@ def load_books(file: Path | None, *, strict: bool = False) -> Journal:
     path = books_path(file)
     if not path.is_file():
         fail(f"no journal file at {path} (use -f PATH or set LEDGER_FILE)")
-    journal = load_journal(path, strict=strict)
-    # The books live until the command ends and hold no reference cycles: moving them out
-    # of the cyclic collector's sight spares it rescanning every posting (0.15 s on
+    # The books live until the command ends and hold no reference cycles. The cyclic
+    # collector stays off while they are read, and they are then moved out of its sight
+    # (frozen) before it is back on: else its next run rescans every posting (0.13 s on
     # 100 000 transactions).
-    gc.freeze()
+    gc.disable()
+    try:
+        journal = load_journal(path, strict=strict)
+    finally:
+        gc.freeze()
+        gc.enable()
     report_problems(journal.problems)
     if journal.errors:
         n = len(journal.errors)

@@ -340,11 +340,7 @@ class _Reader:
                 return False  # another currency, or the books' first amount
             if " " in number:
                 number = number.replace(" ", "")  # digit groups: the mark is a decimal mark
-            elif (
-                mark
-                and mark != decided
-                and (decided is not None or len(number) - number.rindex(mark) == 4)
-            ):
+            elif mark and mark != decided and (decided is not None or number[-4:-3] == mark):
                 # A lone mark is a decimal mark when the books say so, or (no say) unless
                 # three digits follow it (1,234 is ambiguous: left to the full reader).
                 return False
@@ -357,7 +353,9 @@ class _Reader:
         elif total:
             return False
         if comment and (comment := comment.strip()):
-            tags = parse_tags(comment)
+            tags = known_tags.get(comment)
+            if tags is None:
+                tags = known_tags[comment] = parse_tags(comment)
         else:
             comment, tags = "", {}
         self.journal.transactions.append(
