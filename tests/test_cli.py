@@ -1,7 +1,10 @@
-"""Every command has help text with an example, and the README documents it."""
+"""The command line: every command has help text with an example, the README documents it,
+and the `ledger` process ends with the command's status and all its output."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,7 +12,8 @@ from typer.testing import CliRunner
 
 from sodertorn_ledger.cli import app
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+REPO = Path(__file__).resolve().parent.parent
+README = (REPO / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(c.name or "" for c in app.registered_commands)
 
 
@@ -38,3 +42,28 @@ def test_readme_shows_the_real_output(args: list[str], monkeypatch: pytest.Monke
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.stderr
     assert f"$ ledger {' '.join(args)}\n{result.stdout.rstrip()}\n```" in README
+
+
+def _run_ledger(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`ledger ARGS` in a process of its own, as the installed command runs (cli.main)."""
+    return subprocess.run(
+        [sys.executable, "-m", "sodertorn_ledger", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def test_the_command_ends_with_its_status_and_all_its_output() -> None:
+    # cli.main ends the process without tearing it down: the output must still be complete
+    # and the status the command's own.
+    done = _run_ledger("accounts", "-f", str(REPO / "ledger" / "main.journal"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1].startswith("Summa")
+    missing = _run_ledger("accounts", "-f", "no-such.journal")
+    assert missing.returncode == 1
+    assert "no journal file at no-such.journal" in missing.stderr
+    unknown = _run_ledger("no-such-command")
+    assert unknown.returncode == 2
+    assert "No such command" in unknown.stderr

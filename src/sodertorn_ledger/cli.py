@@ -7,6 +7,11 @@ the command that needs them, so `ledger --help` stays fast.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
+import sys
+
 import typer
 
 from sodertorn_ledger import __version__
@@ -22,6 +27,7 @@ from sodertorn_ledger.commands import (
     result,
     summary,
 )
+from sodertorn_ledger.commands.common import keep_books_until_exit
 
 app = typer.Typer(
     name="ledger",
@@ -61,4 +67,33 @@ def _root(
 
 
 def main() -> None:
-    app(prog_name="ledger")
+    """The `ledger` command: run the app, then end the process without tearing it down.
+
+    Big books are a million small records; Python would free them one by one when the
+    command returns (60 ms at 100 000 transactions, measured with bench/). The command is
+    done by then, so the books are kept, the exit handlers run, the output is flushed and
+    the process ends at once.
+    """
+    keep_books_until_exit()
+    try:
+        app(prog_name="ledger")
+    except SystemExit as done:
+        status = _exit_status(done.code)
+    else:
+        status = 0
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        # OSError: the reader went away (`ledger accounts | head`); nothing more to say.
+        with contextlib.suppress(OSError):
+            stream.flush()
+    os._exit(status)
+
+
+def _exit_status(code: object) -> int:
+    """The status `sys.exit(code)` would give: None is 0, a message is printed and 1."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1

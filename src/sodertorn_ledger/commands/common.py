@@ -53,6 +53,17 @@ def report_problems(problems: list[Problem]) -> None:
         typer.echo(format_problem(problem), err=True)
 
 
+_kept_until_exit: list[Journal] | None = None
+
+
+def keep_books_until_exit() -> None:
+    """For `cli.main`, whose process ends right after the command without tearing down:
+    books loaded from now on stay referenced, so they are not freed record by record when
+    the command returns (60 ms at 100 000 transactions)."""
+    global _kept_until_exit
+    _kept_until_exit = []
+
+
 def load_books(file: Path | None, *, strict: bool = False) -> Journal:
     """Read and check the books; on any error print every problem and exit 1."""
     from sodertorn_ledger.journal.loader import load_journal
@@ -70,6 +81,8 @@ def load_books(file: Path | None, *, strict: bool = False) -> Journal:
     finally:
         gc.freeze()
         gc.enable()
+    if _kept_until_exit is not None:
+        _kept_until_exit.append(journal)
     report_problems(journal.problems)
     if journal.errors:
         n = len(journal.errors)
