@@ -215,6 +215,14 @@ _SEEN = "2020-01-01 a\n    a  1 kr\n    b\n\n"  # the books' currency is known f
         _SEEN + "2020-01-02 t\n    a  1 kr\n    b\n \n",  # a whitespace-only line after
         _SEEN + "2020-01-02 t\n    a  1 kr\n    b\n  ; a comment line below\n",
         _SEEN + "2020-01-02 t\n    a  1 kr\n    b\n; top-level comment\n* org heading\n",
+        _SEEN + "2020-01-02 t\n    a  1 kr = 2 kr\n    b\n",  # a balance assertion
+        _SEEN + "2020-01-02 t\n    a  1 kr=1 kr  ; x:y\n    b  -1 kr = -1 kr\n",
+        _SEEN + "2020-01-02 t\n    a  1 kr == 2 kr\n    b\n",
+        _SEEN + "2020-01-02 t\n    a  1 kr =* 2 kr\n    b\n",
+        _SEEN + "2020-01-02 t\n    a  1 kr = 0\n    b\n",  # a bare zero
+        _SEEN + "2020-01-02 t\n    a  1 kr = 2 SEK\n    b\n",
+        _SEEN + "2020-01-02 t\n    a  1 kr = 2,345 kr\n    b\n",  # ambiguous
+        _SEEN + "2020-01-02 t\n    a  = 2 kr\n    b\n",  # a balance assignment
     ],
 )
 def test_one_step_reading_agrees_with_line_by_line_on_edge_cases(text: str) -> None:

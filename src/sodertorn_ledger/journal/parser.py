@@ -71,13 +71,14 @@ _new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (ho
 
 # The common posting line in one step: indent, account (single inner spaces), two or more
 # blanks, a plain amount (digits in space groups, one decimal part, a letter-only currency),
-# a comment. Anything else (assertions, a tab inside a name, '.' digit groups, errors) takes
-# the full path in `_Reader.posting`, which decides the same way, only slower. Possessive
-# quantifiers (never give back) keep the regex engine from backtracking: when they match,
-# the match is the one plain greedy quantifiers would have found first.
+# a balance assertion, a comment. Anything else (a tab inside a name, '.' digit groups,
+# errors) takes the full path in `_Reader.posting`, which decides the same way, only slower.
+# Possessive quantifiers (never give back) keep the regex engine from backtracking: when
+# they match, the match is the one plain greedy quantifiers would have found first.
+_NUMBER = r"(-?\d++(?: \d++)*+(?:([.,])\d++)?+)(?: ?([^\W\d]++))?+"  # number, mark, currency
 _POSTING_LINE = (
-    r"[ \t]++([^\s*!(\[;#]\S*+(?: \S++)*+)"
-    r"(?:[ \t]{2,}+(-?\d++(?: \d++)*+(?:([.,])\d++)?+)(?: ?([^\W\d]++))?+)?+"
+    rf"[ \t]++([^\s*!(\[;#]\S*+(?: \S++)*+)(?:[ \t]{{2,}}+{_NUMBER}"
+    rf"(?:[ \t]*+=[ \t]*+{_NUMBER})?+)?+"  # the amount, a balance assertion
     r"[ \t]*+(?:;(.*))?"
 )
 _FAST_POSTING = re.compile(_POSTING_LINE).fullmatch
@@ -105,6 +106,21 @@ _FAST_TRANSACTION = re.compile(
 
 # The end of an entry: a line and the indented lines below it.
 _ENTRY_END = re.compile(r"\n(?![ \t])").search
+
+
+def _plain_number(number: str, mark: str | None, decided: str | None) -> str | None:
+    """A number `_NUMBER` matched as Decimal's text, or None for the full reader to decide.
+
+    `decided` is the decimal mark the books declare for their currency, if any. A mark in
+    a number with digit groups is its decimal mark; a lone mark is one when the books say
+    so or, with no say, unless three digits follow it (1,234 is ambiguous: hledger reads a
+    decimal mark, and the full reader warns).
+    """
+    if " " in number:
+        number = number.replace(" ", "")
+    elif mark and mark != decided and (decided is not None or number[-4:-3] == mark):
+        return None
+    return number.replace(",", ".") if mark == "," else number
 
 
 def parse_tags(comment: str) -> Tags:
@@ -313,10 +329,10 @@ class _Reader:
         elided = -1
         total = ZERO
         line = lineno
-        for account, number, mark, commodity, note in (
-            (groups[5:10], groups[10:15], *_POSTING_LINES(groups[15]))
-            if groups[15]
-            else (groups[5:10], groups[10:15])
+        for account, number, mark, commodity, asserted, asserted_mark, in_, note in (
+            (groups[5:13], groups[13:21], *_POSTING_LINES(groups[21]))
+            if groups[21]
+            else (groups[5:13], groups[13:21])
         ):
             line += 1
             if note:
@@ -336,17 +352,18 @@ class _Reader:
                 elided = len(postings)
                 postings.append(_new(Posting, (account, ZERO, True, None, tags, note, line)))
                 continue
-            if (commodity or "") != books:
-                return False  # another currency, or the books' first amount
-            if " " in number:
-                number = number.replace(" ", "")  # digit groups: the mark is a decimal mark
-            elif mark and mark != decided and (decided is not None or number[-4:-3] == mark):
-                # A lone mark is a decimal mark when the books say so, or (no say) unless
-                # three digits follow it (1,234 is ambiguous: left to the full reader).
-                return False
-            value = Decimal(number.replace(",", ".") if mark == "," else number)
+            if (commodity or "") != books or (text := _plain_number(number, mark, decided)) is None:
+                return False  # another currency, the books' first amount, an ambiguous mark
+            value = Decimal(text)
             total += value
-            postings.append(_new(Posting, (account, value, False, None, tags, note, line)))
+            assertion = None
+            if asserted:
+                if (in_ or "") != books or (
+                    text := _plain_number(asserted, asserted_mark, decided)
+                ) is None:
+                    return False
+                assertion = Decimal(text)
+            postings.append(_new(Posting, (account, value, False, assertion, tags, note, line)))
         if elided >= 0:
             p = postings[elided]
             postings[elided] = _new(Posting, (p.account, -total, True, *p[3:]))
