@@ -71,8 +71,9 @@ _new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (ho
 
 # The common posting line in one step: indent, account (single inner spaces), two or more
 # blanks, a plain amount (digits in space groups, one decimal part, a letter-only currency),
-# a balance assertion, a comment. Anything else (a tab inside a name, '.' digit groups,
-# errors) takes the full path in `_Reader.posting`, which decides the same way, only slower.
+# a balance assertion, a comment. A transaction with any other line (a tab inside a name,
+# '.' digit groups, errors) is read by `_Reader.transaction` and `_Reader.posting`, which
+# decide the same way, only slower.
 # Possessive quantifiers (never give back) keep the regex engine from backtracking: when
 # they match, the match is the one plain greedy quantifiers would have found first.
 _NUMBER = r"(-?\d++(?: \d++)*+(?:([.,])\d++)?+)(?: ?([^\W\d]++))?+"  # number, mark, currency
@@ -81,7 +82,6 @@ _POSTING_LINE = (
     rf"(?:[ \t]*+=[ \t]*+{_NUMBER})?+)?+"  # the amount, a balance assertion
     r"[ \t]*+(?:;(.*))?"
 )
-_FAST_POSTING = re.compile(_POSTING_LINE).fullmatch
 _POSTING_LINES = re.compile(_POSTING_LINE + r"\n").findall
 
 # The common transaction in one step, on the text (not line by line): an ISO date, an
@@ -89,10 +89,6 @@ _POSTING_LINES = re.compile(_POSTING_LINE + r"\n").findall
 # lines (the first two in groups of their own, the rest as one block), not followed by
 # another indented line; and the blank and comment lines up to the next entry. Anything
 # else (a comment line under a posting, a bad date …) is left to `_Reader.transaction`.
-_ENTRY_END = re.compile(
-    r"[^\n]*+\n(?:[ \t][^\n]*+\n)*+"
-).match  # a line and the indented ones below
-
 _FAST_TRANSACTION = re.compile(
     r"(\d{4}-\d\d-\d\d)(?=[ \t;\n])"
     r"(?:[ \t]++([*!]))?+[ \t]*+"
@@ -169,8 +165,8 @@ class _Reader:
     def __init__(self, journal: Journal, *, fast: bool = True) -> None:
         self.journal = journal
         self.fast = fast  # False: every transaction line by line (tests compare the two)
-        # Tags by posting comment: books repeat the same few (kommun:0127). Postings share
-        # these dicts, as records are never changed once read.
+        # Tags by comment text: books repeat the same few (kommun:0127). Records read in one
+        # step share these dicts, as records are never changed once read.
         self.known_tags: dict[str, Tags] = {}
         self.decimal_mark: str | None = None
         self.styles: dict[str, str | None] = {}
@@ -316,7 +312,7 @@ class _Reader:
         False (nothing recorded) sends it to `transaction`, which reads it line by line
         and reports whatever is wrong; the two agree on everything taken here.
         """
-        groups = found.groups()  # the header's five, two postings' five each, the rest
+        groups = found.groups()  # the header's five, two postings' eight each, the rest
         token, status, code, description, comment = groups[:5]
         date = self.dates.get(token) or self.date(token)
         if date is None:
