@@ -4,27 +4,27 @@ The journal says what each account is; the settings say how accounts group into
 members, funds and report lines. Reading the settings never raises a traceback at the
 user: every bad value becomes a `Problem` naming the file, the line where it can be
 found, the key and what was expected, collected in one `SettingsError`.
+
+The settings are frozen dataclasses, and each field's annotation carries its rules
+(`MinLength`, `Pattern`, `Before`, `After`; a whole record's rule is its `__post_init__`).
+Two readers work from those same fields and rules. The quick reader here builds the
+dataclasses when every rule holds and otherwise gives up without a word; then the
+pydantic models of `config_validation`, made from the same dataclasses, validate the file
+and say what is wrong. So pydantic, which takes longer to import than the rest of a
+short command takes to run, is imported only for settings that have a problem.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from decimal import Decimal
+from collections.abc import Callable
+from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass, replace
+from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
-
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from types import NoneType, UnionType
+from typing import Annotated, Any, NamedTuple, Union, get_args, get_origin, get_type_hints
 
 from sodertorn_ledger.journal.model import Account, Problem
 
@@ -33,6 +33,13 @@ YEAR_PLACEHOLDER = "{year}"
 
 _ACCOUNT_PATTERN = r"^[^\s:;][^:;]*(:[^\s:;][^:;]*)*$"
 """Components joined by ':', no component empty or starting with a blank, no ';'."""
+
+BLANKS = (
+    "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+"""What is stripped from both ends of every string: Unicode's White_Space, as pydantic's
+str_strip_whitespace does (Python's str.strip() would also strip U+001C–U+001F)."""
 
 
 class SettingsError(Exception):
@@ -48,11 +55,33 @@ def covers(prefix: Account, account: Account) -> bool:
     return account == prefix or account.startswith(prefix + ":")
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+# --- the rules a field's annotation carries ------------------------------------------------
+# (NamedTuples: a dataclass takes ten times as long to define, at every start.)
 
 
-AccountName = str
+class MinLength(NamedTuple):
+    """At least `n` characters (after stripping blanks), items or entries."""
+
+    n: int
+
+
+class Pattern(NamedTuple):
+    """The string matches this regular expression (`re.search`, as pydantic's python-re)."""
+
+    regex: str
+
+
+class Before(NamedTuple):
+    """A rule on the value as written, before it is converted; raises ValueError."""
+
+    rule: Callable[[Any], Any]
+
+
+class After(NamedTuple):
+    """A rule on the converted value: returns it, or raises ValueError saying what was
+    expected (the message the user sees after "expected")."""
+
+    rule: Callable[[Any], Any]
 
 
 def _check_account(value: str) -> str:
@@ -64,24 +93,21 @@ def _check_account(value: str) -> str:
     return value
 
 
-class Member(_Model):
-    """A member municipality: SCB kommunkod, name, and the account its fee is booked on."""
+def _check_accounts(values: list[str]) -> list[str]:
+    return [_check_account(v) for v in values]
 
-    code: str
-    name: str = Field(min_length=1)
-    fee_account: AccountName
 
-    @field_validator("code")
-    @classmethod
-    def _valid_code(cls, value: str) -> str:
-        if not re.fullmatch(r"\d{4}", value):
-            raise ValueError('the SCB kommunkod, four digits, e.g. "0127"')
-        return value
+def _check_kommunkod(value: str) -> str:
+    if not re.fullmatch(r"\d{4}", value):
+        raise ValueError('the SCB kommunkod, four digits, e.g. "0127"')
+    return value
 
-    @field_validator("fee_account")
-    @classmethod
-    def _valid_account(cls, value: str) -> str:
-        return _check_account(value)
+
+def _check_result_account(value: str) -> str:
+    if value.count(YEAR_PLACEHOLDER) != 1:
+        raise ValueError('an account name with "{year}" once, e.g. "fonder:drift från {year}"')
+    _check_account(value.replace(YEAR_PLACEHOLDER, "2000"))
+    return value
 
 
 def _rate_exact(value: Any) -> Any:
@@ -109,22 +135,51 @@ def _year_key(value: str) -> str:
     return value
 
 
-Rate = Annotated[Decimal, BeforeValidator(_rate_exact), AfterValidator(_rate_sane)]
-YearKey = Annotated[str, AfterValidator(_year_key)]
+def _no_duplicates(values: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for v in values:
+        if v in seen:
+            raise ValueError(f'each {what} once; "{v}" is given twice')
+        seen.add(v)
 
 
-class Fees(_Model):
+def _no_overlap(owned: list[tuple[str, str]]) -> None:
+    """Every account belongs to one owner: no entry equal to or inside another owner's."""
+    for i, (a, owner_a) in enumerate(owned):
+        for b, owner_b in owned[i + 1 :]:
+            if covers(a, b) or covers(b, a):
+                where = "twice" if owner_a == owner_b else f'in "{owner_a}" and "{owner_b}"'
+                raise ValueError(f'each account in one place; "{a}" and "{b}" overlap {where}')
+
+
+Name = Annotated[str, MinLength(1)]
+AccountName = Annotated[str, After(_check_account)]
+AccountNames = Annotated[list[str], After(_check_accounts)]
+YearKey = Annotated[str, After(_year_key)]
+Rate = Annotated[Decimal, Before(_rate_exact), After(_rate_sane)]
+
+
+# --- the settings --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A member municipality: SCB kommunkod, name, and the account its fee is booked on."""
+
+    code: Annotated[str, After(_check_kommunkod)]
+    name: Name
+    fee_account: AccountName
+
+
+@dataclass(frozen=True, slots=True)
+class Fees:
     receivable_account: AccountName
-    rates: dict[YearKey, Rate] = Field(min_length=1)
+    rates: Annotated[dict[YearKey, Rate], MinLength(1)]
     """kr per inhabitant by the first year it applies (TOML keys are strings: "2019")."""
 
-    @field_validator("receivable_account")
-    @classmethod
-    def _valid_account(cls, value: str) -> str:
-        return _check_account(value)
 
-
-class Fund(_Model):
+@dataclass(frozen=True, slots=True)
+class Fund:
     """A fund (ändamålsbestämda medel) of the Sammanställning and the accounts it is made of.
 
     `account` holds the fund's balance (equity); `income` and `costs` are its movements of
@@ -132,41 +187,19 @@ class Fund(_Model):
     but a `result_account` pattern: the close moves its result into that new fund.
     """
 
-    name: str = Field(min_length=1)
+    name: Name
     note: str | None = None
     account: AccountName | None = None
-    income: list[AccountName] = Field(default_factory=list)
-    costs: list[AccountName] = Field(default_factory=list)
-    result_account: str | None = None
+    income: AccountNames = field(default_factory=list)
+    costs: AccountNames = field(default_factory=list)
+    result_account: Annotated[str, After(_check_result_account)] | None = None
 
-    @field_validator("account")
-    @classmethod
-    def _valid_account(cls, value: str | None) -> str | None:
-        return None if value is None else _check_account(value)
-
-    @field_validator("income", "costs")
-    @classmethod
-    def _valid_accounts(cls, value: list[str]) -> list[str]:
-        return [_check_account(v) for v in value]
-
-    @field_validator("result_account")
-    @classmethod
-    def _valid_pattern(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        if value.count(YEAR_PLACEHOLDER) != 1:
-            raise ValueError('an account name with "{year}" once, e.g. "fonder:drift från {year}"')
-        _check_account(value.replace(YEAR_PLACEHOLDER, "2000"))
-        return value
-
-    @model_validator(mode="after")
-    def _balance_or_result(self) -> Fund:
+    def __post_init__(self) -> None:
         if (self.account is None) == (self.result_account is None):
             raise ValueError(
                 "either `account` (a fund that keeps its balance) or `result_account` "
                 "(the operating fund, which starts every year at zero), one of the two"
             )
-        return self
 
     @property
     def is_operating(self) -> bool:
@@ -187,76 +220,72 @@ class Fund(_Model):
         return int(match.group(1)) if match else None
 
 
-class Line(_Model):
+@dataclass(frozen=True, slots=True)
+class Line:
     """A line of `ledger result`: a published name and the accounts it adds up."""
 
-    name: str = Field(min_length=1)
-    accounts: list[AccountName] = Field(min_length=1)
-
-    @field_validator("accounts")
-    @classmethod
-    def _valid_accounts(cls, value: list[str]) -> list[str]:
-        return [_check_account(v) for v in value]
+    name: Name
+    accounts: Annotated[list[str], MinLength(1), After(_check_accounts)]
 
 
-class ResultLines(_Model):
-    income: list[Line] = Field(default_factory=list)
-    costs: list[Line] = Field(default_factory=list)
+@dataclass(frozen=True, slots=True)
+class ResultLines:
+    income: list[Line] = field(default_factory=list)
+    costs: list[Line] = field(default_factory=list)
 
 
-class Projects(_Model):
-    tag: str = Field(default="projekt", pattern=r"^[^\s:,;]+$")
-    names: dict[str, str] = Field(default_factory=dict)
+@dataclass(frozen=True, slots=True)
+class Projects:
+    tag: Annotated[str, Pattern(r"^[^\s:,;]+$")] = "projekt"
+    names: dict[str, str] = field(default_factory=dict)
     """Display names by tag value, for published names a tag value cannot hold (a comma)."""
 
     def display_name(self, value: str) -> str:
         return self.names.get(value, value)
 
 
-class Settings(_Model):
+def _unique_members(members: list[Member]) -> list[Member]:
+    _no_duplicates([m.code for m in members], "kommunkod")
+    _no_duplicates([m.fee_account for m in members], "fee_account")
+    return members
+
+
+def _sane_funds(funds: list[Fund]) -> list[Fund]:
+    _no_duplicates([f.name for f in funds], "fund name")
+    if sum(f.is_operating for f in funds) > 1:
+        raise ValueError("at most one fund with `result_account` (the operating fund)")
+    owned: list[tuple[str, str]] = []
+    for fund in funds:
+        for acc in [fund.account or "", *fund.income, *fund.costs]:
+            if acc:
+                owned.append((acc, fund.name))
+    _no_overlap(owned)
+    return funds
+
+
+_NOT_IN_FILE = {"in_file": False}
+"""Metadata of a dataclass field that is not a key of the file."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
     """The whole of sodertorn.toml, validated."""
 
-    organisation: str = Field(min_length=1)
-    currency: str = Field(min_length=1)
+    organisation: Name
+    currency: Name
     fees: Fees
-    members: list[Member] = Field(min_length=1)
-    funds: list[Fund] = Field(min_length=1)
-    result: ResultLines = Field(default_factory=ResultLines)
-    projects: Projects = Field(default_factory=Projects)
+    members: Annotated[list[Member], MinLength(1), After(_unique_members)]
+    funds: Annotated[list[Fund], MinLength(1), After(_sane_funds)]
+    result: ResultLines = field(default_factory=ResultLines)
+    projects: Projects = field(default_factory=Projects)
+    path: Path = field(default=Path(SETTINGS_NAME), compare=False, metadata=_NOT_IN_FILE)
+    """The file these settings were read from."""
 
-    _path: Path = PrivateAttr(default=Path(SETTINGS_NAME))
-
-    @property
-    def path(self) -> Path:
-        """The file these settings were read from."""
-        return self._path
-
-    @field_validator("members")
-    @classmethod
-    def _unique_members(cls, value: list[Member]) -> list[Member]:
-        _no_duplicates([m.code for m in value], "kommunkod")
-        _no_duplicates([m.fee_account for m in value], "fee_account")
-        return value
-
-    @field_validator("funds")
-    @classmethod
-    def _sane_funds(cls, value: list[Fund]) -> list[Fund]:
-        _no_duplicates([f.name for f in value], "fund name")
-        if sum(f.is_operating for f in value) > 1:
-            raise ValueError("at most one fund with `result_account` (the operating fund)")
-        owned: list[tuple[str, str]] = []
-        for fund in value:
-            for acc in [fund.account or "", *fund.income, *fund.costs]:
-                if acc:
-                    owned.append((acc, fund.name))
-        _no_overlap(owned)
-        return value
-
-    @model_validator(mode="after")
-    def _lines_in_operating_fund(self) -> Settings:
+    def __post_init__(self) -> None:
+        """The lines of `ledger result` add up accounts of the operating fund."""
         lines = [*self.result.income, *self.result.costs]
         if not lines:
-            return self
+            return
         fund = self.operating_fund
         if fund is None:
             raise ValueError("[result] lines need an operating fund (one with `result_account`)")
@@ -272,7 +301,6 @@ class Settings(_Model):
                             f'result.{kind} line "{line.name}": account "{acc}" is not among '
                             f"the {kind} of {fund.name} ({', '.join(parents) or 'none'})"
                         )
-        return self
 
     @property
     def operating_fund(self) -> Fund | None:
@@ -301,21 +329,19 @@ class Settings(_Model):
         return self.fees.rates[str(max(valid))]
 
 
-def _no_duplicates(values: list[str], what: str) -> None:
-    seen: set[str] = set()
-    for v in values:
-        if v in seen:
-            raise ValueError(f'each {what} once; "{v}" is given twice')
-        seen.add(v)
+@cache
+def setting_fields(cls: type) -> list[tuple[Field[Any], Any]]:
+    """The fields of a settings dataclass that are keys of the file, each with its
+    annotation (type and rules)."""
+    hints = get_type_hints(cls, include_extras=True)
+    return [(f, hints[f.name]) for f in fields(cls) if f.metadata.get("in_file", True)]
 
 
-def _no_overlap(owned: list[tuple[str, str]]) -> None:
-    """Every account belongs to one owner: no entry equal to or inside another owner's."""
-    for i, (a, owner_a) in enumerate(owned):
-        for b, owner_b in owned[i + 1 :]:
-            if covers(a, b) or covers(b, a):
-                where = "twice" if owner_a == owner_b else f'in "{owner_a}" and "{owner_b}"'
-                raise ValueError(f'each account in one place; "{a}" and "{b}" overlap {where}')
+def _is_required(f: Field[Any]) -> bool:
+    return f.default is MISSING and f.default_factory is MISSING
+
+
+# --- reading -------------------------------------------------------------------------------
 
 
 def settings_path(journal_path: Path) -> Path:
@@ -347,14 +373,100 @@ def load_settings(path: Path) -> Settings:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise SettingsError([_toml_problem(path, err)]) from None
+    settings = quick_settings(data)
+    if settings is None:
+        # Imported here: pydantic is needed only to say what is wrong (or to be sure).
+        from sodertorn_ledger.config_validation import validate_settings
+
+        settings = validate_settings(data, path, text)
+    return replace(settings, path=path)
+
+
+class _Doubt(Exception):
+    """The quick reader is not sure the value is valid: pydantic decides."""
+
+
+def quick_settings(data: dict[str, Any]) -> Settings | None:
+    """The settings when `data` (as read from TOML) keeps every rule; None otherwise, with
+    no reason given: pydantic's validation says what is wrong.
+
+    It accepts what the pydantic models accept and builds the same dataclasses, with the
+    conversions pydantic makes of TOML's values (strings stripped of blanks, a rate's
+    string or whole number to Decimal); tests/test_config_readers.py checks that.
+    """
     try:
-        settings = Settings.model_validate(data)
-    except ValidationError as err:
-        raise SettingsError(
-            [_validation_problem(path, text, error) for error in err.errors()]
-        ) from None
-    settings._path = path
+        settings = _read(Settings, data)
+    except (_Doubt, ValueError):
+        return None
+    assert isinstance(settings, Settings)
     return settings
+
+
+def _read(hint: Any, value: Any) -> Any:
+    """`value` as the annotation `hint` describes, or _Doubt or the ValueError of a rule."""
+    origin = get_origin(hint)
+    if origin is Annotated:
+        base, *rules = get_args(hint)
+        for rule in rules:
+            if isinstance(rule, Before):
+                value = rule.rule(value)
+        value = _read(base, value)
+        for rule in rules:
+            if isinstance(rule, MinLength) and len(value) < rule.n:
+                raise _Doubt
+            if isinstance(rule, Pattern) and not re.search(rule.regex, value):
+                raise _Doubt
+            if isinstance(rule, After):
+                value = rule.rule(value)
+        return value
+    if isinstance(hint, type) and is_dataclass(hint):
+        if not isinstance(value, dict):
+            raise _Doubt
+        known = setting_fields(hint)
+        if not value.keys() <= {f.name for f, _ in known}:
+            raise _Doubt
+        given = {}
+        for f, annotation in known:
+            if f.name in value:
+                given[f.name] = _read(annotation, value[f.name])
+            elif _is_required(f):
+                raise _Doubt
+        return hint(**given)  # its __post_init__ may raise ValueError
+    if origin is list:
+        if not isinstance(value, list):
+            raise _Doubt
+        (item,) = get_args(hint)
+        return [_read(item, v) for v in value]
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise _Doubt
+        key, item = get_args(hint)
+        return {_read(key, k): _read(item, v) for k, v in value.items()}
+    if origin in (Union, UnionType):
+        if value is None:
+            return None
+        (inner,) = (a for a in get_args(hint) if a is not NoneType)
+        return _read(inner, value)
+    if hint is str:
+        if not isinstance(value, str):
+            raise _Doubt
+        return value.strip(BLANKS)
+    if hint is Decimal:
+        return _decimal(value)
+    raise TypeError(f"the quick reader has no rule for {hint!r}")
+
+
+def _decimal(value: Any) -> Decimal:
+    """A string or whole number as Decimal (TOML's other values are left to pydantic)."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise _Doubt
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise _Doubt from None
+    if not number.is_finite():
+        raise _Doubt
+    return number
 
 
 def _toml_problem(path: Path, err: tomllib.TOMLDecodeError) -> Problem:
@@ -371,50 +483,14 @@ def _toml_problem(path: Path, err: tomllib.TOMLDecodeError) -> Problem:
     )
 
 
-def _validation_problem(path: Path, text: str, error: Any) -> Problem:
-    loc: tuple[str | int, ...] = tuple(error["loc"])
-    key = _key_name(loc)
-    if error["type"] == "missing":
-        message = f"{key}: missing (a required setting)"
-    elif error["type"] == "extra_forbidden":
-        message = f"{key}: unknown setting (misspelt, or in the wrong table?)"
-    else:
-        expected = str(error["msg"]).removeprefix("Value error, ")
-        message = f"{key}: expected {expected}, got {_shown(error.get('input'))}"
-    return Problem(file=str(path), line=_find_line_in(text, loc), message=message)
-
-
-def _key_name(loc: tuple[str | int, ...]) -> str:
-    out = ""
-    for i, part in enumerate(loc):
-        if part == "[key]":  # pydantic's marker for a bad dict key: the part before it
-            continue
-        if i + 1 < len(loc) and loc[i + 1] == "[key]":
-            out += f' (key "{part}")'
-        elif isinstance(part, int):
-            out += f"[{part + 1}]"  # the user counts tables from one
-        else:
-            out += ("." if out else "") + part
-    return out or "(top level)"
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "a list"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
 def _find_line(path: Path, loc: tuple[str | int, ...]) -> int:
     try:
-        return _find_line_in(path.read_text(encoding="utf-8"), loc)
+        return find_key_line(path.read_text(encoding="utf-8"), loc)
     except (OSError, UnicodeDecodeError):
         return 0
 
 
-def _find_line_in(text: str, loc: tuple[str | int, ...]) -> int:
+def find_key_line(text: str, loc: tuple[str | int, ...]) -> int:
     """Best-effort line (1-based) of a key in the TOML text; 0 when it cannot be found.
 
     Follows the path through `[table]` and `[[array]]` headers (counting array entries)

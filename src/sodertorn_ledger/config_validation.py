@@ -1,0 +1,146 @@
+"""The pydantic validation of the settings: the validator of record, run when the quick
+reader of `config` is not sure (that is, when the file has a problem).
+
+The models are made from the dataclasses of `config` (their fields, defaults and the
+rules their annotations carry), so the two readers cannot drift apart, and on success
+they give the same dataclasses. Each validation error becomes a `Problem` with the file,
+the line, the key, what was expected and what was found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import MISSING, is_dataclass
+from functools import cache, partial
+from pathlib import Path
+from types import GenericAlias, UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    create_model,
+)
+
+from sodertorn_ledger.config import (
+    After,
+    Before,
+    MinLength,
+    Pattern,
+    Settings,
+    SettingsError,
+    find_key_line,
+    setting_fields,
+)
+from sodertorn_ledger.journal.model import Problem
+
+_CONFIG = ConfigDict(extra="forbid", str_strip_whitespace=True, regex_engine="python-re")
+"""python-re: a `Pattern` means what Python's re makes of it, in both readers (pydantic's
+default engine reads \\s without U+001C–U+001F)."""
+
+
+def validate_settings(data: dict[str, Any], path: Path, text: str) -> Settings:
+    """The settings in `data` (read from `path`, whose `text` locates the problems); raise
+    SettingsError with every problem pydantic finds."""
+    try:
+        settings = _adapter().validate_python(data)
+    except ValidationError as err:
+        raise SettingsError(
+            [_validation_problem(path, text, error) for error in err.errors()]
+        ) from None
+    assert isinstance(settings, Settings)
+    return settings
+
+
+@cache
+def _adapter() -> TypeAdapter[Any]:
+    return TypeAdapter(_pydantic_type(Settings))
+
+
+def _pydantic_type(hint: Any) -> Any:
+    """What pydantic validates for the annotation `hint`: the rules as pydantic's metadata,
+    a settings dataclass as a model that becomes that dataclass once valid."""
+    origin = get_origin(hint)
+    if origin is Annotated:
+        base, *rules = get_args(hint)
+        return Annotated[(_pydantic_type(base), *map(_pydantic_rule, rules))]
+    if isinstance(hint, type) and is_dataclass(hint):
+        # The dataclass's own __post_init__ rule raises ValueError, which pydantic reports
+        # at the record, as a model validator would.
+        return Annotated[_model(hint), AfterValidator(partial(_from_model, hint))]
+    if origin in (list, dict):
+        return GenericAlias(origin, tuple(map(_pydantic_type, get_args(hint))))
+    if origin in (Union, UnionType):
+        return Union[tuple(_pydantic_type(a) for a in get_args(hint))]  # noqa: UP007
+    return hint
+
+
+def _pydantic_rule(rule: Any) -> Any:
+    if isinstance(rule, MinLength):
+        return Field(min_length=rule.n)
+    if isinstance(rule, Pattern):
+        return Field(pattern=rule.regex)
+    if isinstance(rule, Before):
+        return BeforeValidator(rule.rule)
+    if isinstance(rule, After):
+        return AfterValidator(rule.rule)
+    raise TypeError(f"no pydantic counterpart for the rule {rule!r}")
+
+
+@cache
+def _model(cls: type) -> type[BaseModel]:
+    """The model of a settings dataclass, named as it (the name shows in some messages)."""
+    definitions: dict[str, Any] = {}
+    for f, annotation in setting_fields(cls):
+        if f.default is not MISSING:
+            default: Any = f.default
+        elif f.default_factory is not MISSING:
+            default = Field(default_factory=f.default_factory)
+        else:
+            default = ...
+        definitions[f.name] = (_pydantic_type(annotation), default)
+    return create_model(cls.__name__, __config__=_CONFIG, __module__=__name__, **definitions)
+
+
+def _from_model(cls: type, model: BaseModel) -> Any:
+    return cls(**dict(model))
+
+
+def _validation_problem(path: Path, text: str, error: Any) -> Problem:
+    loc: tuple[str | int, ...] = tuple(error["loc"])
+    key = _key_name(loc)
+    if error["type"] == "missing":
+        message = f"{key}: missing (a required setting)"
+    elif error["type"] == "extra_forbidden":
+        message = f"{key}: unknown setting (misspelt, or in the wrong table?)"
+    else:
+        expected = str(error["msg"]).removeprefix("Value error, ")
+        message = f"{key}: expected {expected}, got {_shown(error.get('input'))}"
+    return Problem(file=str(path), line=find_key_line(text, loc), message=message)
+
+
+def _key_name(loc: tuple[str | int, ...]) -> str:
+    out = ""
+    for i, part in enumerate(loc):
+        if part == "[key]":  # pydantic's marker for a bad dict key: the part before it
+            continue
+        if i + 1 < len(loc) and loc[i + 1] == "[key]":
+            out += f' (key "{part}")'
+        elif isinstance(part, int):
+            out += f"[{part + 1}]"  # the user counts tables from one
+        else:
+            out += ("." if out else "") + part
+    return out or "(top level)"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
