@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sodertorn_ledger.render.terminal import account_label, cell, marker
+from sodertorn_ledger.render.terminal import account_label, cell, make_console, marker
 
 
 def test_markers_as_published() -> None:
@@ -26,3 +26,16 @@ def test_account_labels() -> None:
     assert account_label("tillgångar:bank") == "Bank"
     assert account_label("skulder:semesterlöneskuld") == "Semesterlöneskuld"
     assert account_label("kassa") == "Kassa"
+
+
+def test_names_are_printed_as_written() -> None:
+    """No rich markup and no emoji codes: a name may hold brackets or spell ":fire:"."""
+    from rich.table import Table
+
+    table = Table()
+    table.add_column("Fond")
+    table.add_row("Konferens [b]2020[/b] :fire: :smile:")
+    console = make_console()
+    with console.capture() as captured:
+        console.print(table)
+    assert "Konferens [b]2020[/b] :fire: :smile:" in captured.get()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 
 from sodertorn_ledger.commands.common import FileOption, JsonOption, OreOption, load_books
+from sodertorn_ledger.commands.reporting import print_json
 from sodertorn_ledger.money import ZERO, format_sv, to_json
 from sodertorn_ledger.reports.trial_balance import trial_balance
 
@@ -30,7 +30,7 @@ def accounts(
     rows = trial_balance(journal, year)
     if as_json:
         data = {"accounts": [{"account": a, "balance": to_json(b)} for a, b in rows]}
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
         return
     heading = "Saldo" if year is None else f"Rörelse {year}"
     width = max([len(a) for a, _ in rows] + [len("Konto")])

@@ -16,6 +16,7 @@ from sodertorn_ledger.commands.common import (
     load_settings_beside,
     report_problems,
 )
+from sodertorn_ledger.commands.reporting import print_json
 
 if TYPE_CHECKING:
     from sodertorn_ledger.close import ClosePlan
@@ -73,7 +74,7 @@ def close(
     files = [str(e.path) for e in plan.edits]
     if dry_run:
         if as_json:
-            _print_json(
+            print_json(
                 {
                     "year": year,
                     "closed": plan.nothing_to_do,
@@ -94,7 +95,7 @@ def close(
         return
 
     if as_json:
-        _print_json(
+        print_json(
             {
                 "year": year,
                 "closed": True,
@@ -141,7 +142,7 @@ def _plan(file: Path | None, year: int, *, as_json: bool) -> ClosePlan:
     if plan.refused:
         report_problems(list(plan.problems))
         if as_json:
-            _print_json(
+            print_json(
                 {
                     "year": year,
                     "closed": False,
@@ -187,9 +188,3 @@ def _print_results(plan: Any) -> None:
     for r in plan.results:
         target = f"→ {r.target}" if r.target else ""
         typer.echo(f"  {r.name:<{width}}  {format_sv(r.result, ore=True):>16} kr  {target}")
-
-
-def _print_json(data: dict[str, Any]) -> None:
-    import json
-
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))

@@ -4,7 +4,6 @@ with --book, the invoices appended to the year's journal."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,7 +19,7 @@ from sodertorn_ledger.commands.common import (
     load_settings_beside,
     report_problems,
 )
-from sodertorn_ledger.commands.reporting import print_table
+from sodertorn_ledger.commands.reporting import print_json, print_table
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -100,7 +99,7 @@ def fees(
         )
         return
     if as_json:
-        typer.echo(json.dumps(report_json(report), ensure_ascii=False, indent=2))
+        print_json(report_json(report))
         return
     print_table(_fee_table(report, ore=ore))
 
@@ -259,7 +258,7 @@ def _book(
         }
         if not dry_run and text:
             _append(target, path, text)
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
         return
     if not text:
         typer.echo(f"Every member is already invoiced for {year}; nothing was booked.")

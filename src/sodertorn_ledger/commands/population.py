@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -15,7 +14,7 @@ from sodertorn_ledger.commands.common import (
     fail,
     load_settings_beside,
 )
-from sodertorn_ledger.commands.reporting import print_table
+from sodertorn_ledger.commands.reporting import print_json, print_table
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -56,7 +55,7 @@ def population(
     if not dates:
         fail(f"no folkmängd figures in {population_folder(path)}")
     if as_json:
-        typer.echo(json.dumps(_json(table, settings.members, dates), ensure_ascii=False, indent=2))
+        print_json(_json(table, settings.members, dates))
         return
     print_table(_table(table, settings.members, dates))
 

@@ -3,7 +3,6 @@ their settings for one year, and printing a table or JSON."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -68,6 +67,9 @@ def warn(message: str) -> None:
 
 
 def print_json(data: dict[str, Any]) -> None:
+    """`data` as indented JSON on stdout, non-ASCII as written (every command's --json)."""
+    import json  # here: only --json needs it, and every command's start would pay for it
+
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 

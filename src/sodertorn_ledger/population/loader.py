@@ -19,19 +19,25 @@ _IGNORED_SUFFIXES = frozenset({".md"})  # a note beside the data is not data
 
 
 def _parser_for(name: str, data: bytes) -> Parser | None:
-    from sodertorn_ledger.population import csv_files, excel, json_files, px
-
+    # Each format's module is imported for its own files only: a folder of CSV files
+    # never loads the PX, JSON or Excel readers.
     suffix = Path(name).suffix.casefold()
     if suffix in (".csv", ".txt", ".tsv"):
-        return csv_files.parse_csv
+        from sodertorn_ledger.population.csv_files import parse_csv
+
+        return parse_csv
     if suffix == ".px":
-        return px.parse_px
+        from sodertorn_ledger.population.px import parse_px
+
+        return parse_px
     if suffix == ".json":
-        return json_files.parse_json
-    if suffix in (".xlsx", ".xlsm"):
-        return excel.parse_excel
-    if data.startswith(b"PK\x03\x04"):
-        return excel.parse_excel
+        from sodertorn_ledger.population.json_files import parse_json
+
+        return parse_json
+    if suffix in (".xlsx", ".xlsm") or data.startswith(b"PK\x03\x04"):
+        from sodertorn_ledger.population.excel import parse_excel
+
+        return parse_excel
     return None
 
 

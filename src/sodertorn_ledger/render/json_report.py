@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sodertorn_ledger.money import to_json
-from sodertorn_ledger.reports.balance import BalanceSheet
-from sodertorn_ledger.reports.funds import Summary
-from sodertorn_ledger.reports.projects import ProjectsReport
-from sodertorn_ledger.reports.result import OperatingResult
+
+if TYPE_CHECKING:  # each command imports only the report it makes
+    from sodertorn_ledger.reports.balance import BalanceSheet
+    from sodertorn_ledger.reports.funds import Summary
+    from sodertorn_ledger.reports.projects import ProjectsReport
+    from sodertorn_ledger.reports.result import OperatingResult
 
 
 def summary_json(summary: Summary) -> dict[str, Any]:

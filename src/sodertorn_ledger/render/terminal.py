@@ -8,6 +8,7 @@ real minus sign. Totals are bold.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -15,19 +16,25 @@ from rich.table import Table
 from rich.text import Text
 
 from sodertorn_ledger.money import MINUS, ZERO, format_sv
-from sodertorn_ledger.reports.balance import BalanceSheet
-from sodertorn_ledger.reports.funds import Summary
-from sodertorn_ledger.reports.projects import ProjectsReport
-from sodertorn_ledger.reports.result import OperatingResult
+
+if TYPE_CHECKING:  # each command imports only the report it makes
+    from sodertorn_ledger.reports.balance import BalanceSheet
+    from sodertorn_ledger.reports.funds import Summary
+    from sodertorn_ledger.reports.projects import ProjectsReport
+    from sodertorn_ledger.reports.result import OperatingResult
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def make_console() -> Console:
-    """A console for stdout: the terminal's width, or unlimited when piped (no wrapping)."""
-    console = Console(highlight=False)
+    """A console for stdout: the terminal's width, or unlimited when piped (no wrapping).
+
+    Every string is shown as written: no markup ("[b]"), no emoji codes (":fire:", which
+    an account name can spell), no highlighting.
+    """
+    console = Console(highlight=False, markup=False, emoji=False)
     if not console.is_terminal:
-        console = Console(highlight=False, width=1000)
+        console.width = 1000
     return console
 
 
