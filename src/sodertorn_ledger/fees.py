@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from sodertorn_ledger.journal.model import ZERO, Account, Posting, Problem, Transaction
 from sodertorn_ledger.money import journal_amount, to_json
@@ -35,8 +35,9 @@ class MemberLike(Protocol):
     def fee_account(self) -> str: ...
 
 
-@dataclass(frozen=True, slots=True)
-class FeeLine:
+# Records are NamedTuples (as in journal.model): a dataclass takes ten times as long to
+# define, and `ledger fees` defines these before it reads anything.
+class FeeLine(NamedTuple):
     code: str
     name: str
     fee_account: Account
@@ -53,8 +54,7 @@ class FeeLine:
         return self.booked - self.fee
 
 
-@dataclass(frozen=True, slots=True)
-class FeeReport:
+class FeeReport(NamedTuple):
     year: int
     population_date: dt.date
     rate: Decimal

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from sodertorn_ledger.journal.model import Problem
 
@@ -20,8 +21,9 @@ Code = str
 """SCB's region code: four digits for a kommun (``0127``), two for a län (``01``)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Figure:
+# Records are NamedTuples (as in journal.model): a dataclass takes ten times as long to
+# define, and every command that reads SCB's files defines these before it reads anything.
+class Figure(NamedTuple):
     """One municipality's folkmängd on one date, and where it was read."""
 
     code: Code
@@ -53,8 +55,7 @@ class PopulationTable:
         return sorted({date for _, date in self.figures})
 
 
-@dataclass(frozen=True, slots=True)
-class Category:
+class Category(NamedTuple):
     """One value of a variable: its code (may be '') and its label (may be '')."""
 
     code: str
@@ -77,8 +78,7 @@ _TOTAL_LABELS = frozenset({"alla", "båda könen", "both sexes", "all", "män oc
 _TOTAL_PREFIXES = ("totalt", "total", "samtliga", "alla ", "summa")
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):
     """One data value of a file, with its coordinates."""
 
     region: Category

@@ -24,9 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from sodertorn_ledger.config import Fund, Settings, covers
 from sodertorn_ledger.journal.model import ZERO, Account, Journal, Posting, Transaction
@@ -132,8 +131,9 @@ def years_in(journal: Journal) -> list[int]:
     return sorted({t.date.year for t in journal.transactions})
 
 
-@dataclass(frozen=True, slots=True)
-class FundAccounts:
+# Records are NamedTuples (as in journal.model): a dataclass takes ten times as long to
+# define, and every report command defines these before it reads anything.
+class FundAccounts(NamedTuple):
     """A fund as found in the books for one year: its name and the accounts it is made of."""
 
     name: str
@@ -210,8 +210,7 @@ def fund_of(funds: Iterable[FundAccounts], account: Account) -> FundAccounts | N
     return next((f for f in funds if f.owns(account)), None)
 
 
-@dataclass(frozen=True, slots=True)
-class FundRow:
+class FundRow(NamedTuple):
     """One row of the Sammanställning. Signs as the report shows them: balances and
     income positive, costs negative; closing = opening + income + costs, exactly."""
 
@@ -225,16 +224,14 @@ class FundRow:
     closing: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class Totals:
+class Totals(NamedTuple):
     opening: Decimal
     income: Decimal
     costs: Decimal
     closing: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class Summary:
+class Summary(NamedTuple):
     """The Sammanställning of one year."""
 
     year: int
