@@ -17,6 +17,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pydantic import ConfigDict, TypeAdapter
@@ -326,3 +327,18 @@ def test_loading_valid_settings_does_not_import_pydantic() -> None:
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("command", [["summary", "2020"], ["fees", "2020"]])
+def test_everyday_commands_do_not_import_pydantic(command: list[str]) -> None:
+    """The whole command on the bundled books, as run (typer 0.26 and later would import
+    pydantic again: see pyproject.toml)."""
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "sodertorn_ledger", *command],
+        cwd=BUNDLED.parent.parent,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    imported = [line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines()]
+    assert not [m for m in imported if m.split(".")[0] in ("pydantic", "pydantic_core")]
