@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.journal_strategies import FAULT_KINDS, inject_fault, journals
 
+from journal_strategies import FAULT_KINDS, inject_fault, journals
 from sodertorn_ledger.journal.loader import load_journal
 from sodertorn_ledger.journal.model import Journal, Problem
 from sodertorn_ledger.journal.parser import parse_books
