@@ -567,7 +567,8 @@ def profile(outcome: Outcome) -> None:
         print(f"profile: ledger accounts on {book.n} {book.style}")
         result = capture(argv)
         if result.returncode != 0 or not stats_file.is_file():
-            outcome.notes.append(f"The profile run failed: {result.stderr.strip()[:300]}")
+            why = result.stderr.strip()[:300] or f"exit status {result.returncode}, no profile"
+            outcome.notes.append(f"The profile run failed: {why}")
             return
         text = io.StringIO()
         stats = pstats.Stats(str(stats_file), stream=text)

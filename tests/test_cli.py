@@ -67,3 +67,18 @@ def test_the_command_ends_with_its_status_and_all_its_output() -> None:
     unknown = _run_ledger("no-such-command")
     assert unknown.returncode == 2
     assert "No such command" in unknown.stderr
+
+
+def test_a_profiler_still_gets_its_data(tmp_path: Path) -> None:
+    # Under a profiler the process ends the usual way, so the profile is written.
+    stats = tmp_path / "accounts.prof"
+    books = str(REPO / "ledger" / "main.journal")
+    profiler = [sys.executable, "-m", "cProfile", "-o", str(stats)]
+    done = subprocess.run(
+        [*profiler, "-m", "sodertorn_ledger", "accounts", "-f", books],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert stats.stat().st_size > 0
