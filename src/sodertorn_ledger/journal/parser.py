@@ -341,7 +341,8 @@ class _Reader:
                     return False  # a posting date: refused with its message line by line
                 note = note.strip()
             else:
-                tags, note = {}, ""
+                tags = {}
+                note = ""
             if not number:  # None from a group of the match, '' from findall
                 if elided >= 0:
                     return False
