@@ -18,7 +18,10 @@ Account = str
 """A full account name, components joined by ':' (e.g. ``tillgångar:bank``)."""
 
 Tags = dict[str, str]
-"""Tags from comments, ``name:value`` (e.g. ``projekt`` -> ``Näringslivsanalyser Great``)."""
+"""Tags from comments, ``name:value`` (e.g. ``projekt`` -> ``Näringslivsanalyser Great``).
+
+Records with the same comment may share one dict (the reader keeps one per comment
+text), so a record's tags are never changed once read."""
 
 ZERO = Decimal(0)
 
