@@ -139,6 +139,15 @@ def test_toml_syntax_error_has_its_line(tmp_path: Path) -> None:
         ('"2019" = "4.00"', '"2019" = "-1"', "fees.rates.2019", "non-negative", '"2019" ='),
         ('"2019" = "4.00"', '"2019" = "4.001"', "fees.rates.2019", "whole öre", '"2019" ='),
         ('"2019" = "4.00"', '"19" = "4.00"', 'fees.rates (key "19")', "four-digit year", '"19" ='),
+        # Other scripts' digits are digits to Python's int(), not to a year or a kommunkod.
+        (
+            '"2019" = "4.00"',
+            '"\u0662\u0660\u0661\u0669" = "4.00"',
+            'fees.rates (key "\u0662\u0660\u0661\u0669")',
+            "four-digit year",
+            '"\u0662\u0660\u0661\u0669" =',
+        ),
+        ('code = "0127"', 'code = "\u0660127"', "members[1].code", "four digits", "code ="),
         (
             'name = "Salem"\nfee_account = "intäkter:drift:avgifter:salem"',
             'name = "Salem"\nfee_account = "intäkter::salem"',

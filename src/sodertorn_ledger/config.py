@@ -98,7 +98,7 @@ def _check_accounts(values: list[str]) -> list[str]:
 
 
 def _check_kommunkod(value: str) -> str:
-    if not re.fullmatch(r"\d{4}", value):
+    if not re.fullmatch(r"[0-9]{4}", value):
         raise ValueError('the SCB kommunkod, four digits, e.g. "0127"')
     return value
 
@@ -130,7 +130,7 @@ def _rate_sane(value: Decimal) -> Decimal:
 
 
 def _year_key(value: str) -> str:
-    if not re.fullmatch(r"\d{4}", value):
+    if not re.fullmatch(r"[0-9]{4}", value):
         raise ValueError('a four-digit year as key, e.g. "2019"')
     return value
 
