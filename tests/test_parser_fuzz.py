@@ -49,6 +49,7 @@ FRAGMENTS = [
     "1,234",
     "1\u00a0000",
     "\u22125",
+    "\u0661\u0662",  # digits of another script (Arabic-Indic one, two)
     "0.,",
     ",5",
     " = ",
@@ -223,6 +224,9 @@ _SEEN = "2020-01-01 a\n    a  1 kr\n    b\n\n"  # the books' currency is known f
         _SEEN + "2020-01-02 t\n    a  1 kr = 2 SEK\n    b\n",
         _SEEN + "2020-01-02 t\n    a  1 kr = 2,345 kr\n    b\n",  # ambiguous
         _SEEN + "2020-01-02 t\n    a  = 2 kr\n    b\n",  # a balance assignment
+        _SEEN + "2020-01-02 t\n    a  \u0661\u0662 kr\n    b\n",  # digits of another script
+        _SEEN + "2020-01-02 t\n    a  1 kr = \u0661 kr\n    b\n",
+        _SEEN + "\u0662\u0660\u0662\u0660-01-02 t\n    a  1 kr\n    b\n",
     ],
 )
 def test_one_step_reading_agrees_with_line_by_line_on_edge_cases(text: str) -> None:

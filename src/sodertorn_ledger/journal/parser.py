@@ -76,7 +76,9 @@ _new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (ho
 # decide the same way, only slower.
 # Possessive quantifiers (never give back) keep the regex engine from backtracking: when
 # they match, the match is the one plain greedy quantifiers would have found first.
-_NUMBER = r"(-?\d++(?: \d++)*+(?:([.,])\d++)?+)(?: ?([^\W\d]++))?+"  # number, mark, currency
+# A number, its mark, its currency. Digits are ASCII: `\d` would take other scripts'
+# digits, which Decimal reads but the books' number format (and hledger) does not.
+_NUMBER = r"(-?[0-9]++(?: [0-9]++)*+(?:([.,])[0-9]++)?+)(?: ?([^\W\d]++))?+"
 _POSTING_LINE = (
     rf"[ \t]++([^\s*!(\[;#]\S*+(?: \S++)*+)(?:[ \t]{{2,}}+{_NUMBER}"
     rf"(?:[ \t]*+=[ \t]*+{_NUMBER})?+)?+"  # the amount, a balance assertion
@@ -90,7 +92,7 @@ _POSTING_LINES = re.compile(_POSTING_LINE + r"\n").findall
 # another indented line; and the blank and comment lines up to the next entry. Anything
 # else (a comment line under a posting, a bad date …) is left to `_Reader.transaction`.
 _FAST_TRANSACTION = re.compile(
-    r"(\d{4}-\d\d-\d\d)(?=[ \t;\n])"
+    r"([0-9]{4}-[0-9][0-9]-[0-9][0-9])(?=[ \t;\n])"
     r"(?:[ \t]++([*!]))?+[ \t]*+"
     r"(?:\(([^);\n]*+)\)[ \t]*+)?+"
     r"([^\s;(*!](?:[^;\n]*[^\s;])?)?[ \t]*+"
