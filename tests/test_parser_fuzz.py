@@ -225,6 +225,7 @@ _SEEN = "2020-01-01 a\n    a  1 kr\n    b\n\n"  # the books' currency is known f
         _SEEN + "2020-01-02 t\n    a  1 kr = 2,345 kr\n    b\n",  # ambiguous
         _SEEN + "2020-01-02 t\n    a  = 2 kr\n    b\n",  # a balance assignment
         _SEEN + "2020-01-02 t\n    a  \u0661\u0662 kr\n    b\n",  # digits of another script
+        _SEEN + "2020-01-02 t\n    a  -0.00 kr = -0 kr\n    b  -0 kr\n",  # negative zeros
         _SEEN + "2020-01-02 t\n    a  1 kr = \u0661 kr\n    b\n",
         _SEEN + "\u0662\u0660\u0662\u0660-01-02 t\n    a  1 kr\n    b\n",
     ],

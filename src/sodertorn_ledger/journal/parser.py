@@ -354,6 +354,8 @@ class _Reader:
             if (commodity or "") != books or (text := _plain_number(number, mark, decided)) is None:
                 return False  # another currency, the books' first amount, an ambiguous mark
             value = Decimal(text)
+            if not value:
+                value = value.copy_abs()  # -0.00 is 0.00, as the full reader reads it
             total += value
             assertion = None
             if asserted:
@@ -362,6 +364,8 @@ class _Reader:
                 ) is None:
                     return False
                 assertion = Decimal(text)
+                if not assertion:
+                    assertion = assertion.copy_abs()
             postings.append(_new(Posting, (account, value, False, assertion, tags, note, line)))
         if elided >= 0:
             p = postings[elided]
