@@ -236,3 +236,71 @@ def test_one_step_reading_agrees_with_line_by_line_on_edge_cases(text: str) -> N
         path.write_text(text, encoding="utf-8")
         fast, slow = _read_both_ways(path)
     assert fast == slow
+
+
+def _mostly(usual: str, *odd: str) -> st.SearchStrategy[str]:
+    """`usual` nine times in ten or more, else one of the odd ones."""
+    return st.sampled_from([usual] * 9 * len(odd) + list(odd))
+
+
+_amount_texts = st.builds(
+    lambda sign, whole, mark, fraction, gap, currency: (
+        f"{sign}{whole}{mark + fraction if mark else ''}{gap if currency else ''}{currency}"
+    ),
+    sign=st.sampled_from(["", "-", "", "-", "+", "\u2212"]),
+    whole=st.sampled_from(["0", "1", "12", "1234", "1 234", "12 345 678", "00", "1 23", "\u0661"]),
+    mark=st.sampled_from([".", ",", "", ".", ",", ".."]),
+    fraction=st.sampled_from(["50", "00", "5", "0", "123", "1234"]),
+    gap=_mostly(" ", "", "  "),
+    currency=_mostly("kr", "SEK", "", "€", "kr_", '"kr"'),
+)
+_comments = st.sampled_from(
+    [""] * 24
+    + ["  ; kommun:0127", "  ;x:1, y: 2", "  ; date:2020-02-01", " ;[2020-03-01]", "  ;\u00a0"]
+    + ["  ; a:b, c", " ;\t:", "  ;,a,"]
+)
+_posting_lines = st.builds(
+    lambda indent, account, amount, assertion, comment, shown: (
+        f"{indent}{account}{'  ' + amount if shown[0] else ''}"
+        f"{' = ' + assertion if shown[0] and shown[1] else ''}{comment}"
+    ),
+    indent=_mostly("    ", "\t", "  ", " \t"),
+    account=_mostly("tillgångar:bank", "a:b c", "a\tb", "a\u00a0b", "(a)", "*a"),
+    amount=_amount_texts,
+    assertion=_amount_texts,
+    comment=_comments,
+    # (amount, assertion): mostly an amount without an assertion.
+    shown=st.sampled_from([(True, False)] * 12 + [(True, True)] * 3 + [(False, False)]),
+)
+_headers = st.builds(
+    lambda date, status, code, description, comment: f"{date}{status}{code}{description}{comment}",
+    date=_mostly("2020-01-02", "2020-02-30", "2020/01/02", "\u0662020-01-02"),
+    status=_mostly(" *", "", "", " !", " *  ", "*"),
+    code=_mostly("", " (V1)", " (V1)", " (", " ()"),
+    description=_mostly(" Faktura", " Lön | januari", "", " |a!b*|", " (x", "\u00a0y", "  z\t"),
+    comment=_comments,
+)
+_transactions = st.builds(
+    lambda header, postings, last, after: "\n".join([header, *postings, *last]) + after,
+    header=_headers,
+    postings=st.lists(_posting_lines, min_size=1, max_size=3),
+    # Mostly a last posting without an amount, so that most transactions balance.
+    last=st.sampled_from([["    b"]] * 8 + [["\tc:d  ; e:f"], []]),
+    after=st.sampled_from(["\n", "\n", "\n\n", "\n \n", "\n    ; below\n", "\n; top\n", ""]),
+)
+
+
+@FUZZ
+@given(
+    head=st.sampled_from(["", "decimal-mark ,\n", "commodity 1 000,00 kr\n", "commodity SEK\n"]),
+    transactions=st.lists(_transactions, min_size=1, max_size=5),
+)
+def test_one_step_reading_agrees_with_line_by_line_on_transaction_shapes(
+    head: str, transactions: list[str]
+) -> None:
+    text = head + _SEEN + "\n".join(transactions)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "main.journal"
+        path.write_text(text, encoding="utf-8")
+        fast, slow = _read_both_ways(path)
+    assert fast == slow
