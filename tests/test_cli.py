@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from sodertorn_ledger.cli import app
+from sodertorn_ledger.cli import app, app_for
 
 REPO = Path(__file__).resolve().parent.parent
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -45,7 +45,7 @@ def test_readme_shows_the_real_output(args: list[str], monkeypatch: pytest.Monke
 
 
 def _run_ledger(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """`ledger ARGS` in a process of its own, as the installed command runs (cli.main)."""
+    """`ledger ARGS` in a process of its own, as the installed command runs (launcher.main)."""
     return subprocess.run(
         [sys.executable, "-m", "sodertorn_ledger", *args],
         capture_output=True,
@@ -56,7 +56,7 @@ def _run_ledger(*args: str, cwd: Path | None = None) -> subprocess.CompletedProc
 
 
 def test_the_command_ends_with_its_status_and_all_its_output() -> None:
-    # cli.main ends the process without tearing it down: the output must still be complete
+    # launcher.main ends the process without tearing it down: the output must still be complete
     # and the status the command's own.
     done = _run_ledger("accounts", "-f", str(REPO / "ledger" / "main.journal"))
     assert done.returncode == 0, done.stderr
@@ -82,3 +82,24 @@ def test_a_profiler_still_gets_its_data(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert stats.stat().st_size > 0
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_a_command_alone_runs_as_in_the_whole_app(name: str) -> None:
+    # `ledger NAME …` runs an app holding only that command (app_for): its help and its
+    # messages for bad arguments must be those of the whole app.
+    alone = app_for([name])
+    assert [c.name for c in alone.registered_commands] == [name]
+    for args in ([name, "--help"], [name, "--no-such-option"], [name, "x", "y", "z", "w"]):
+        whole = CliRunner().invoke(app, args)
+        single = CliRunner().invoke(alone, args)
+        assert (single.exit_code, single.stdout, single.stderr) == (
+            whole.exit_code,
+            whole.stdout,
+            whole.stderr,
+        ), args
+
+
+@pytest.mark.parametrize("args", [[], ["--help"], ["--version"], ["summry", "2020"]])
+def test_anything_but_a_command_name_gets_the_whole_app(args: list[str]) -> None:
+    assert app_for(args) is app

@@ -1,5 +1,5 @@
-"""`python -m sodertorn_ledger`: the same app as the `ledger` command."""
+"""`python -m sodertorn_ledger`: the same program as the `ledger` command."""
 
-from sodertorn_ledger.cli import main
+from sodertorn_ledger.launcher import main
 
 main()

@@ -2,15 +2,13 @@
 
 This module only wires commands together. Each command module parses its arguments,
 calls the library and renders; heavy imports (openpyxl, pydantic, rich) happen inside
-the command that needs them, so `ledger --help` stays fast.
+the command that needs them, so `ledger --help` stays fast. The process around the app
+(how it starts and ends) is in `launcher.py`.
 """
 
 from __future__ import annotations
 
-import atexit
-import contextlib
-import os
-import sys
+from collections.abc import Sequence
 
 import typer
 
@@ -27,18 +25,39 @@ from sodertorn_ledger.commands import (
     result,
     summary,
 )
-from sodertorn_ledger.commands.common import keep_books_until_exit
 
-app = typer.Typer(
-    name="ledger",
-    help="Södertörnssamarbetets bokföring: avgifter, Sammanställning, balansräkning "
-    "och bokslut.\n\nReads the books (hledger journal format, ledger/main.journal by default).",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
 
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"sodertorn-ledger {__version__}")
+        raise typer.Exit()
+
+
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Södertörnssamarbetets bokföring."""
+
+
+def _new_app() -> typer.Typer:
+    """The app with its options and no commands yet."""
+    new = typer.Typer(
+        name="ledger",
+        help="Södertörnssamarbetets bokföring: avgifter, Sammanställning, balansräkning "
+        "och bokslut.\n\nReads the books (hledger journal format, ledger/main.journal by "
+        "default).",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+    new.callback()(_root)
+    return new
+
+
+app = _new_app()
 app.command("check")(check.check)
 app.command("accounts")(accounts.accounts)
 app.command("summary")(summary.summary)
@@ -51,53 +70,19 @@ app.command("close")(close.close)
 app.command("export")(export.export)
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"sodertorn-ledger {__version__}")
-        raise typer.Exit()
+def app_for(args: Sequence[str]) -> typer.Typer:
+    """The app that runs `ledger ARGS`.
 
-
-@app.callback()
-def _root(
-    version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
-    ),
-) -> None:
-    """Södertörnssamarbetets bokföring."""
-
-
-def main() -> None:
-    """The `ledger` command: run the app, then end the process without tearing it down.
-
-    Big books are a million small records; Python would free them one by one when the
-    command returns (60 ms at 100 000 transactions, measured with bench/). The command is
-    done by then, so the books are kept, the exit handlers run, the output is flushed and
-    the process ends at once. Under a profiler or a coverage tool (`python -m cProfile -m
-    sodertorn_ledger …`) the process ends the usual way, so they can write their data.
+    Typer makes a click command of every registered command each time the app runs, which
+    takes 6 ms for the ten, a twentieth of a short command such as `ledger fees 2020`. So
+    when the first argument names a command, an app with that command alone runs it: its
+    help, options and messages are the same. Anything else (`--help`, `--version`, a
+    mistyped command that needs the list of them) gets the whole app.
     """
-    if sys.getprofile() is not None or sys.gettrace() is not None:
-        app(prog_name="ledger")
-        return
-    keep_books_until_exit()
-    try:
-        app(prog_name="ledger")
-    except SystemExit as done:
-        status = _exit_status(done.code)
-    else:
-        status = 0
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        # OSError: the reader went away (`ledger accounts | head`); nothing more to say.
-        with contextlib.suppress(OSError):
-            stream.flush()
-    os._exit(status)
-
-
-def _exit_status(code: object) -> int:
-    """The status `sys.exit(code)` would give: None is 0, a message is printed and 1."""
-    if code is None:
-        return 0
-    if isinstance(code, int):
-        return code
-    print(code, file=sys.stderr)
-    return 1
+    if args:
+        for info in app.registered_commands:
+            if info.name == args[0]:
+                single = _new_app()
+                single.registered_commands.append(info)
+                return single
+    return app

@@ -56,7 +56,7 @@ _kept_until_exit: list[Journal] | None = None
 
 
 def keep_books_until_exit() -> None:
-    """For `cli.main`, whose process ends right after the command without tearing down:
+    """For `launcher.main`, whose process ends right after the command without tearing down:
     books loaded from now on stay referenced, so they are not freed record by record when
     the command returns (60 ms at 100 000 transactions)."""
     global _kept_until_exit
