@@ -14,8 +14,8 @@ and say what is wrong. So pydantic, which takes longer to import than the rest o
 short command takes to run, is imported only for settings that have a problem.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: the readers look at every field's annotation on
+# each run, and string annotations would have to be evaluated first (0.7 ms a start).
 import re
 import tomllib
 from collections.abc import Callable

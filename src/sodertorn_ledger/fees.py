@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from decimal import Decimal
 from typing import NamedTuple, Protocol
 
@@ -149,8 +148,7 @@ def compute_fees(
         )
     if problems:
         # One hint after the list: where the missing figures go.
-        problems[-1] = replace(
-            problems[-1],
+        problems[-1] = problems[-1]._replace(
             hint=f"put SCB's file with folkmängd 31 december {date.year} (table BE0101N1) "
             f"in {folder}",
         )

@@ -83,8 +83,7 @@ class AccountDeclaration(NamedTuple):
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """A problem in the user's books (or settings): a value, never an exception.
 
     ``text`` is the offending line as written; ``column`` is 1-based where known.
