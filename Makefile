@@ -32,4 +32,4 @@ docs-png: $(BIN)/ledger
 	sh docs/render-png.sh
 
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-system build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

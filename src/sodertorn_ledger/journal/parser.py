@@ -69,37 +69,71 @@ _DATE_TOKEN = re.compile(r"[^ \t;]*").match
 _BRACKETED_DATE = re.compile(r"\[=?\d{1,4}[-/.]\d").search
 _new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
 
-# The common posting line in one step: indent, account (single inner spaces), two or more
-# blanks, a plain amount (digits in space groups, one decimal part, a letter-only currency),
-# a balance assertion, a comment. A transaction with any other line (a tab inside a name,
-# '.' digit groups, errors) is read by `_Reader.transaction` and `_Reader.posting`, which
-# decide the same way, only slower.
-# Possessive quantifiers (never give back) keep the regex engine from backtracking: when
-# they match, the match is the one plain greedy quantifiers would have found first.
-# A number, its mark, its currency. Digits are ASCII: `\d` would take other scripts'
-# digits, which Decimal reads but the books' number format (and hledger) does not.
-_NUMBER = r"(-?[0-9]++(?: [0-9]++)*+(?:([.,])[0-9]++)?+)(?: ?([^\W\d]++))?+"
-_POSTING_LINE = (
-    rf"[ \t]++([^\s*!(\[;#]\S*+(?: \S++)*+)(?:[ \t]{{2,}}+{_NUMBER}"
-    rf"(?:[ \t]*+=[ \t]*+{_NUMBER})?+)?+"  # the amount, a balance assertion
-    r"[ \t]*+(?:;(.*))?"
-)
-_POSTING_LINES = re.compile(_POSTING_LINE + r"\n").findall
 
-# The common transaction in one step, on the text (not line by line): an ISO date, an
-# optional status and code, a description, a comment, then two or more common posting
-# lines (the first two in groups of their own, the rest as one block), not followed by
-# another indented line; and the blank and comment lines up to the next entry. Anything
-# else (a comment line under a posting, a bad date …) is left to `_Reader.transaction`.
-_FAST_TRANSACTION = re.compile(
-    r"([0-9]{4}-[0-9][0-9]-[0-9][0-9])(?=[ \t;\n])"
-    r"(?:[ \t]++([*!]))?+[ \t]*+"
-    r"(?:\(([^);\n]*+)\)[ \t]*+)?+"
-    r"([^\s;(*!](?:[^;\n]*[^\s;])?)?[ \t]*+"
-    r"(?:;([^\n]*+))?\n"
-    rf"{_POSTING_LINE}\n{_POSTING_LINE}\n((?:{_POSTING_LINE}\n)*+)(?![ \t])"
-    r"(?:[;#*][^\n]*+\n|\n)*+"
-).match
+def _one_step_patterns(possessive_groups: bool) -> tuple[str, str]:
+    """The patterns of a common posting line and of a common transaction.
+
+    A posting line: indent, account (single inner spaces), two or more blanks, a plain
+    amount (digits in space groups, one decimal part, a letter-only currency), a balance
+    assertion, a comment. A transaction, matched on the text (not line by line): an ISO
+    date, an optional status and code, a description, a comment, then two or more common
+    posting lines (the first two in groups of their own, the rest as one block), not
+    followed by another indented line; and the blank and comment lines up to the next
+    entry. Anything else (a tab inside a name, '.' digit groups, a comment line under a
+    posting, errors …) is read by `_Reader.transaction` and `_Reader.posting`, which decide
+    the same way, only slower.
+
+    Possessive quantifiers (`x*+`: what they matched is never given back) keep the regex
+    engine from backtracking: when they match, the match is the one plain greedy
+    quantifiers would have found first. With `possessive_groups` False, a repeated group
+    is an atomic group instead, `(?>(…)*)`: the same repeat, a tenth slower, for the
+    Pythons that match a possessive group wrongly (see `_POSSESSIVE_GROUPS_WORK`).
+    """
+
+    def never_back(group: str, quantifier: str) -> str:
+        return f"{group}{quantifier}+" if possessive_groups else f"(?>{group}{quantifier})"
+
+    # A number, its mark, its currency. Digits are ASCII: `\d` would take other scripts'
+    # digits, which Decimal reads but the books' number format (and hledger) does not.
+    number = (
+        r"(-?[0-9]++"
+        + never_back(r"(?: [0-9]++)", "*")  # digit groups
+        + never_back(r"(?:([.,])[0-9]++)", "?")  # the decimal part
+        + ")"
+        + never_back(r"(?: ?([^\W\d]++))", "?")  # the currency
+    )
+    account = r"([^\s*!(\[;#]\S*+" + never_back(r"(?: \S++)", "*") + ")"
+    assertion = never_back(r"(?:[ \t]*+=[ \t]*+" + number + ")", "?")
+    posting_line = (
+        r"[ \t]++"
+        + account
+        + never_back(r"(?:[ \t]{2,}+" + number + assertion + ")", "?")
+        + r"[ \t]*+(?:;(.*))?"  # a comment
+    )
+    transaction = (
+        r"([0-9]{4}-[0-9][0-9]-[0-9][0-9])(?=[ \t;\n])"
+        + never_back(r"(?:[ \t]++([*!]))", "?")  # a status
+        + r"[ \t]*+"
+        + never_back(r"(?:\(([^);\n]*+)\)[ \t]*+)", "?")  # a code
+        + r"([^\s;(*!](?:[^;\n]*[^\s;])?)?[ \t]*+"  # the description
+        + r"(?:;([^\n]*+))?\n"  # a comment
+        + posting_line
+        + r"\n"
+        + posting_line
+        + r"\n("
+        + never_back("(?:" + posting_line + r"\n)", "*")
+        + r")(?![ \t])"
+        + never_back(r"(?:[;#*][^\n]*+\n|\n)", "*")  # blank and comment lines
+    )
+    return posting_line, transaction
+
+
+_POSSESSIVE_GROUPS_WORK = re.fullmatch(r"(?:ab?c)*+", "a") is None
+"""False on Python before 3.11.5 (Debian 12 has 3.11.2), which matches a possessive repeat
+of a group wrongly (CPython gh-106052; an account was read with a trailing blank)."""
+_POSTING_LINE, _TRANSACTION = _one_step_patterns(_POSSESSIVE_GROUPS_WORK)
+_POSTING_LINES = re.compile(_POSTING_LINE + r"\n").findall
+_FAST_TRANSACTION = re.compile(_TRANSACTION).match
 
 
 # The end of an entry: a line and the indented lines below it.
