@@ -6,7 +6,7 @@ that need the whole books (balance assertions, declared accounts) live in `check
 
 Big books are mostly common transactions (an ISO date, plain amounts in the books'
 currency). The reader takes each of those in one regular-expression step on the file's
-text (`_FAST_TRANSACTION`, `fast_transaction`); everything else, and every message, comes
+text (`_FAST_TRANSACTION`, `common_transactions`); everything else, and every message, comes
 from the line-by-line reader (`transaction`, `posting`). The tests check that both read
 the same books the same way.
 """
@@ -122,8 +122,9 @@ def _one_step_patterns(possessive_groups: bool) -> tuple[str, str]:
         + posting_line
         + r"\n("
         + never_back("(?:" + posting_line + r"\n)", "*")
-        + r")(?![ \t])"
+        + r")(?![ \t])("
         + never_back(r"(?:[;#*][^\n]*+\n|\n)", "*")  # blank and comment lines
+        + ")"
     )
     return posting_line, transaction
 
@@ -286,9 +287,7 @@ class _Reader:
         n = len(text)
         at = 0  # where the line being read starts in `text` …
         i = 1  # … and its number
-        fast = _FAST_TRANSACTION if self.fast else None
-        take = self.fast_transaction
-        count = text.count
+        fast = self.fast
         find = text.find
         while at < n:
             first = text[at]
@@ -299,10 +298,7 @@ class _Reader:
             if first in "0123456789" and fast:
                 # Common transactions one after the other, each in one step.
                 start = at
-                while (found := fast(text, at)) is not None and take(found, i, file):
-                    end = found.end()
-                    i += count("\n", at, end)
-                    at = end
+                at, i = self.common_transactions(text, at, i, file)
                 if at != start:
                     continue
             # Anything else is read line by line, from the lines of this entry only (the
@@ -342,93 +338,109 @@ class _Reader:
             return 1
         return self.directive(lines, line, lineno, file, folder)
 
-    def fast_transaction(self, found: re.Match[str], lineno: int, file: str) -> bool:
-        """Take a transaction `_FAST_TRANSACTION` matched, if it is as common as it looks.
+    def common_transactions(self, text: str, at: int, lineno: int, file: str) -> tuple[int, int]:
+        """Take the common transactions that follow one another in `text` from `at` (line
+        `lineno`), each matched by `_FAST_TRANSACTION` in one step; return where they end.
 
-        False (nothing recorded) sends it to `transaction`, which reads it line by line
-        and reports whatever is wrong; the two agree on everything taken here.
+        It stops at the first one that is not as common as it looks, recording nothing of
+        it: `transaction` reads that one line by line and reports whatever is wrong; the
+        two agree on everything taken here. Taking a common transaction changes nothing the
+        reader knows of the books (their currency, decimal mark), so that is looked up once.
         """
-        groups = found.groups()  # the header's five, two postings' eight each, the rest
-        token, status, code, description, comment = groups[:5]
-        date = self.dates.get(token) or self.date(token)
-        if date is None:
-            return False
+        match = _FAST_TRANSACTION
+        dates = self.dates
         books = self.journal.commodity
         # The decimal mark these books declare for their currency, if any (see amounts.py).
         decided = self.decimal_mark or self.styles.get(books or "")
         known_tags = self.known_tags
-        postings: list[Posting] = []
-        elided = -1
-        total = ZERO
-        line = lineno
-        for account, number, mark, commodity, asserted, asserted_mark, in_, note in (
-            (groups[5:13], groups[13:21], *_POSTING_LINES(groups[21]))
-            if groups[21]
-            else (groups[5:13], groups[13:21])
-        ):
-            line += 1
-            if note:
-                tags = known_tags.get(note)
-                if tags is None:
-                    tags = known_tags[note] = parse_tags(note)
-                if (tags and ("date" in tags or "date2" in tags)) or (
-                    "[" in note and _BRACKETED_DATE(note)
-                ):
-                    return False  # a posting date: refused with its message line by line
-                note = note.strip()
-            else:
-                tags = {}
-                note = ""
-            if not number:  # None from a group of the match, '' from findall
-                if elided >= 0:
-                    return False
-                elided = len(postings)
-                postings.append(_new(Posting, (account, ZERO, True, None, tags, note, line)))
-                continue
-            if (commodity or "") != books or (text := _plain_number(number, mark, decided)) is None:
-                return False  # another currency, the books' first amount, an ambiguous mark
-            value = Decimal(text)
-            if not value:
-                value = value.copy_abs()  # -0.00 is 0.00, as the full reader reads it
-            total += value
-            assertion = None
-            if asserted:
-                if (in_ or "") != books or (
-                    text := _plain_number(asserted, asserted_mark, decided)
+        record = self.journal.transactions.append
+        while (found := match(text, at)) is not None:
+            groups = found.groups()  # the header's five, two postings' eight each, the rest
+            token, status, code, description, comment = groups[:5]
+            date = dates.get(token) or self.date(token)
+            if date is None:
+                break
+            postings: list[Posting] = []
+            elided = -1
+            total = ZERO
+            line = lineno
+            for account, number, mark, commodity, asserted, asserted_mark, in_, note in (
+                (groups[5:13], groups[13:21], *_POSTING_LINES(groups[21]))
+                if groups[21]
+                else (groups[5:13], groups[13:21])
+            ):
+                line += 1
+                if note:
+                    tags = known_tags.get(note)
+                    if tags is None:
+                        tags = known_tags[note] = parse_tags(note)
+                    if (tags and ("date" in tags or "date2" in tags)) or (
+                        "[" in note and _BRACKETED_DATE(note)
+                    ):
+                        break  # a posting date: refused with its message line by line
+                    note = note.strip()
+                else:
+                    tags = {}
+                    note = ""
+                if not number:  # None from a group of the match, '' from findall
+                    if elided >= 0:
+                        break
+                    elided = len(postings)
+                    postings.append(_new(Posting, (account, ZERO, True, None, tags, note, line)))
+                    continue
+                if (commodity or "") != books or (
+                    amount := _plain_number(number, mark, decided)
                 ) is None:
-                    return False
-                assertion = Decimal(text)
-                if not assertion:
-                    assertion = assertion.copy_abs()
-            postings.append(_new(Posting, (account, value, False, assertion, tags, note, line)))
-        if elided >= 0:
-            p = postings[elided]
-            postings[elided] = _new(Posting, (p.account, -total, True, *p[3:]))
-        elif total:
-            return False
-        if comment and (comment := comment.strip()):
-            tags = known_tags.get(comment)
-            if tags is None:
-                tags = known_tags[comment] = parse_tags(comment)
-        else:
-            comment, tags = "", {}
-        self.journal.transactions.append(
-            _new(
-                Transaction,
-                (
-                    date,
-                    status or "",
-                    code or "",
-                    description or "",
-                    tags,
-                    comment,
-                    tuple(postings),
-                    file,
-                    lineno,
-                ),
-            )
-        )
-        return True
+                    break  # another currency, the books' first amount, an ambiguous mark
+                value = Decimal(amount)
+                if not value:
+                    value = value.copy_abs()  # -0.00 is 0.00, as the full reader reads it
+                total += value
+                assertion = None
+                if asserted:
+                    if (in_ or "") != books or (
+                        amount := _plain_number(asserted, asserted_mark, decided)
+                    ) is None:
+                        break
+                    assertion = Decimal(amount)
+                    if not assertion:
+                        assertion = assertion.copy_abs()
+                postings.append(_new(Posting, (account, value, False, assertion, tags, note, line)))
+            else:  # every posting taken
+                if elided >= 0:
+                    p = postings[elided]
+                    postings[elided] = _new(Posting, (p.account, -total, True, *p[3:]))
+                elif total:
+                    break
+                if comment and (comment := comment.strip()):
+                    tags = known_tags.get(comment)
+                    if tags is None:
+                        tags = known_tags[comment] = parse_tags(comment)
+                else:
+                    comment, tags = "", {}
+                record(
+                    _new(
+                        Transaction,
+                        (
+                            date,
+                            status or "",
+                            code or "",
+                            description or "",
+                            tags,
+                            comment,
+                            tuple(postings),
+                            file,
+                            lineno,
+                        ),
+                    )
+                )
+                at = found.end()
+                # The date line, a line per posting, and the blank and comment lines after.
+                trailer = groups[-1]
+                lineno = line + 1 + (trailer.count("\n") if len(trailer) > 1 else len(trailer))
+                continue
+            break  # a posting that is not common
+        return at, lineno
 
     def directive(self, lines: list[str], line: str, lineno: int, file: str, folder: Path) -> int:
         """A directive line at lines[0] (line `lineno`) and its indented lines; returns how
