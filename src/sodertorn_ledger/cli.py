@@ -8,23 +8,29 @@ the command that needs them, so `ledger --help` stays fast. The process around t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import importlib
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import Any
 
 import typer
 
 from sodertorn_ledger import __version__
-from sodertorn_ledger.commands import (
-    accounts,
-    balance,
-    check,
-    close,
-    export,
-    fees,
-    population,
-    projects,
-    result,
-    summary,
+
+COMMANDS = (
+    "check",
+    "accounts",
+    "summary",
+    "result",
+    "projects",
+    "balance",
+    "population",
+    "fees",
+    "close",
+    "export",
 )
+"""Every command, in the order `ledger --help` lists them: the function of that name in
+the module of that name under `commands/`."""
 
 
 def _version(value: bool) -> None:
@@ -57,17 +63,30 @@ def _new_app() -> typer.Typer:
     return new
 
 
-app = _new_app()
-app.command("check")(check.check)
-app.command("accounts")(accounts.accounts)
-app.command("summary")(summary.summary)
-app.command("result")(result.result)
-app.command("projects")(projects.projects)
-app.command("balance")(balance.balance)
-app.command("population")(population.population)
-app.command("fees")(fees.fees)
-app.command("close")(close.close)
-app.command("export")(export.export)
+def _command(name: str) -> Callable[..., Any]:
+    module = importlib.import_module(f"sodertorn_ledger.commands.{name}")
+    function: Callable[..., Any] = getattr(module, name)
+    return function
+
+
+def _app_with(names: Sequence[str]) -> typer.Typer:
+    new = _new_app()
+    for name in names:
+        new.command(name)(_command(name))
+    return new
+
+
+@cache
+def _whole_app() -> typer.Typer:
+    return _app_with(COMMANDS)
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """`cli.app`, the app with every command, is made (and its modules imported) only when
+    it is first asked for; a command alone does not need the others (see `app_for`)."""
+    if name == "app":
+        return _whole_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def app_for(args: Sequence[str]) -> typer.Typer:
@@ -75,14 +94,11 @@ def app_for(args: Sequence[str]) -> typer.Typer:
 
     Typer makes a click command of every registered command each time the app runs, which
     takes 6 ms for the ten, a twentieth of a short command such as `ledger fees 2020`. So
-    when the first argument names a command, an app with that command alone runs it: its
-    help, options and messages are the same. Anything else (`--help`, `--version`, a
-    mistyped command that needs the list of them) gets the whole app.
+    when the first argument names a command, an app with that command alone runs it (and
+    only its module is imported): its help, options and messages are the same. Anything
+    else (`--help`, `--version`, a mistyped command that needs the list of them) gets the
+    whole app.
     """
-    if args:
-        for info in app.registered_commands:
-            if info.name == args[0]:
-                single = _new_app()
-                single.registered_commands.append(info)
-                return single
-    return app
+    if args and args[0] in COMMANDS:
+        return _app_with(args[:1])
+    return _whole_app()
