@@ -26,15 +26,17 @@ def balance(
 
     Example: ledger balance 2020 --ore
     """
-    from sodertorn_ledger.render.json_report import balance_json
-    from sodertorn_ledger.render.terminal import render_balance
     from sodertorn_ledger.reports.balance import compute_balance
 
     journal, settings = load_year(file, year)
     sheet = compute_balance(journal, settings, year)
     if as_json:
+        from sodertorn_ledger.render.json_report import balance_json
+
         print_json(balance_json(sheet))
     else:
+        from sodertorn_ledger.render.terminal import render_balance
+
         print_table(render_balance(sheet, ore=ore))
     if not sheet.balanced:
         if sheet.unassigned:

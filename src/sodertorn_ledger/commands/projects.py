@@ -17,13 +17,15 @@ def projects(
 
     Example: ledger projects 2020
     """
-    from sodertorn_ledger.render.json_report import projects_json
-    from sodertorn_ledger.render.terminal import render_projects
     from sodertorn_ledger.reports.projects import compute_projects
 
     journal, settings = load_year(file, year)
     report = compute_projects(journal, settings, year)
     if as_json:
+        from sodertorn_ledger.render.json_report import projects_json
+
         print_json(projects_json(report))
     else:
+        from sodertorn_ledger.render.terminal import render_projects
+
         print_table(render_projects(report, ore=ore))

@@ -23,8 +23,6 @@ def result(
 
     Example: ledger result 2020
     """
-    from sodertorn_ledger.render.json_report import result_json
-    from sodertorn_ledger.render.terminal import render_result
     from sodertorn_ledger.reports.result import compute_result
 
     journal, settings = load_year(file, year)
@@ -37,6 +35,10 @@ def result(
             f"shown on lines of their own: {', '.join(report.unconfigured)}"
         )
     if as_json:
+        from sodertorn_ledger.render.json_report import result_json
+
         print_json(result_json(report))
     else:
+        from sodertorn_ledger.render.terminal import render_result
+
         print_table(render_result(report, ore=ore))

@@ -39,9 +39,6 @@ def summary(
 
     Example: ledger summary 2020 --json
     """
-    from sodertorn_ledger.render.json_report import summary_json
-    from sodertorn_ledger.render.terminal import render_summary
-
     if xlsx is not None:
         check_target(xlsx, force=force)
     journal, settings = load_year(file, year)
@@ -52,6 +49,10 @@ def summary(
         )
         typer.echo(f"Wrote {xlsx} ({', '.join(names)})", err=True)
     if as_json:
+        from sodertorn_ledger.render.json_report import summary_json
+
         print_json(summary_json(report))
     else:
+        from sodertorn_ledger.render.terminal import render_summary
+
         print_table(render_summary(report, ore=ore))
