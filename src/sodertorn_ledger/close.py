@@ -43,10 +43,10 @@ from sodertorn_ledger.money import journal_amount
 from sodertorn_ledger.reports.funds import (
     CLOSING_TAG,
     account_class,
-    balance_postings,
     closing_transactions,
     compute_summary,
     has_transactions,
+    year_end_balances,
     years_in,
 )
 
@@ -120,14 +120,6 @@ class ClosePlan:
 # -- reading the books -------------------------------------------------------------------
 
 
-def _year_end_balances(journal: Journal, year: int) -> dict[Account, Decimal]:
-    """Every account's balance at 31 December of `year`, leaving out that year's close."""
-    totals: dict[Account, Decimal] = {}
-    for _, posting in balance_postings(journal, year):
-        totals[posting.account] = totals.get(posting.account, ZERO) + posting.amount
-    return totals
-
-
 def needed_close(
     journal: Journal, settings: Settings, year: int
 ) -> tuple[list[tuple[Account, Decimal]], list[FundResult], list[Problem]]:
@@ -138,8 +130,8 @@ def needed_close(
     account takes the sum. The operating fund's result account always gets a posting
     (0,00 kr when the result is zero), so the transaction is never empty.
     """
-    balances = _year_end_balances(journal, year)
-    summary = {row.name: row for row in compute_summary(journal, settings, year).funds}
+    balances = year_end_balances(journal, year)
+    summary = {row.name: row for row in compute_summary(journal, settings, year, balances).funds}
     operating = settings.operating_fund
     postings: list[tuple[Account, Decimal]] = []
     results: list[FundResult] = []

@@ -18,8 +18,8 @@ from sodertorn_ledger.journal.model import ZERO, Account, Journal
 from sodertorn_ledger.reports.funds import (
     Summary,
     account_class,
-    balance_postings,
     compute_summary,
+    year_end_balances,
 )
 
 
@@ -67,9 +67,7 @@ def compute_balance(
 ) -> BalanceSheet:
     """The balance sheet at 31 December of `year`, exact; the funds are the Sammanställning's
     UB (`summary`, when the caller has it already)."""
-    balances: dict[Account, Decimal] = {}
-    for _, posting in balance_postings(journal, year):
-        balances[posting.account] = balances.get(posting.account, ZERO) + posting.amount
+    balances = year_end_balances(journal, year)
     assets = []
     liabilities = []
     for account in sorted(balances, key=_declared_order(journal)):
@@ -82,7 +80,7 @@ def compute_balance(
         elif kind == "L":
             liabilities.append(BalanceLine(account, -amount))
     if summary is None:
-        summary = compute_summary(journal, settings, year)
+        summary = compute_summary(journal, settings, year, balances)
     funds = tuple(BalanceLine(row.name, row.closing) for row in summary.funds)
     return BalanceSheet(
         year=year,

@@ -29,6 +29,7 @@ from typing import Literal, NamedTuple
 
 from sodertorn_ledger.config import Fund, Settings, covers
 from sodertorn_ledger.journal.model import ZERO, Account, Journal, Posting, Transaction
+from sodertorn_ledger.reports.trial_balance import sums_by_account
 
 CLOSING_TAG = "bokslut"
 """Tag of a year-end closing transaction; its value is the year closed (``bokslut:2020``)."""
@@ -97,27 +98,42 @@ def year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
+def _movement_transactions(journal: Journal, year: int) -> Iterator[Transaction]:
+    start, end = year_bounds(year)
+    return (t for t in journal.transactions if start <= t.date <= end and not is_closing(t))
+
+
 def movements(journal: Journal, year: int) -> Iterator[tuple[Transaction, Posting]]:
     """The year's postings that are income or costs: dated in the year, no close."""
-    start, end = year_bounds(year)
-    for t in journal.transactions:
-        if start <= t.date <= end and not is_closing(t):
-            for p in t.postings:
-                yield t, p
+    for t in _movement_transactions(journal, year):
+        for p in t.postings:
+            yield t, p
 
 
-def balance_postings(journal: Journal, year: int) -> Iterator[tuple[Transaction, Posting]]:
-    """The postings that make up the balances at 31 December of `year`.
+def year_movements(journal: Journal, year: int) -> dict[Account, Decimal]:
+    """Each account's sum of the year's postings that are income or costs (`movements`)."""
+    return sums_by_account(_movement_transactions(journal, year))
 
-    Every posting dated up to then, except the close of `year` itself, which belongs to
-    the next year's opening balances.
+
+def _balance_transactions(journal: Journal, year: int) -> Iterator[Transaction]:
+    """The transactions that make up the balances at 31 December of `year`.
+
+    Every transaction dated up to then, except the close of `year` itself, which belongs
+    to the next year's opening balances.
     """
     end = year_bounds(year)[1]
     closes_this_year = str(year)
-    for t in journal.transactions:
-        if t.date <= end and t.tags.get(CLOSING_TAG, "").strip() != closes_this_year:
-            for p in t.postings:
-                yield t, p
+    return (
+        t
+        for t in journal.transactions
+        if t.date <= end and t.tags.get(CLOSING_TAG, "").strip() != closes_this_year
+    )
+
+
+def year_end_balances(journal: Journal, year: int) -> dict[Account, Decimal]:
+    """Every account's balance at 31 December of `year`, leaving out that year's close;
+    accounts that net to zero are kept (as 0)."""
+    return sums_by_account(_balance_transactions(journal, year))
 
 
 def has_transactions(journal: Journal, year: int) -> bool:
@@ -166,7 +182,7 @@ def result_funds(journal: Journal, settings: Settings, year: int) -> list[FundAc
     operating = settings.operating_fund
     if operating is None:
         return []
-    counted = {p.account for _, p in balance_postings(journal, year)}
+    counted = {p.account for t in _balance_transactions(journal, year) for p in t.postings}
     found: list[tuple[int, Account]] = []
     for account in _all_accounts(journal):
         of_year = operating.result_account_year(account)
@@ -247,8 +263,14 @@ class Summary(NamedTuple):
         return [(r.marker, r.note) for r in self.funds if r.marker is not None and r.note]
 
 
-def compute_summary(journal: Journal, settings: Settings, year: int) -> Summary:
-    """The Sammanställning of `year`: every fund's IB, Intäkter, Kostnader and UB, exact."""
+def compute_summary(
+    journal: Journal,
+    settings: Settings,
+    year: int,
+    balances: dict[Account, Decimal] | None = None,
+) -> Summary:
+    """The Sammanställning of `year`: every fund's IB, Intäkter, Kostnader and UB, exact.
+    `balances`: the year's `year_end_balances`, when the caller has them already."""
     funds = resolve_funds(journal, settings, year)
     income = dict.fromkeys(range(len(funds)), ZERO)
     costs = dict.fromkeys(range(len(funds)), ZERO)
@@ -274,25 +296,23 @@ def compute_summary(journal: Journal, settings: Settings, year: int) -> Summary:
         return roles[account]
 
     unassigned: set[Account] = set()
-    outside: set[Account] = set()  # accounts in no fund already looked at
-    for _, posting in balance_postings(journal, year):
-        account = posting.account
+    for account, amount in (
+        balances if balances is not None else year_end_balances(journal, year)
+    ).items():
         i = which(account)
         if i is not None:
-            closing[i] -= posting.amount
-        elif account not in outside:
-            outside.add(account)
-            if account_class(journal, account) in ("E", "R", "X"):
-                unassigned.add(account)
-    for _, posting in movements(journal, year):
-        i = which(posting.account)
+            closing[i] -= amount
+        elif account_class(journal, account) in ("E", "R", "X"):
+            unassigned.add(account)
+    for account, amount in year_movements(journal, year).items():
+        i = which(account)
         if i is None:
             continue
-        kind = role(posting.account, funds[i])
+        kind = role(account, funds[i])
         if kind == "income":
-            income[i] -= posting.amount
+            income[i] -= amount
         elif kind == "costs":
-            costs[i] -= posting.amount
+            costs[i] -= amount
 
     rows = []
     marker = 0

@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 
-from sodertorn_ledger.journal.model import Account, Journal
+from sodertorn_ledger.journal.model import ZERO, Account, Journal, Transaction
+
+
+def sums_by_account(transactions: Iterable[Transaction]) -> dict[Account, Decimal]:
+    """Each account's sum over the postings of `transactions`; accounts that net to zero
+    are kept (as 0)."""
+    # Amounts are gathered per account and added at the end: appending is cheaper than
+    # a lookup, an addition and a store per posting, and big books have many postings.
+    amounts: defaultdict[Account, list[Decimal]] = defaultdict(list)
+    for txn in transactions:
+        for posting in txn.postings:
+            amounts[posting.account].append(posting.amount)
+    return {account: sum(values, ZERO) for account, values in amounts.items()}
 
 
 def trial_balance(journal: Journal, year: int | None = None) -> list[tuple[Account, Decimal]]:
     """(account, balance) sorted by account; accounts that net to zero are kept (as 0)."""
-    # Amounts are gathered per account and added at the end: appending is cheaper than
-    # a lookup, an addition and a store per posting, and big books have many postings.
-    amounts: defaultdict[Account, list[Decimal]] = defaultdict(list)
-    for txn in journal.transactions:
-        if year is not None and txn.date.year != year:
-            continue
-        for posting in txn.postings:
-            amounts[posting.account].append(posting.amount)
-    return sorted((account, sum(values, Decimal(0))) for account, values in amounts.items())
+    transactions = (
+        journal.transactions
+        if year is None
+        else (t for t in journal.transactions if t.date.year == year)
+    )
+    return sorted(sums_by_account(transactions).items())
