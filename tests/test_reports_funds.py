@@ -16,6 +16,7 @@ from sodertorn_ledger.reports.funds import (
     compute_summary,
     has_transactions,
     resolve_funds,
+    year_end_balances,
 )
 
 BOOKS = Path(__file__).resolve().parent.parent / "ledger" / "main.journal"
@@ -240,7 +241,7 @@ def test_result_funds_newest_first_with_default_names(tmp_path: Path) -> None:
         "    fonder:drift från 2020  -300,00 kr\n"
         "    fonder:drift från 2019  -200,00 kr\n",
     )
-    funds = resolve_funds(journal, settings, 2021)
+    funds = resolve_funds(journal, settings, 2021, year_end_balances(journal, 2021))
     assert [f.name for f in funds][3:] == [
         "Drift från 2020",
         "Drift från 2019",

@@ -173,16 +173,19 @@ def _all_accounts(journal: Journal) -> set[Account]:
     return accounts
 
 
-def result_funds(journal: Journal, settings: Settings, year: int) -> list[FundAccounts]:
+def result_funds(
+    journal: Journal, settings: Settings, year: int, balances: dict[Account, Decimal]
+) -> list[FundAccounts]:
     """The funds holding earlier years' operating results, newest first.
 
     Every ``fonder:drift från YYYY`` account in the books (declared or posted) with YYYY
-    before `year`, or with a balance counted in `year` (so no money goes unshown).
+    before `year`, or with a balance counted in `year` (so no money goes unshown);
+    `balances` are the year's `year_end_balances`.
     """
     operating = settings.operating_fund
     if operating is None:
         return []
-    counted = {p.account for t in _balance_transactions(journal, year) for p in t.postings}
+    counted = balances.keys()
     found: list[tuple[int, Account]] = []
     for account in _all_accounts(journal):
         of_year = operating.result_account_year(account)
@@ -216,10 +219,14 @@ def _from_settings(fund: Fund) -> FundAccounts:
     )
 
 
-def resolve_funds(journal: Journal, settings: Settings, year: int) -> list[FundAccounts]:
+def resolve_funds(
+    journal: Journal, settings: Settings, year: int, balances: dict[Account, Decimal]
+) -> list[FundAccounts]:
     """Every fund of `year` in the order of the Sammanställning: the settings' funds, then
     the earlier years' operating results, newest first."""
-    return [_from_settings(f) for f in settings.funds] + result_funds(journal, settings, year)
+    return [_from_settings(f) for f in settings.funds] + result_funds(
+        journal, settings, year, balances
+    )
 
 
 def fund_of(funds: Iterable[FundAccounts], account: Account) -> FundAccounts | None:
@@ -271,7 +278,9 @@ def compute_summary(
 ) -> Summary:
     """The Sammanställning of `year`: every fund's IB, Intäkter, Kostnader and UB, exact.
     `balances`: the year's `year_end_balances`, when the caller has them already."""
-    funds = resolve_funds(journal, settings, year)
+    if balances is None:
+        balances = year_end_balances(journal, year)
+    funds = resolve_funds(journal, settings, year, balances)
     income = dict.fromkeys(range(len(funds)), ZERO)
     costs = dict.fromkeys(range(len(funds)), ZERO)
     closing = dict.fromkeys(range(len(funds)), ZERO)
@@ -296,9 +305,7 @@ def compute_summary(
         return roles[account]
 
     unassigned: set[Account] = set()
-    for account, amount in (
-        balances if balances is not None else year_end_balances(journal, year)
-    ).items():
+    for account, amount in balances.items():
         i = which(account)
         if i is not None:
             closing[i] -= amount
