@@ -142,7 +142,7 @@ _ENTRY_END = re.compile(r"\n(?![ \t])").search
 
 
 def _plain_number(number: str, mark: str | None, decided: str | None) -> str | None:
-    """A number `_NUMBER` matched as Decimal's text, or None for the full reader to decide.
+    """A number the one-step pattern matched, as Decimal's text; None: the full reader decides.
 
     `decided` is the decimal mark the books declare for their currency, if any. A mark in
     a number with digit groups is its decimal mark; a lone mark is one when the books say
@@ -435,7 +435,8 @@ class _Reader:
                     )
                 )
                 at = found.end()
-                # The date line, a line per posting, and the blank and comment lines after.
+                # The date line, a line per posting, and the blank and comment lines after
+                # (mostly one blank line, counted by its length: 1.5% of the reading time).
                 trailer = groups[-1]
                 lineno = line + 1 + (trailer.count("\n") if len(trailer) > 1 else len(trailer))
                 continue
