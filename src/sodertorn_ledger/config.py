@@ -5,25 +5,25 @@ members, funds and report lines. Reading the settings never raises a traceback a
 user: every bad value becomes a `Problem` naming the file, the line where it can be
 found, the key and what was expected, collected in one `SettingsError`.
 
-The settings are frozen dataclasses, and each field's annotation carries its rules
-(`MinLength`, `Pattern`, `Before`, `After`; a whole record's rule is its `__post_init__`).
-Two readers work from those same fields and rules. The quick reader here builds the
-dataclasses when every rule holds and otherwise gives up without a word; then the
-pydantic models of `config_validation`, made from the same dataclasses, validate the file
-and say what is wrong. So pydantic, which takes longer to import than the rest of a
-short command takes to run, is imported only for settings that have a problem.
+The settings are records (NamedTuples, their lists tuples), and each field's annotation
+carries its rules (`MinLength`, `Pattern`, `Before`, `After`); a rule on a whole record is
+an `After` on the annotation where the record is used. Two readers work from those same
+fields and rules. The quick reader here builds the records when every rule holds and
+otherwise gives up without a word; then the pydantic models of `config_validation`, made
+from the same records, validate the file and say what is wrong. So pydantic, which takes
+longer to import than the rest of a short command takes to run, is imported only for
+settings that have a problem.
 """
 
 # No `from __future__ import annotations`: the readers look at every field's annotation on
 # each run, and string annotations would have to be evaluated first (0.7 ms a start).
 import re
 import tomllib
-from collections.abc import Callable
-from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-from types import NoneType, UnionType
+from types import MappingProxyType, NoneType, UnionType
 from typing import Annotated, Any, NamedTuple, Union, get_args, get_origin, get_type_hints
 
 from sodertorn_ledger.journal.model import Account, Problem
@@ -56,7 +56,8 @@ def covers(prefix: Account, account: Account) -> bool:
 
 
 # --- the rules a field's annotation carries ------------------------------------------------
-# (NamedTuples: a dataclass takes ten times as long to define, at every start.)
+# (NamedTuples, as the records: a frozen dataclass takes eight times as long to define, and
+# that is paid at every start.)
 
 
 class MinLength(NamedTuple):
@@ -84,6 +85,10 @@ class After(NamedTuple):
     rule: Callable[[Any], Any]
 
 
+class NotInFile(NamedTuple):
+    """The field is no key of the file: the program sets it."""
+
+
 def _check_account(value: str) -> str:
     if not re.match(_ACCOUNT_PATTERN, value) or "  " in value:
         raise ValueError(
@@ -93,8 +98,8 @@ def _check_account(value: str) -> str:
     return value
 
 
-def _check_accounts(values: list[str]) -> list[str]:
-    return [_check_account(v) for v in values]
+def _check_accounts(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(_check_account(v) for v in values)
 
 
 def _check_kommunkod(value: str) -> str:
@@ -135,7 +140,7 @@ def _year_key(value: str) -> str:
     return value
 
 
-def _no_duplicates(values: list[str], what: str) -> None:
+def _no_duplicates(values: Sequence[str], what: str) -> None:
     seen: set[str] = set()
     for v in values:
         if v in seen:
@@ -154,7 +159,7 @@ def _no_overlap(owned: list[tuple[str, str]]) -> None:
 
 Name = Annotated[str, MinLength(1)]
 AccountName = Annotated[str, After(_check_account)]
-AccountNames = Annotated[list[str], After(_check_accounts)]
+AccountNames = Annotated[tuple[str, ...], After(_check_accounts)]
 YearKey = Annotated[str, After(_year_key)]
 Rate = Annotated[Decimal, Before(_rate_exact), After(_rate_sane)]
 
@@ -162,8 +167,7 @@ Rate = Annotated[Decimal, Before(_rate_exact), After(_rate_sane)]
 # --- the settings --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Member:
+class Member(NamedTuple):
     """A member municipality: SCB kommunkod, name, and the account its fee is booked on."""
 
     code: Annotated[str, After(_check_kommunkod)]
@@ -171,15 +175,13 @@ class Member:
     fee_account: AccountName
 
 
-@dataclass(frozen=True, slots=True)
-class Fees:
+class Fees(NamedTuple):
     receivable_account: AccountName
     rates: Annotated[dict[YearKey, Rate], MinLength(1)]
     """kr per inhabitant by the first year it applies (TOML keys are strings: "2019")."""
 
 
-@dataclass(frozen=True, slots=True)
-class Fund:
+class Fund(NamedTuple):
     """A fund (ändamålsbestämda medel) of the Sammanställning and the accounts it is made of.
 
     `account` holds the fund's balance (equity); `income` and `costs` are its movements of
@@ -190,16 +192,9 @@ class Fund:
     name: Name
     note: str | None = None
     account: AccountName | None = None
-    income: AccountNames = field(default_factory=list)
-    costs: AccountNames = field(default_factory=list)
+    income: AccountNames = ()
+    costs: AccountNames = ()
     result_account: Annotated[str, After(_check_result_account)] | None = None
-
-    def __post_init__(self) -> None:
-        if (self.account is None) == (self.result_account is None):
-            raise ValueError(
-                "either `account` (a fund that keeps its balance) or `result_account` "
-                "(the operating fund, which starts every year at zero), one of the two"
-            )
 
     @property
     def is_operating(self) -> bool:
@@ -220,37 +215,43 @@ class Fund:
         return int(match.group(1)) if match else None
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     """A line of `ledger result`: a published name and the accounts it adds up."""
 
     name: Name
-    accounts: Annotated[list[str], MinLength(1), After(_check_accounts)]
+    accounts: Annotated[tuple[str, ...], MinLength(1), After(_check_accounts)]
 
 
-@dataclass(frozen=True, slots=True)
-class ResultLines:
-    income: list[Line] = field(default_factory=list)
-    costs: list[Line] = field(default_factory=list)
+class ResultLines(NamedTuple):
+    income: tuple[Line, ...] = ()
+    costs: tuple[Line, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Projects:
+class Projects(NamedTuple):
     tag: Annotated[str, Pattern(r"^[^\s:,;]+$")] = "projekt"
-    names: dict[str, str] = field(default_factory=dict)
+    names: Mapping[str, str] = MappingProxyType({})
     """Display names by tag value, for published names a tag value cannot hold (a comma)."""
 
     def display_name(self, value: str) -> str:
         return self.names.get(value, value)
 
 
-def _unique_members(members: list[Member]) -> list[Member]:
+def _one_kind_of_fund(fund: Fund) -> Fund:
+    if (fund.account is None) == (fund.result_account is None):
+        raise ValueError(
+            "either `account` (a fund that keeps its balance) or `result_account` "
+            "(the operating fund, which starts every year at zero), one of the two"
+        )
+    return fund
+
+
+def _unique_members(members: tuple[Member, ...]) -> tuple[Member, ...]:
     _no_duplicates([m.code for m in members], "kommunkod")
     _no_duplicates([m.fee_account for m in members], "fee_account")
     return members
 
 
-def _sane_funds(funds: list[Fund]) -> list[Fund]:
+def _sane_funds(funds: tuple[Fund, ...]) -> tuple[Fund, ...]:
     _no_duplicates([f.name for f in funds], "fund name")
     if sum(f.is_operating for f in funds) > 1:
         raise ValueError("at most one fund with `result_account` (the operating fund)")
@@ -263,44 +264,20 @@ def _sane_funds(funds: list[Fund]) -> list[Fund]:
     return funds
 
 
-_NOT_IN_FILE = {"in_file": False}
-"""Metadata of a dataclass field that is not a key of the file."""
-
-
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(NamedTuple):
     """The whole of sodertorn.toml, validated."""
 
     organisation: Name
     currency: Name
     fees: Fees
-    members: Annotated[list[Member], MinLength(1), After(_unique_members)]
-    funds: Annotated[list[Fund], MinLength(1), After(_sane_funds)]
-    result: ResultLines = field(default_factory=ResultLines)
-    projects: Projects = field(default_factory=Projects)
-    path: Path = field(default=Path(SETTINGS_NAME), compare=False, metadata=_NOT_IN_FILE)
+    members: Annotated[tuple[Member, ...], MinLength(1), After(_unique_members)]
+    funds: Annotated[
+        tuple[Annotated[Fund, After(_one_kind_of_fund)], ...], MinLength(1), After(_sane_funds)
+    ]
+    result: ResultLines = ResultLines()
+    projects: Projects = Projects()
+    path: Annotated[Path, NotInFile()] = Path(SETTINGS_NAME)
     """The file these settings were read from."""
-
-    def __post_init__(self) -> None:
-        """The lines of `ledger result` add up accounts of the operating fund."""
-        lines = [*self.result.income, *self.result.costs]
-        if not lines:
-            return
-        fund = self.operating_fund
-        if fund is None:
-            raise ValueError("[result] lines need an operating fund (one with `result_account`)")
-        _no_overlap([(a, line.name) for line in lines for a in line.accounts])
-        for kind, group, parents in (
-            ("income", self.result.income, fund.income),
-            ("costs", self.result.costs, fund.costs),
-        ):
-            for line in group:
-                for acc in line.accounts:
-                    if not any(covers(p, acc) for p in parents):
-                        raise ValueError(
-                            f'result.{kind} line "{line.name}": account "{acc}" is not among '
-                            f"the {kind} of {fund.name} ({', '.join(parents) or 'none'})"
-                        )
 
     @property
     def operating_fund(self) -> Fund | None:
@@ -329,16 +306,64 @@ class Settings:
         return self.fees.rates[str(max(valid))]
 
 
+def _result_lines_in_operating_fund(settings: Settings) -> Settings:
+    """The lines of `ledger result` add up accounts of the operating fund."""
+    result = settings.result
+    lines = [*result.income, *result.costs]
+    if not lines:
+        return settings
+    fund = settings.operating_fund
+    if fund is None:
+        raise ValueError("[result] lines need an operating fund (one with `result_account`)")
+    _no_overlap([(a, line.name) for line in lines for a in line.accounts])
+    for kind, group, parents in (
+        ("income", result.income, fund.income),
+        ("costs", result.costs, fund.costs),
+    ):
+        for line in group:
+            for acc in line.accounts:
+                if not any(covers(p, acc) for p in parents):
+                    raise ValueError(
+                        f'result.{kind} line "{line.name}": account "{acc}" is not among '
+                        f"the {kind} of {fund.name} ({', '.join(parents) or 'none'})"
+                    )
+    return settings
+
+
+SETTINGS = Annotated[Settings, After(_result_lines_in_operating_fund)]
+"""What the readers read: the settings record with its whole-record rule."""
+
+RECORDS: tuple[type, ...] = (Member, Fees, Fund, Line, ResultLines, Projects, Settings)
+"""The records of the settings, which the readers build from TOML tables."""
+
+
+class SettingField(NamedTuple):
+    """A field of a settings record that is a key of the file."""
+
+    name: str
+    annotation: Any
+    """Its type and rules."""
+    required: bool
+    default: Any
+    """The value when the file leaves the key out (None when it is required)."""
+
+
 @cache
-def setting_fields(cls: type) -> list[tuple[Field[Any], Any]]:
-    """The fields of a settings dataclass that are keys of the file, each with its
-    annotation (type and rules)."""
-    hints = get_type_hints(cls, include_extras=True)
-    return [(f, hints[f.name]) for f in fields(cls) if f.metadata.get("in_file", True)]
+def setting_fields(record: type) -> tuple[SettingField, ...]:
+    """The fields of a settings record that are keys of the file, in their order."""
+    hints = get_type_hints(record, include_extras=True)
+    defaults: dict[str, Any] = record._field_defaults  # type: ignore[attr-defined]
+    return tuple(
+        SettingField(name, hints[name], name not in defaults, defaults.get(name))
+        for name in record._fields  # type: ignore[attr-defined]
+        if not _not_in_file(hints[name])
+    )
 
 
-def _is_required(f: Field[Any]) -> bool:
-    return f.default is MISSING and f.default_factory is MISSING
+def _not_in_file(hint: Any) -> bool:
+    return get_origin(hint) is Annotated and any(
+        isinstance(rule, NotInFile) for rule in get_args(hint)[1:]
+    )
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -379,7 +404,7 @@ def load_settings(path: Path) -> Settings:
         from sodertorn_ledger.config_validation import validate_settings
 
         settings = validate_settings(data, path, text)
-    return replace(settings, path=path)
+    return settings._replace(path=path)
 
 
 class _Doubt(Exception):
@@ -390,12 +415,12 @@ def quick_settings(data: dict[str, Any]) -> Settings | None:
     """The settings when `data` (as read from TOML) keeps every rule; None otherwise, with
     no reason given: pydantic's validation says what is wrong.
 
-    It accepts what the pydantic models accept and builds the same dataclasses, with the
+    It accepts what the pydantic models accept and builds the same records, with the
     conversions pydantic makes of TOML's values (strings stripped of blanks, a rate's
     string or whole number to Decimal); tests/test_config_readers.py checks that.
     """
     try:
-        settings = _read(Settings, data)
+        settings = _read(SETTINGS, data)
     except (_Doubt, ValueError):
         return None
     assert isinstance(settings, Settings)
@@ -419,25 +444,25 @@ def _read(hint: Any, value: Any) -> Any:
             if isinstance(rule, After):
                 value = rule.rule(value)
         return value
-    if isinstance(hint, type) and is_dataclass(hint):
+    if hint in RECORDS:
         if not isinstance(value, dict):
             raise _Doubt
         known = setting_fields(hint)
-        if not value.keys() <= {f.name for f, _ in known}:
+        if not value.keys() <= {f.name for f in known}:
             raise _Doubt
         given = {}
-        for f, annotation in known:
+        for f in known:
             if f.name in value:
-                given[f.name] = _read(annotation, value[f.name])
-            elif _is_required(f):
+                given[f.name] = _read(f.annotation, value[f.name])
+            elif f.required:
                 raise _Doubt
-        return hint(**given)  # its __post_init__ may raise ValueError
-    if origin is list:
+        return hint(**given)
+    if origin is tuple:
         if not isinstance(value, list):
             raise _Doubt
-        (item,) = get_args(hint)
-        return [_read(item, v) for v in value]
-    if origin is dict:
+        item, _ = get_args(hint)  # tuple[item, ...]
+        return tuple(_read(item, v) for v in value)
+    if origin is dict or origin is Mapping:
         if not isinstance(value, dict):
             raise _Doubt
         key, item = get_args(hint)

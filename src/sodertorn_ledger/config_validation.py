@@ -1,15 +1,15 @@
 """The pydantic validation of the settings: the validator of record, run when the quick
 reader of `config` is not sure (that is, when the file has a problem).
 
-The models are made from the dataclasses of `config` (their fields, defaults and the
-rules their annotations carry), so the two readers cannot drift apart, and on success
-they give the same dataclasses. Each validation error becomes a `Problem` with the file,
+The models are made from the records of `config` (their fields, defaults and the rules
+their annotations carry), so the two readers cannot drift apart, and on success they
+give the same records. Each validation error becomes a `Problem` with the file,
 the line, the key, what was expected and what was found.
 """
 
 from __future__ import annotations
 
-from dataclasses import MISSING, is_dataclass
+from collections.abc import Mapping
 from functools import cache, partial
 from pathlib import Path
 from types import GenericAlias, UnionType
@@ -27,6 +27,8 @@ from pydantic import (
 )
 
 from sodertorn_ledger.config import (
+    RECORDS,
+    SETTINGS,
     After,
     Before,
     MinLength,
@@ -58,21 +60,21 @@ def validate_settings(data: dict[str, Any], path: Path, text: str) -> Settings:
 
 @cache
 def _adapter() -> TypeAdapter[Any]:
-    return TypeAdapter(_pydantic_type(Settings))
+    return TypeAdapter(_pydantic_type(SETTINGS))
 
 
 def _pydantic_type(hint: Any) -> Any:
     """What pydantic validates for the annotation `hint`: the rules as pydantic's metadata,
-    a settings dataclass as a model that becomes that dataclass once valid."""
+    a settings record as a model that becomes that record once valid."""
     origin = get_origin(hint)
     if origin is Annotated:
         base, *rules = get_args(hint)
         return Annotated[(_pydantic_type(base), *map(_pydantic_rule, rules))]
-    if isinstance(hint, type) and is_dataclass(hint):
-        # The dataclass's own __post_init__ rule raises ValueError, which pydantic reports
-        # at the record, as a model validator would.
+    if hint in RECORDS:
+        # A rule on the whole record is an After on the annotation around it, which pydantic
+        # runs after this one and reports at the record, as a model validator would.
         return Annotated[_model(hint), AfterValidator(partial(_from_model, hint))]
-    if origin in (list, dict):
+    if origin in (tuple, dict, Mapping):
         return GenericAlias(origin, tuple(map(_pydantic_type, get_args(hint))))
     if origin in (Union, UnionType):
         return Union[tuple(_pydantic_type(a) for a in get_args(hint))]  # noqa: UP007
@@ -93,17 +95,21 @@ def _pydantic_rule(rule: Any) -> Any:
 
 @cache
 def _model(cls: type) -> type[BaseModel]:
-    """The model of a settings dataclass, named as it (the name shows in some messages)."""
-    definitions: dict[str, Any] = {}
-    for f, annotation in setting_fields(cls):
-        if f.default is not MISSING:
-            default: Any = f.default
-        elif f.default_factory is not MISSING:
-            default = Field(default_factory=f.default_factory)
-        else:
-            default = ...
-        definitions[f.name] = (_pydantic_type(annotation), default)
+    """The model of a settings record, named as it (the name shows in some messages)."""
+    # The defaults are immutable; a factory keeps pydantic from deep-copying them (it cannot
+    # copy the read-only empty mapping).
+    definitions: dict[str, Any] = {
+        f.name: (
+            _pydantic_type(f.annotation),
+            ... if f.required else Field(default_factory=partial(_same, f.default)),
+        )
+        for f in setting_fields(cls)
+    }
     return create_model(cls.__name__, __config__=_CONFIG, __module__=__name__, **definitions)
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _from_model(cls: type, model: BaseModel) -> Any:

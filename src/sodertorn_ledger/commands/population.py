@@ -60,7 +60,9 @@ def population(
     print_table(_table(table, settings.members, dates))
 
 
-def _json(table: PopulationTable, members: list[Member], dates: list[dt.date]) -> dict[str, object]:
+def _json(
+    table: PopulationTable, members: tuple[Member, ...], dates: list[dt.date]
+) -> dict[str, object]:
     out: list[dict[str, object]] = []
     for date in dates:
         rows: list[dict[str, object]] = []
@@ -87,7 +89,9 @@ def _json(table: PopulationTable, members: list[Member], dates: list[dt.date]) -
     return {"dates": out}
 
 
-def _table(table: PopulationTable, members: list[Member], dates: list[dt.date]) -> RenderableType:
+def _table(
+    table: PopulationTable, members: tuple[Member, ...], dates: list[dt.date]
+) -> RenderableType:
     from rich import box
     from rich.console import Group
     from rich.table import Table

@@ -44,7 +44,9 @@ class OperatingResult:
         return [line.name for line in (*self.income, *self.costs) if not line.configured]
 
 
-def _lines(amounts: dict[Account, Decimal], lines: list[Line], sign: int) -> tuple[ResultLine, ...]:
+def _lines(
+    amounts: dict[Account, Decimal], lines: tuple[Line, ...], sign: int
+) -> tuple[ResultLine, ...]:
     out = []
     used: set[Account] = set()
     for line in lines:
