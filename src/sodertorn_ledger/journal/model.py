@@ -10,7 +10,6 @@ decimals, öre). Never float.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
@@ -98,17 +97,33 @@ class Problem(NamedTuple):
     severity: Severity = "error"
 
 
-@dataclass(slots=True)
 class Journal:
-    """The books as read: transactions in the order they appear, and what was declared."""
+    """The books as read: transactions in the order they appear, and what was declared.
 
-    root: str
-    files: list[str] = field(default_factory=list)
-    transactions: list[Transaction] = field(default_factory=list)
-    declarations: dict[Account, AccountDeclaration] = field(default_factory=dict)
-    commodity: str | None = None
-    """The books' one currency symbol as written (e.g. ``kr``), once any amount is seen."""
-    problems: list[Problem] = field(default_factory=list)
+    The reader fills it in; it starts empty. (A plain class: a dataclass takes longer to
+    define than this whole module otherwise, and every command defines it at start.)
+    """
+
+    __slots__ = ("commodity", "declarations", "files", "problems", "root", "transactions")
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        """The main journal's path."""
+        self.files: list[str] = []
+        """Every file read, the main journal first."""
+        self.transactions: list[Transaction] = []
+        self.declarations: dict[Account, AccountDeclaration] = {}
+        self.commodity: str | None = None
+        """The books' one currency symbol as written (e.g. ``kr``), once any amount is seen."""
+        self.problems: list[Problem] = []
+
+    def __repr__(self) -> str:
+        # Everything read, so that two readings can be compared as text (-0 and 0 differ).
+        return (
+            f"Journal(root={self.root!r}, files={self.files!r}, "
+            f"transactions={self.transactions!r}, declarations={self.declarations!r}, "
+            f"commodity={self.commodity!r}, problems={self.problems!r})"
+        )
 
     @property
     def errors(self) -> list[Problem]:
