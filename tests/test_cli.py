@@ -100,6 +100,22 @@ def test_a_command_alone_runs_as_in_the_whole_app(name: str) -> None:
         ), args
 
 
+@pytest.mark.parametrize("name", COMMANDS)
+def test_typer_reads_annotations_that_need_no_evaluation(name: str) -> None:
+    # typer reads the command's signature on every run; a string annotation (from
+    # `from __future__ import annotations`) is compiled and evaluated each time.
+    (command,) = app_for([name]).registered_commands
+    assert command.callback is not None
+    annotations = command.callback.__annotations__
+    assert annotations and not [a for a in annotations.values() if isinstance(a, str)]
+
+
+def test_the_root_options_need_no_evaluation_either() -> None:
+    callback = app.registered_callback
+    assert callback is not None and callback.callback is not None
+    assert not [a for a in callback.callback.__annotations__.values() if isinstance(a, str)]
+
+
 @pytest.mark.parametrize("args", [[], ["--help"], ["--version"], ["summry", "2020"]])
 def test_anything_but_a_command_name_gets_the_whole_app(args: list[str]) -> None:
     assert app_for(args) is app

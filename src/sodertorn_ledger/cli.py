@@ -4,9 +4,12 @@ This module only wires commands together. Each command module parses its argumen
 calls the library and renders; heavy imports (openpyxl, pydantic, rich) happen inside
 the command that needs them, so `ledger --help` stays fast. The process around the app
 (how it starts and ends) is in `launcher.py`.
-"""
 
-from __future__ import annotations
+Neither this module nor a command module has `from __future__ import annotations`: typer
+reads the signature of the command on every run, and string annotations would be compiled
+and evaluated each time (1 to 2 ms of `ledger fees 2020`). Names imported for the type
+checker only are written in quotes where a signature uses them.
+"""
 
 import importlib
 from collections.abc import Callable, Sequence

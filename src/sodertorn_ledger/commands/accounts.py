@@ -1,7 +1,5 @@
 """`ledger accounts`: the trial balance, every account with its balance."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

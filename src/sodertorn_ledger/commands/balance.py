@@ -1,7 +1,5 @@
 """`ledger balance YEAR`: the balance sheet (balansräkning) at 31 December YEAR."""
 
-from __future__ import annotations
-
 import typer
 
 from sodertorn_ledger.commands.common import FileOption, JsonOption, OreOption

@@ -1,7 +1,5 @@
 """`ledger check`: read and check the books, print one summary line."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """`ledger close YEAR`: the year-end close (bokslut), safe to run unattended and often."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -121,7 +119,7 @@ def close(
         typer.echo(f"Copies of the files as they were: {main.parent / '.backup'}/")
 
 
-def _plan(file: Path | None, year: int, *, as_json: bool) -> ClosePlan:
+def _plan(file: Path | None, year: int, *, as_json: bool) -> "ClosePlan":
     """Read the books and settings and plan the close; exit 1 on bad books or a refusal.
 
     A plan with edits is rehearsed on a copy of the books first: after it the books must
@@ -159,7 +157,7 @@ def _plan(file: Path | None, year: int, *, as_json: bool) -> ClosePlan:
 
     copy_errors: list[Problem] = []
 
-    def replan(copy: Path) -> ClosePlan:
+    def replan(copy: Path) -> "ClosePlan":
         copied = load_journal(copy)
         copy_errors.extend(copied.errors)
         return plan_close(copied, settings, year, read_text, today=today)
@@ -174,7 +172,7 @@ def _plan(file: Path | None, year: int, *, as_json: bool) -> ClosePlan:
     return plan
 
 
-def _write(plan: ClosePlan, main: Path) -> list[Path]:
+def _write(plan: "ClosePlan", main: Path) -> list[Path]:
     from sodertorn_ledger.close_files import apply_plan
 
     return apply_plan(plan, main)

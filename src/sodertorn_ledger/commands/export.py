@@ -1,8 +1,6 @@
 """`ledger export YEAR [PATH]`: the year's Excel workbook (Sammanställning, Drift, Projekt,
 Avgifter, Balansräkning). `ledger summary YEAR --xlsx PATH` writes the same workbook."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -65,14 +63,14 @@ def write_export(file: Path | None, year: int, target: Path, *, force: bool) -> 
 
 
 def save_workbook(
-    journal: Journal,
-    settings: Settings,
+    journal: "Journal",
+    settings: "Settings",
     year: int,
     journal_path: Path,
     target: Path,
     *,
     force: bool,
-    summary: Summary | None = None,
+    summary: "Summary | None" = None,
 ) -> list[str]:
     """Write the workbook of `year` at `target` (atomically); the names of its sheets.
     `summary`: the Sammanställning when the caller has computed (and reported) it already.
@@ -104,12 +102,12 @@ def check_target(target: Path, *, force: bool) -> None:
 
 
 def build_book(
-    journal: Journal,
-    settings: Settings,
+    journal: "Journal",
+    settings: "Settings",
     year: int,
     journal_path: Path,
-    summary: Summary | None = None,
-) -> Book:
+    summary: "Summary | None" = None,
+) -> "Book":
     """Every report of `year` as one workbook (a sheet the books cannot give is left out,
     with a warning)."""
     from sodertorn_ledger.render.workbook import annual_book
@@ -130,8 +128,8 @@ def build_book(
 
 
 def fee_report(
-    journal: Journal, settings: Settings, year: int, journal_path: Path
-) -> FeeReport | None:
+    journal: "Journal", settings: "Settings", year: int, journal_path: Path
+) -> "FeeReport | None":
     """The year's fees, or None (with a warning why) when SCB's figures or the rate for the
     year are missing: the rest of the workbook is still worth having."""
     from sodertorn_ledger.config import SettingsError

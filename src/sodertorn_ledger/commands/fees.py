@@ -1,8 +1,6 @@
 """`ledger fees YEAR`: every member's fee from SCB's folkmängd, against what is booked;
 with --book, the invoices appended to the year's journal."""
 
-from __future__ import annotations
-
 import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -112,7 +110,7 @@ def population_folder(journal_path: Path) -> Path:
     return journal_path.parent / POPULATION_FOLDER
 
 
-def fee_rate(settings: Settings, year: int) -> Decimal:
+def fee_rate(settings: "Settings", year: int) -> "Decimal":
     from sodertorn_ledger.config import SettingsError
 
     try:
@@ -122,7 +120,7 @@ def fee_rate(settings: Settings, year: int) -> Decimal:
         fail(f"no fee rate for {year}; nothing was done")
 
 
-def read_population(journal_path: Path, settings: Settings) -> PopulationTable:
+def read_population(journal_path: Path, settings: "Settings") -> "PopulationTable":
     from sodertorn_ledger.population import read_population_folder
 
     folder = population_folder(journal_path)
@@ -142,7 +140,7 @@ def count_sv(n: int) -> str:
 # --- rendering ----------------------------------------------------------------------------
 
 
-def _fee_table(report: FeeReport, *, ore: bool) -> RenderableType:
+def _fee_table(report: "FeeReport", *, ore: bool) -> "RenderableType":
     from rich import box
     from rich.console import Group
     from rich.table import Table
@@ -150,7 +148,7 @@ def _fee_table(report: FeeReport, *, ore: bool) -> RenderableType:
 
     from sodertorn_ledger.money import format_sv
 
-    def kr(amount: Decimal) -> str:
+    def kr(amount: "Decimal") -> str:
         return format_sv(amount, ore=ore)
 
     rate = format_sv(report.rate, ore=report.rate != report.rate.to_integral_value())
@@ -202,9 +200,9 @@ def _book(
     path: Path,
     *,
     journal_files: list[str],
-    transactions: list[Transaction],
-    report: FeeReport,
-    settings: Settings,
+    transactions: "list[Transaction]",
+    report: "FeeReport",
+    settings: "Settings",
     date: str | None,
     dry_run: bool,
     as_json: bool,

@@ -1,7 +1,5 @@
 """`ledger population [YEAR]`: the folkmängd figures read from ledger/befolkning/."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import TYPE_CHECKING, Annotated
 
@@ -61,7 +59,7 @@ def population(
 
 
 def _json(
-    table: PopulationTable, members: tuple[Member, ...], dates: list[dt.date]
+    table: "PopulationTable", members: "tuple[Member, ...]", dates: list[dt.date]
 ) -> dict[str, object]:
     out: list[dict[str, object]] = []
     for date in dates:
@@ -90,8 +88,8 @@ def _json(
 
 
 def _table(
-    table: PopulationTable, members: tuple[Member, ...], dates: list[dt.date]
-) -> RenderableType:
+    table: "PopulationTable", members: "tuple[Member, ...]", dates: list[dt.date]
+) -> "RenderableType":
     from rich import box
     from rich.console import Group
     from rich.table import Table

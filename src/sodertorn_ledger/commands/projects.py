@@ -1,7 +1,5 @@
 """`ledger projects YEAR`: the year's project costs by `projekt:` tag, with suppliers."""
 
-from __future__ import annotations
-
 from sodertorn_ledger.commands.common import FileOption, JsonOption, OreOption
 from sodertorn_ledger.commands.reporting import YearArgument, load_year, print_json, print_table
 

@@ -1,7 +1,5 @@
 """`ledger result YEAR`: the operating fund (Södertörnssamarbetet drift) line by line."""
 
-from __future__ import annotations
-
 from sodertorn_ledger.commands.common import FileOption, JsonOption, OreOption, fail
 from sodertorn_ledger.commands.reporting import (
     YearArgument,

@@ -1,7 +1,5 @@
 """`ledger summary YEAR`: the Sammanställning, per fund IB, Intäkter, Kostnader and UB."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
