@@ -117,6 +117,36 @@ def test_targets_say_met_or_by_how_much_they_are_missed() -> None:
     assert "**The machine was busy during this run**" in render(outcome)
 
 
+def test_latency_targets_are_judged_per_python_with_its_floor() -> None:
+    outcome = Outcome(
+        command="bench", started=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), machine=["CPU: x"]
+    )
+    outcome.latency = [
+        timing("ours: ledger --help", 0.060, 20),
+        timing("ours: ledger fees 2020", 0.102, 20),
+        timing("ours: ledger summary 2020", 0.097, 20),
+        timing("floor", 0.090, 20),
+        timing("ours, Python 3.11.2: ledger --help", 0.055, 20),
+        timing("ours, Python 3.11.2: ledger fees 2020", 0.094, 20),
+        timing("floor, Python 3.11.2", 0.083, 20),
+        timing("hledger: bal (reference)", 0.023, 25),
+    ]
+
+    rows = dict(targets(outcome))
+
+    assert rows["`ledger fees 2020` ≤ 100 ms"] == (
+        "**missed** by 1.02× (102.00 ms, target ≤ 100 ms); the floor is 90 ms"
+    )
+    assert rows["`ledger summary 2020` ≤ 100 ms"] == "met (97.00 ms ≤ 100 ms); the floor is 90 ms"
+    assert rows["`ledger --help` ≤ 100 ms"] == "met (60.00 ms ≤ 100 ms)"
+    assert rows["`ledger fees 2020` ≤ 100 ms (Python 3.11.2)"] == (
+        "met (94.00 ms ≤ 100 ms); the floor is 83 ms"
+    )
+    assert rows["`ledger summary 2020` ≤ 100 ms (Python 3.11.2)"] == "not measured (see notes)"
+    assert not [label for label in rows if "floor" in label or "reference" in label]
+    assert "The floor rows time Python starting" in render(outcome)
+
+
 def test_the_slowest_imports_come_first_by_cumulative_time() -> None:
     stderr = (
         "import time: self [us] | cumulative | imported package\n"
