@@ -176,6 +176,56 @@ def test_toml_syntax_error_has_its_line(tmp_path: Path) -> None:
             '"{year}" once',
             "result_account =",
         ),
+        # pydantic's own checks, in TOML's words rather than pydantic's.
+        (
+            'organisation = "Södertörnssamarbetet"',
+            "organisation = 3",
+            "organisation",
+            "expected a string (in double quotes), got 3",
+            "organisation =",
+        ),
+        (
+            'organisation = "Södertörnssamarbetet"',
+            'organisation = "  "',
+            "organisation",
+            "expected at least 1 character (blanks at either end do not count), got '  '",
+            "organisation =",
+        ),
+        (
+            'costs = ["kostnader:södertörnsmodellen"]',
+            'costs = "kostnader:södertörnsmodellen"',
+            "funds[2].costs",
+            'expected an array, e.g. ["a", "b"], got',
+            'costs = "kostnader:södertörnsmodellen"',
+        ),
+        (
+            'costs = ["kostnader:södertörnsmodellen"]',
+            "costs = { a = 1 }",
+            "funds[2].costs",
+            'expected an array, e.g. ["a", "b"], got a table',
+            "costs = { a = 1 }",
+        ),
+        (
+            "[projects.names]",
+            "names = 3\n[projects.more]",
+            "projects.names",
+            "expected a table, got 3",
+            "names = 3",
+        ),
+        (
+            'tag = "projekt"',
+            'tag = "mitt projekt"',
+            "projects.tag",
+            "expected a tag name: no blank, ':', ',' or ';', got 'mitt projekt'",
+            "tag =",
+        ),
+        (
+            '"2019" = "4.00"',
+            '"2019" = "fyra"',
+            "fees.rates.2019",
+            "expected a number, e.g. \"4.00\", got 'fyra'",
+            '"2019" =',
+        ),
     ],
 )
 def test_bad_value_names_file_line_key_and_expectation(

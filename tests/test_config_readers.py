@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 import subprocess
 import sys
 import textwrap
@@ -280,10 +281,18 @@ def settings_data(draw: st.DrawFn) -> Data:
 # --- the properties --------------------------------------------------------------------
 
 
+USERS_WORDS = re.compile(r"\S.*: (expected .+, got .+|missing \(a required setting\)|unknown .+)")
+PYDANTICS_WORDS = re.compile(r"Input should|should have|should match|valid (tuple|dict|list)")
+
+
 def by_pydantic(data: Data) -> Settings | None:
     try:
         return validate_settings(data, Path("sodertorn.toml"), "")
-    except SettingsError:
+    except SettingsError as refused:
+        # Every problem is worded for the user, whichever check found it.
+        for problem in refused.problems:
+            assert USERS_WORDS.fullmatch(problem.message), problem.message
+            assert not PYDANTICS_WORDS.search(problem.message), problem.message
         return None
 
 

@@ -67,9 +67,11 @@ class MinLength(NamedTuple):
 
 
 class Pattern(NamedTuple):
-    """The string matches this regular expression (`re.search`, as pydantic's python-re)."""
+    """The string matches this regular expression (`re.search`); `means` says what that is
+    in words (the message the user sees after "expected")."""
 
     regex: str
+    means: str
 
 
 class Before(NamedTuple):
@@ -228,7 +230,9 @@ class ResultLines(NamedTuple):
 
 
 class Projects(NamedTuple):
-    tag: Annotated[str, Pattern(r"^[^\s:,;]+$")] = "projekt"
+    tag: Annotated[str, Pattern(r"^[^\s:,;]+$", "a tag name: no blank, ':', ',' or ';'")] = (
+        "projekt"
+    )
     names: Mapping[str, str] = MappingProxyType({})
     """Display names by tag value, for published names a tag value cannot hold (a comma)."""
 

@@ -9,6 +9,7 @@ the line, the key, what was expected and what was found.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import cache, partial
 from pathlib import Path
@@ -40,9 +41,7 @@ from sodertorn_ledger.config import (
 )
 from sodertorn_ledger.journal.model import Problem
 
-_CONFIG = ConfigDict(extra="forbid", str_strip_whitespace=True, regex_engine="python-re")
-"""python-re: a `Pattern` means what Python's re makes of it, in both readers (pydantic's
-default engine reads \\s without U+001C–U+001F)."""
+_CONFIG = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 def validate_settings(data: dict[str, Any], path: Path, text: str) -> Settings:
@@ -85,7 +84,7 @@ def _pydantic_rule(rule: Any) -> Any:
     if isinstance(rule, MinLength):
         return Field(min_length=rule.n)
     if isinstance(rule, Pattern):
-        return Field(pattern=rule.regex)
+        return AfterValidator(partial(_matches, rule))
     if isinstance(rule, Before):
         return BeforeValidator(rule.rule)
     if isinstance(rule, After):
@@ -108,6 +107,14 @@ def _model(cls: type) -> type[BaseModel]:
     return create_model(cls.__name__, __config__=_CONFIG, __module__=__name__, **definitions)
 
 
+def _matches(pattern: Pattern, value: str) -> str:
+    # A validator rather than pydantic's own pattern constraint, whose message shows the
+    # regular expression: this one says what it means.
+    if not re.search(pattern.regex, value):
+        raise ValueError(pattern.means)
+    return value
+
+
 def _same(value: Any) -> Any:
     return value
 
@@ -124,9 +131,35 @@ def _validation_problem(path: Path, text: str, error: Any) -> Problem:
     elif error["type"] == "extra_forbidden":
         message = f"{key}: unknown setting (misspelt, or in the wrong table?)"
     else:
-        expected = str(error["msg"]).removeprefix("Value error, ")
-        message = f"{key}: expected {expected}, got {_shown(error.get('input'))}"
+        message = f"{key}: expected {_expected(error)}, got {_shown(error.get('input'))}"
     return Problem(file=str(path), line=find_key_line(text, loc), message=message)
+
+
+_EXPECTED = {
+    "tuple_type": 'an array, e.g. ["a", "b"]',
+    "list_type": 'an array, e.g. ["a", "b"]',
+    "dict_type": "a table",
+    "model_type": "a table",
+    "string_type": "a string (in double quotes)",
+    "decimal_parsing": 'a number, e.g. "4.00"',
+    "decimal_type": 'a number, e.g. "4.00"',
+}
+"""What pydantic's own checks expect, in TOML's words (pydantic says "a valid tuple" of an
+array and "a valid dictionary" of a table)."""
+
+
+def _expected(error: Any) -> str:
+    kind = error["type"]
+    if kind in _EXPECTED:
+        return _EXPECTED[kind]
+    n = (error.get("ctx") or {}).get("min_length")
+    if kind == "too_short" and isinstance(n, int):
+        return f"at least {n} {'entry' if n == 1 else 'entries'}"
+    if kind == "string_too_short" and isinstance(n, int):
+        plural = "" if n == 1 else "s"
+        return f"at least {n} character{plural} (blanks at either end do not count)"
+    # A rule's own ValueError says what it expects; anything else as pydantic words it.
+    return str(error["msg"]).removeprefix("Value error, ").removeprefix("Input should be ")
 
 
 def _key_name(loc: tuple[str | int, ...]) -> str:
