@@ -239,6 +239,13 @@ def test_bad_value_names_file_line_key_and_expectation(
         assert matching[0].startswith(f"{line_of(path, at)}: "), matching
 
 
+def test_a_key_with_a_line_break_is_quoted_in_its_one_line_message(tmp_path: Path) -> None:
+    path = variant(tmp_path, "[projects.names]", '[projects."na\\nmes"]')
+    messages = problems_of(path)
+    assert any('projects."na\\nmes": unknown setting' in m for m in messages), messages
+    assert not [m for m in messages if "\n" in m]
+
+
 def test_overlapping_fund_accounts_are_refused(tmp_path: Path) -> None:
     path = variant(
         tmp_path,

@@ -9,6 +9,7 @@ the line, the key, what was expected and what was found.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from functools import cache, partial
@@ -168,12 +169,17 @@ def _key_name(loc: tuple[str | int, ...]) -> str:
         if part == "[key]":  # pydantic's marker for a bad dict key: the part before it
             continue
         if i + 1 < len(loc) and loc[i + 1] == "[key]":
-            out += f' (key "{part}")'
+            out += f" (key {_quoted(str(part))})"
         elif isinstance(part, int):
             out += f"[{part + 1}]"  # the user counts tables from one
         else:
-            out += ("." if out else "") + part
+            out += ("." if out else "") + (part if part.isprintable() else _quoted(part))
     return out or "(top level)"
+
+
+def _quoted(key: str) -> str:
+    """A key as TOML quotes it, escapes and all: a message stays on one line."""
+    return json.dumps(key, ensure_ascii=False)
 
 
 def _shown(value: Any) -> str:
