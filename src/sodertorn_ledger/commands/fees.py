@@ -141,21 +141,19 @@ def count_sv(n: int) -> str:
 
 
 def _fee_table(report: "FeeReport", *, ore: bool) -> "RenderableType":
-    from rich import box
     from rich.console import Group
-    from rich.table import Table
     from rich.text import Text
 
     from sodertorn_ledger.money import format_sv
+    from sodertorn_ledger.render.table import Table
 
     def kr(amount: "Decimal") -> str:
         return format_sv(amount, ore=ore)
 
     rate = format_sv(report.rate, ore=report.rate != report.rate.to_integral_value())
     table = Table(
-        title=f"Avgifter {report.year}: {rate} kr per invånare, "
+        f"Avgifter {report.year}: {rate} kr per invånare, "
         f"folkmängd {report.population_date.isoformat()}",
-        box=box.SIMPLE_HEAD,
         show_footer=True,
     )
     table.add_column("Kod", footer="")

@@ -90,11 +90,10 @@ def _json(
 def _table(
     table: "PopulationTable", members: "tuple[Member, ...]", dates: list[dt.date]
 ) -> "RenderableType":
-    from rich import box
     from rich.console import Group
-    from rich.table import Table
 
     from sodertorn_ledger.commands.fees import count_sv
+    from sodertorn_ledger.render.table import Table
 
     parts: list[RenderableType] = []
     for date in dates:
@@ -102,10 +101,9 @@ def _table(
         complete = all(f is not None for f in figures)
         total = count_sv(sum(f.population for f in figures if f)) if complete else "–"
         t = Table(
-            title=f"Folkmängd {date.day} december {date.year}"
+            f"Folkmängd {date.day} december {date.year}"
             if date.month == 12 and date.day == 31
             else f"Folkmängd {date.isoformat()}",
-            box=box.SIMPLE_HEAD,
             show_footer=True,
         )
         t.add_column("Kod", footer="")

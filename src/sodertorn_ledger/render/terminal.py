@@ -10,12 +10,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from rich import box
 from rich.console import Console, Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from sodertorn_ledger.money import MINUS, ZERO, format_sv
+from sodertorn_ledger.render.table import Table
 
 if TYPE_CHECKING:  # each command imports only the report it makes
     from sodertorn_ledger.reports.balance import BalanceSheet
@@ -50,7 +49,7 @@ def cell(amount: Decimal, *, ore: bool, blank_zero: bool = True) -> str:
 
 
 def _table(title: str) -> Table:
-    return Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", title_style="bold")
+    return Table(title, title_justify="left", title_style="bold")
 
 
 def render_summary(summary: Summary, *, ore: bool = False) -> RenderableType:
