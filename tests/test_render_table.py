@@ -7,6 +7,7 @@ import subprocess
 import sys
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from rich.console import Console, RenderableType
@@ -16,7 +17,12 @@ from rich.text import Text
 
 from sodertorn_ledger.render.table import Justify, Table
 
-SAME = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SAME = settings(
+    max_examples=1000,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 # What the reports hold: Swedish words, amounts with blanks and a real minus, footnote
 # markers; in some tables also characters that are wide, invisible or not for one line.
@@ -95,6 +101,16 @@ def test_the_table_is_drawn_as_rich_draws_it(table: Table, width: int) -> None:
     event("drawn here" if here else "drawn by rich")
     assert plain(table, width) == plain(table.rich_table(), width)
     assert drawn(table, width) == drawn(table.rich_table(), width)
+
+
+@pytest.mark.parametrize("title", ["", " ", "\n", "a\nb", "\t", "\u0301", "\xa0", "漢字", " x "])
+def test_odd_titles_are_drawn_as_rich_draws_them(title: str) -> None:
+    table = Table(title)
+    table.add_column("")
+    table.add_row("")
+    for width in (4, 10, 80):
+        assert plain(table, width) == plain(table.rich_table(), width)
+        assert drawn(table, width) == drawn(table.rich_table(), width)
 
 
 def test_a_report_table_that_fits_is_drawn_here_and_one_that_does_not_by_rich() -> None:

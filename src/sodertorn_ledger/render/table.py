@@ -105,6 +105,7 @@ class Table:
             not widths
             or not self.rows
             or _table_width(widths) > options.max_width
+            or not self.title.isprintable()
             or cell_len(self.title) > _table_width(widths)
             or options.ascii_only
             or options.legacy_windows
