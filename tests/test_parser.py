@@ -166,6 +166,17 @@ def test_not_utf8_names_file_and_line(tmp_path: Path) -> None:
     assert p.message == "the file is not UTF-8 (byte 0xf6)"
 
 
+def test_not_utf8_after_a_byte_order_mark_names_the_right_byte_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "bom.journal"
+    text = "; ok\n2020-01-01 Tyresö\n    a  1 kr\n    b\n"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("latin-1"))
+    (p,) = load_journal(path).problems
+    assert (p.line, p.column) == (2, 17)
+    assert p.message == "the file is not UTF-8 (byte 0xf6)"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert load_journal(path).problems == []  # the mark itself is fine
+
+
 def test_a_line_starting_with_a_no_break_space_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     j = load(tmp_path, "\u00a0\n\u2009account x\n")
     assert [p.line for p in j.errors] == [1, 2]

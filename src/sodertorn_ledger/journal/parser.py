@@ -14,7 +14,6 @@ the same books the same way.
 from __future__ import annotations
 
 import datetime as dt
-import glob
 import os
 import re
 from decimal import Decimal
@@ -260,7 +259,8 @@ class _Reader:
 
     def decode(self, name: str, raw: bytes) -> str | None:
         try:
-            text = raw.decode("utf-8-sig")
+            # Not "utf-8-sig": it counts an error's position after the byte order mark.
+            text = raw.decode("utf-8").removeprefix("\ufeff")
         except UnicodeDecodeError as exc:
             line = raw.count(b"\n", 0, exc.start) + 1
             column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
@@ -624,7 +624,9 @@ class _Reader:
             return
         pattern = os.path.expanduser(target)
         full = pattern if os.path.isabs(pattern) else str(folder / pattern)
-        if glob.has_magic(full):
+        if any(magic in full for magic in "*?["):  # as glob.has_magic
+            import glob  # here: books without a pattern are most books
+
             matches = sorted(glob.glob(full))
             if not matches:
                 self.problem(file, lineno, f"include pattern '{target}' matches no file", text=line)
