@@ -130,11 +130,7 @@ class Table:
         blank_line = [Segment(" " * width), Segment.line()]
         if self.title:
             title_style = get_style(self.title_style or "table.title")
-            if self.title_justify == "left":
-                title = _justified(self.title, width, "left")
-            else:
-                title = _justified(self.title, width, "center")
-            yield Segment(title, title_style)
+            yield Segment(_justified(self.title, width, self.title_justify), title_style)
             yield Segment.line()
         yield from blank_line  # the top edge
         header = get_style("table.header")
