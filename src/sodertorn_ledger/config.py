@@ -6,7 +6,7 @@ user: every bad value becomes a `Problem` naming the file, the line where it can
 found, the key and what was expected, collected in one `SettingsError`.
 
 The settings are records (NamedTuples, their lists tuples), and each field's annotation
-carries its rules (`MinLength`, `Pattern`, `Before`, `After`); a rule on a whole record is
+carries its rules (`MinLength`, `Before`, `After`); a rule on a whole record is
 an `After` on the annotation where the record is used. Two readers work from those same
 fields and rules. The quick reader here builds the records when every rule holds and
 otherwise gives up without a word; then the pydantic models of `config_validation`, made
@@ -66,14 +66,6 @@ class MinLength(NamedTuple):
     n: int
 
 
-class Pattern(NamedTuple):
-    """The string matches this regular expression (`re.search`); `means` says what that is
-    in words (the message the user sees after "expected")."""
-
-    regex: str
-    means: str
-
-
 class Before(NamedTuple):
     """A rule on the value as written, before it is converted; raises ValueError."""
 
@@ -102,6 +94,12 @@ def _check_account(value: str) -> str:
 
 def _check_accounts(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(_check_account(v) for v in values)
+
+
+def _check_tag(value: str) -> str:
+    if not re.search(r"^[^\s:,;]+$", value):
+        raise ValueError("a tag name: no blank, ':', ',' or ';'")
+    return value
 
 
 def _check_kommunkod(value: str) -> str:
@@ -230,9 +228,7 @@ class ResultLines(NamedTuple):
 
 
 class Projects(NamedTuple):
-    tag: Annotated[str, Pattern(r"^[^\s:,;]+$", "a tag name: no blank, ':', ',' or ';'")] = (
-        "projekt"
-    )
+    tag: Annotated[str, After(_check_tag)] = "projekt"
     names: Mapping[str, str] = MappingProxyType({})
     """Display names by tag value, for published names a tag value cannot hold (a comma)."""
 
@@ -442,8 +438,6 @@ def _read(hint: Any, value: Any) -> Any:
         value = _read(base, value)
         for rule in rules:
             if isinstance(rule, MinLength) and len(value) < rule.n:
-                raise _Doubt
-            if isinstance(rule, Pattern) and not re.search(rule.regex, value):
                 raise _Doubt
             if isinstance(rule, After):
                 value = rule.rule(value)

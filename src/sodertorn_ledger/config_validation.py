@@ -10,7 +10,6 @@ the line, the key, what was expected and what was found.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from functools import cache, partial
 from pathlib import Path
@@ -34,7 +33,6 @@ from sodertorn_ledger.config import (
     After,
     Before,
     MinLength,
-    Pattern,
     Settings,
     SettingsError,
     find_key_line,
@@ -84,8 +82,6 @@ def _pydantic_type(hint: Any) -> Any:
 def _pydantic_rule(rule: Any) -> Any:
     if isinstance(rule, MinLength):
         return Field(min_length=rule.n)
-    if isinstance(rule, Pattern):
-        return AfterValidator(partial(_matches, rule))
     if isinstance(rule, Before):
         return BeforeValidator(rule.rule)
     if isinstance(rule, After):
@@ -106,14 +102,6 @@ def _model(cls: type) -> type[BaseModel]:
         for f in setting_fields(cls)
     }
     return create_model(cls.__name__, __config__=_CONFIG, __module__=__name__, **definitions)
-
-
-def _matches(pattern: Pattern, value: str) -> str:
-    # A validator rather than pydantic's own pattern constraint, whose message shows the
-    # regular expression: this one says what it means.
-    if not re.search(pattern.regex, value):
-        raise ValueError(pattern.means)
-    return value
 
 
 def _same(value: Any) -> Any:
