@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 from journal_strategies import FAULT_KINDS, inject_fault, journals
 from sodertorn_ledger.journal import parser
 from sodertorn_ledger.journal.loader import load_journal
-from sodertorn_ledger.journal.model import Journal, Problem
+from sodertorn_ledger.journal.model import Journal
 from sodertorn_ledger.journal.parser import parse_books
+from sodertorn_ledger.problems import Problem
 
 FUZZ = settings(
     max_examples=300,

@@ -38,8 +38,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from sodertorn_ledger.config import Settings, covers
-from sodertorn_ledger.journal.model import ZERO, Account, Journal, Problem, Transaction
+from sodertorn_ledger.journal.model import ZERO, Account, Journal, Transaction
 from sodertorn_ledger.money import journal_amount
+from sodertorn_ledger.problems import Problem
 from sodertorn_ledger.reports.funds import (
     CLOSING_TAG,
     account_class,

@@ -26,7 +26,8 @@ from pathlib import Path
 from types import MappingProxyType, NoneType, UnionType
 from typing import Annotated, Any, NamedTuple, Union, get_args, get_origin, get_type_hints
 
-from sodertorn_ledger.journal.model import Account, Problem
+from sodertorn_ledger.journal.model import Account
+from sodertorn_ledger.problems import Problem
 
 SETTINGS_NAME = "sodertorn.toml"
 YEAR_PLACEHOLDER = "{year}"

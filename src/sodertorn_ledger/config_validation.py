@@ -38,7 +38,7 @@ from sodertorn_ledger.config import (
     find_key_line,
     setting_fields,
 )
-from sodertorn_ledger.journal.model import Problem
+from sodertorn_ledger.problems import Problem
 
 _CONFIG = ConfigDict(extra="forbid", str_strip_whitespace=True)
 

@@ -17,9 +17,10 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import NamedTuple, Protocol
 
-from sodertorn_ledger.journal.model import ZERO, Account, Posting, Problem, Transaction
+from sodertorn_ledger.journal.model import ZERO, Account, Posting, Transaction
 from sodertorn_ledger.money import journal_amount, to_json
 from sodertorn_ledger.population.model import Figure, PopulationTable
+from sodertorn_ledger.problems import Problem
 
 FEE_TAG = "avgift"
 MEMBER_TAG = "kommun"

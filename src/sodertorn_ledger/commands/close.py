@@ -18,7 +18,7 @@ from sodertorn_ledger.commands.reporting import print_json
 
 if TYPE_CHECKING:
     from sodertorn_ledger.close import ClosePlan
-    from sodertorn_ledger.journal.model import Problem
+    from sodertorn_ledger.problems import Problem
 
 
 def close(

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from sodertorn_ledger.journal.model import Journal, Problem
+from sodertorn_ledger.journal.model import Journal
+from sodertorn_ledger.problems import Problem
 
 if TYPE_CHECKING:
     from sodertorn_ledger.config import Settings
@@ -46,7 +47,7 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 
 def report_problems(problems: list[Problem]) -> None:
-    from sodertorn_ledger.journal.errors import format_problem
+    from sodertorn_ledger.problems import format_problem
 
     for problem in problems:
         typer.echo(format_problem(problem), err=True)

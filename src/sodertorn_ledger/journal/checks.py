@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from operator import attrgetter
 
-from sodertorn_ledger.journal.model import Journal, Problem, Transaction
+from sodertorn_ledger.journal.model import Journal, Transaction
+from sodertorn_ledger.problems import Problem
 
 
 def in_date_order(transactions: list[Transaction]) -> list[Transaction]:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal, NamedTuple
+from typing import NamedTuple
+
+from sodertorn_ledger.problems import Problem
 
 Account = str
 """A full account name, components joined by ':' (e.g. ``tillgångar:bank``)."""
@@ -77,24 +79,6 @@ class AccountDeclaration(NamedTuple):
     tags: Tags
     file: str
     line: int
-
-
-Severity = Literal["error", "warning"]
-
-
-class Problem(NamedTuple):
-    """A problem in the user's books (or settings): a value, never an exception.
-
-    ``text`` is the offending line as written; ``column`` is 1-based where known.
-    """
-
-    file: str
-    line: int
-    message: str
-    hint: str = ""
-    column: int | None = None
-    text: str | None = None
-    severity: Severity = "error"
 
 
 class Journal:

@@ -20,15 +20,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from sodertorn_ledger.journal.amounts import AmountError, parse_amount
-from sodertorn_ledger.journal.model import (
-    AccountDeclaration,
-    Journal,
-    Posting,
-    Problem,
-    Tags,
-    Transaction,
-)
+from sodertorn_ledger.journal.model import AccountDeclaration, Journal, Posting, Tags, Transaction
 from sodertorn_ledger.money import journal_amount
+from sodertorn_ledger.problems import Problem
 
 SUPPORTED_DIRECTIVES = ("account", "commodity", "decimal-mark", "include", "comment")
 KNOWN_UNSUPPORTED = {

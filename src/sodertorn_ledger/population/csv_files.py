@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 
-from sodertorn_ledger.journal.model import Problem
 from sodertorn_ledger.population.cube import figures_from_cells
 from sodertorn_ledger.population.model import (
     BadValue,
@@ -32,6 +31,7 @@ from sodertorn_ledger.population.model import (
     parse_time,
     split_time_parts,
 )
+from sodertorn_ledger.problems import Problem
 
 _DELIMITERS = (",", ";", "\t")
 _REGION_HEADERS = frozenset({"region", "kommun", "län", "region/kommun", "kommunkod", "kod"})

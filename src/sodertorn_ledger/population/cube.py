@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sodertorn_ledger.journal.model import Problem
 from sodertorn_ledger.population.model import (
     Category,
     Cell,
@@ -24,6 +23,7 @@ from sodertorn_ledger.population.model import (
     parse_time,
     resolve_region,
 )
+from sodertorn_ledger.problems import Problem
 
 _SEXES = frozenset({"män", "kvinnor"})
 

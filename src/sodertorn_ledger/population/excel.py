@@ -18,7 +18,6 @@ import io
 import zipfile
 from typing import Any
 
-from sodertorn_ledger.journal.model import Problem
 from sodertorn_ledger.population.cube import figures_from_cells
 from sodertorn_ledger.population.model import (
     BadValue,
@@ -30,6 +29,7 @@ from sodertorn_ledger.population.model import (
     parse_count,
     split_time,
 )
+from sodertorn_ledger.problems import Problem
 
 _HINT = (
     "expected SCB's Excel table of folkmängd per kommun (a header row with the years, "

@@ -17,7 +17,6 @@ import json
 from itertools import product
 from typing import Any
 
-from sodertorn_ledger.journal.model import Problem
 from sodertorn_ledger.population.cube import figures_from_cells
 from sodertorn_ledger.population.model import (
     BadValue,
@@ -28,6 +27,7 @@ from sodertorn_ledger.population.model import (
     norm,
     parse_count,
 )
+from sodertorn_ledger.problems import Problem
 
 _HINT = (
     "expected JSON from SCB's PxWeb API (format json, json-stat or json-stat2) for table BE0101N1"

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from sodertorn_ledger.journal.model import Problem
 from sodertorn_ledger.population.model import Code, Figure, FileResult, PopulationTable
+from sodertorn_ledger.problems import Problem
 
 Parser = Callable[[str, bytes, dict[str, Code]], FileResult]
 

@@ -13,7 +13,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
-from sodertorn_ledger.journal.model import Problem
+from sodertorn_ledger.problems import Problem
 
 Code = str
 """SCB's region code: four digits for a kommun (``0127``), two for a län (``01``)."""

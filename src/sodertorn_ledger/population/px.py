@@ -21,7 +21,6 @@ import re
 from dataclasses import dataclass
 from itertools import product
 
-from sodertorn_ledger.journal.model import Problem
 from sodertorn_ledger.population.cube import figures_from_cells
 from sodertorn_ledger.population.model import (
     BadValue,
@@ -32,6 +31,7 @@ from sodertorn_ledger.population.model import (
     norm,
     parse_count,
 )
+from sodertorn_ledger.problems import Problem
 
 _HINT = "expected a PC-Axis file (.px) from SCB's Statistikdatabasen, table BE0101N1"
 

@@ -1,10 +1,33 @@
-"""How a problem in the books is shown: `FILE:LINE[:COL]: message`, the line, a caret, a hint."""
+"""A problem in the user's files, and how it is shown.
+
+Every layer that reads the user's files (the journal, the settings, SCB's population
+files, the fees and the close) reports what is wrong as a `Problem`: a value with a
+source position, never an exception. This is the bottom layer: it imports nothing of
+the program. `format_problem` is the one way a problem reaches the user:
+`FILE:LINE[:COL]: message`, the line with a margin and a caret, then a hint.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal, NamedTuple
 
-from sodertorn_ledger.journal.model import Problem
+Severity = Literal["error", "warning"]
+
+
+class Problem(NamedTuple):
+    """A problem in the user's books (or settings): a value, never an exception.
+
+    ``text`` is the offending line as written; ``column`` is 1-based where known.
+    """
+
+    file: str
+    line: int
+    message: str
+    hint: str = ""
+    column: int | None = None
+    text: str | None = None
+    severity: Severity = "error"
 
 
 def _source_line(problem: Problem) -> str | None:
