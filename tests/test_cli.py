@@ -60,7 +60,7 @@ def test_the_command_ends_with_its_status_and_all_its_output() -> None:
     # and the status the command's own.
     done = _run_ledger("accounts", "-f", str(REPO / "ledger" / "main.journal"))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[-1].startswith("Summa")
+    assert done.stdout.splitlines()[-1].split()[0] == "Summa"
     missing = _run_ledger("accounts", "-f", "no-such.journal")
     assert missing.returncode == 1
     assert "no journal file at no-such.journal" in missing.stderr

@@ -93,11 +93,13 @@ def test_accounts_terminal_swedish_format_and_year(books: Path) -> None:
     result = runner.invoke(app, ["accounts", "--ore", "--year", "2020", "-f", str(books)])
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["Konto", "Rörelse", "2020"]
-    assert lines[1].split() == ["fonder:drift", "från", "2019", "-233", "696,00"]
+    assert lines[0] == "Saldobalans 2020"
+    assert lines[2].split() == ["Konto", "Rörelse", "2020"]
+    assert lines[4].split() == ["fonder:drift", "från", "2019", "−233", "696,00"]
     assert lines[-1].split() == ["Summa", "0,00"]
     whole = runner.invoke(app, ["accounts", "-f", str(books)]).stdout.splitlines()
-    assert whole[2].split() == ["kostnader:resor", "330"]
+    assert whole[0] == "Saldobalans"
+    assert whole[5].split() == ["kostnader:resor", "330"]
 
 
 def test_help_lists_commands() -> None:

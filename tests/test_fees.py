@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import NamedTuple
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sodertorn_ledger.config import Member as M
 from sodertorn_ledger.fees import (
     booked_fees,
     books_decimal_mark,
@@ -17,18 +17,11 @@ from sodertorn_ledger.fees import (
     invoiced_accounts,
     kommun_name,
     population_date,
-    report_json,
 )
 from sodertorn_ledger.journal.model import Posting, Transaction
 from sodertorn_ledger.money import journal_amount
 from sodertorn_ledger.population.model import Figure, PopulationTable
-
-
-class M(NamedTuple):
-    code: str
-    name: str
-    fee_account: str
-
+from sodertorn_ledger.render.json_report import fees_json
 
 MEMBERS = [
     M("0127", "Botkyrka", "intäkter:avgifter:botkyrka"),
@@ -75,7 +68,7 @@ def test_fees_rate_times_population() -> None:
     ]
     assert report.total_population == 105620
     assert report.total_fee == Decimal("422480.00")
-    assert report_json(report)["total"] == {
+    assert fees_json(report)["total"] == {
         "population": 105620,
         "fee": "422480.00",
         "booked": "378424.00",

@@ -1,16 +1,10 @@
-"""The terminal rendering helpers: footnote markers, cells, account labels."""
+"""The terminal tables: cells, and names printed exactly as written."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from sodertorn_ledger.render.terminal import account_label, cell, make_console, marker
-
-
-def test_markers_as_published() -> None:
-    assert marker(1) == "¹⁾"
-    assert marker(2) == "²⁾"
-    assert marker(12) == "¹²⁾"
+from sodertorn_ledger.render.terminal import cell, make_console
 
 
 def test_cells_round_half_up_blank_zero_and_real_minus() -> None:
@@ -18,14 +12,8 @@ def test_cells_round_half_up_blank_zero_and_real_minus() -> None:
     assert cell(Decimal("5488.50"), ore=False) == "5 489"
     assert cell(Decimal("-0.50"), ore=False) == "−1"
     assert cell(Decimal("188431.60"), ore=True) == "188 431,60"
-    assert cell(Decimal(0), ore=False) == ""
-    assert cell(Decimal("0.00"), ore=True, blank_zero=False) == "0,00"
-
-
-def test_account_labels() -> None:
-    assert account_label("tillgångar:bank") == "Bank"
-    assert account_label("skulder:semesterlöneskuld") == "Semesterlöneskuld"
-    assert account_label("kassa") == "Kassa"
+    assert cell(Decimal(0), ore=False, blank_zero=True) == ""
+    assert cell(Decimal("0.00"), ore=True) == "0,00"
 
 
 def test_names_are_printed_as_written() -> None:

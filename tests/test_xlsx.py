@@ -17,6 +17,7 @@ import pytest
 
 from report_books import write_books
 from sodertorn_ledger import __version__
+from sodertorn_ledger.render.labels import footnote_marker
 from sodertorn_ledger.render.sheet import (
     Amount,
     BarChart,
@@ -27,7 +28,6 @@ from sodertorn_ledger.render.sheet import (
     Style,
     Text,
     column_letter,
-    footnote_marker,
     sum_formula,
 )
 from sodertorn_ledger.render.xlsx import (
@@ -85,7 +85,7 @@ def bundled_values(bundled_file: Path) -> Any:
 # --- the intermediate -------------------------------------------------------------------
 
 
-def test_column_letters_and_footnote_markers() -> None:
+def test_column_letters() -> None:
     assert [column_letter(n) for n in (1, 2, 26, 27, 52, 53, 702, 703)] == [
         "A",
         "B",
@@ -98,9 +98,6 @@ def test_column_letters_and_footnote_markers() -> None:
     ]
     with pytest.raises(ValueError):
         column_letter(0)
-    assert footnote_marker(1) == "¹⁾"
-    assert footnote_marker(2) == "²⁾"
-    assert footnote_marker(12) == "¹²⁾"
 
 
 def test_sheet_rows_are_numbered_as_the_spreadsheet_numbers_them() -> None:

@@ -210,7 +210,7 @@ def check_shown_summary(grid: Grid, summary: dict[str, Any]) -> None:
         value = Decimal(amount)
         if value == 0:
             return "–" if formula else ""
-        return format_sv(value, minus=MINUS)
+        return format_sv(value)
 
     rows = [*body(grid, 4, "Summa"), row_labelled(grid, "Summa")]
     expected = [*summary["funds"], summary["total"]]

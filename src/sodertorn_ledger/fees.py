@@ -15,28 +15,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple
 
 from sodertorn_ledger.journal.model import ZERO, Account, Posting, Transaction
-from sodertorn_ledger.money import journal_amount, to_json
+from sodertorn_ledger.money import format_count, journal_amount
 from sodertorn_ledger.population.model import Figure, PopulationTable
 from sodertorn_ledger.problems import Problem
+
+if TYPE_CHECKING:
+    from sodertorn_ledger.config import Member, Settings
+    from sodertorn_ledger.journal.model import Journal
 
 FEE_TAG = "avgift"
 MEMBER_TAG = "kommun"
 
 
-class MemberLike(Protocol):
-    @property
-    def code(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def fee_account(self) -> str: ...
-
-
-# Records are NamedTuples (as in journal.model): a dataclass takes ten times as long to
-# define, and `ledger fees` defines these before it reads anything.
 class FeeLine(NamedTuple):
     code: str
     name: str
@@ -114,7 +107,7 @@ def invoiced_accounts(
 
 def compute_fees(
     year: int,
-    members: Sequence[MemberLike],
+    members: Sequence[Member],
     rate: Decimal,
     table: PopulationTable,
     booked: dict[Account, Decimal],
@@ -157,30 +150,21 @@ def compute_fees(
     return FeeReport(year, date, rate, tuple(lines)), []
 
 
-def report_json(report: FeeReport) -> dict[str, object]:
-    """The report as `ledger fees YEAR --json` prints it (amounts as exact strings)."""
-    return {
-        "year": report.year,
-        "population_date": report.population_date.isoformat(),
-        "rate": to_json(report.rate),
-        "members": [
-            {
-                "code": line.code,
-                "name": line.name,
-                "population": line.population,
-                "fee": to_json(line.fee),
-                "booked": to_json(line.booked),
-                "difference": to_json(line.difference),
-            }
-            for line in report.lines
-        ],
-        "total": {
-            "population": report.total_population,
-            "fee": to_json(report.total_fee),
-            "booked": to_json(report.total_booked),
-            "difference": to_json(report.total_difference),
-        },
-    }
+def fees_for_year(
+    journal: Journal, settings: Settings, table: PopulationTable, year: int, *, folder: str
+) -> tuple[FeeReport | None, list[Problem]]:
+    """The fees of `year` as the books and settings have them: the year's rate × each
+    member's folkmängd, against what the books have booked; None with the problems when the
+    rate or a member's figure is missing."""
+    from sodertorn_ledger.config import SettingsError
+
+    try:
+        rate = settings.fee_rate(year)
+    except SettingsError as err:
+        return None, err.problems
+    accounts = [m.fee_account for m in settings.members]
+    booked = booked_fees(journal.transactions, year, accounts)
+    return compute_fees(year, settings.members, rate, table, booked, folder=folder)
 
 
 # --- invoices -----------------------------------------------------------------------------
@@ -225,7 +209,7 @@ def invoice_text(
     for line in report.lines:
         if line.code in skip:
             continue
-        population = f"{line.population:,}".replace(",", " ")
+        population = format_count(line.population)
         rate = journal_amount(report.rate, commodity, decimal_mark)
         rate = rate.replace(",00 ", " ").replace(".00 ", " ")
         header = (

@@ -36,7 +36,7 @@ def main() -> None:
     gc.set_threshold(_FIRST_GENERATION_THRESHOLD, *higher)
 
     from sodertorn_ledger.cli import app_for
-    from sodertorn_ledger.commands.common import keep_books_until_exit
+    from sodertorn_ledger.commands.loading import keep_books_until_exit
 
     app = app_for(sys.argv[1:])
     if sys.getprofile() is not None or sys.gettrace() is not None:

@@ -4,10 +4,9 @@ from typing import Annotated
 
 import typer
 
-from sodertorn_ledger.commands.common import FileOption, JsonOption, OreOption, load_books
-from sodertorn_ledger.commands.reporting import print_json
-from sodertorn_ledger.money import ZERO, format_sv, to_json
-from sodertorn_ledger.reports.trial_balance import trial_balance
+from sodertorn_ledger.commands.loading import load_books
+from sodertorn_ledger.commands.options import FileOption, JsonOption, OreOption
+from sodertorn_ledger.commands.output import print_table
 
 
 def accounts(
@@ -24,16 +23,14 @@ def accounts(
 
     Example: ledger accounts --year 2020 --json
     """
-    journal = load_books(file)
-    rows = trial_balance(journal, year)
+    from sodertorn_ledger.reports.trial_balance import trial_balance
+
+    balances = trial_balance(load_books(file), year)
     if as_json:
-        data = {"accounts": [{"account": a, "balance": to_json(b)} for a, b in rows]}
-        print_json(data)
-        return
-    heading = "Saldo" if year is None else f"Rörelse {year}"
-    width = max([len(a) for a, _ in rows] + [len("Konto")])
-    typer.echo(f"{'Konto':<{width}}  {heading:>16}")
-    for account, balance in rows:
-        typer.echo(f"{account:<{width}}  {format_sv(balance, ore=ore):>16}")
-    total = sum((b for _, b in rows), start=ZERO)
-    typer.echo(f"{'Summa':<{width}}  {format_sv(total, ore=ore):>16}")
+        from sodertorn_ledger.render.json_report import accounts_json, print_json
+
+        print_json(accounts_json(balances))
+    else:
+        from sodertorn_ledger.render.terminal import render_accounts
+
+        print_table(render_accounts(balances, ore=ore))

@@ -2,14 +2,9 @@
 
 import typer
 
-from sodertorn_ledger.commands.common import FileOption, JsonOption, OreOption
-from sodertorn_ledger.commands.reporting import (
-    YearArgument,
-    load_year,
-    print_json,
-    print_table,
-    warn,
-)
+from sodertorn_ledger.commands.loading import load_year
+from sodertorn_ledger.commands.options import FileOption, JsonOption, OreOption, YearArgument
+from sodertorn_ledger.commands.output import print_table, warn_unassigned
 
 
 def balance(
@@ -29,7 +24,7 @@ def balance(
     journal, settings = load_year(file, year)
     sheet = compute_balance(journal, settings, year)
     if as_json:
-        from sodertorn_ledger.render.json_report import balance_json
+        from sodertorn_ledger.render.json_report import balance_json, print_json
 
         print_json(balance_json(sheet))
     else:
@@ -37,9 +32,5 @@ def balance(
 
         print_table(render_balance(sheet, ore=ore))
     if not sheet.balanced:
-        if sheet.unassigned:
-            warn(
-                "accounts in no fund (add them to a [[funds]] entry in sodertorn.toml): "
-                + ", ".join(sheet.unassigned)
-            )
+        warn_unassigned(sheet.unassigned)
         raise typer.Exit(1)

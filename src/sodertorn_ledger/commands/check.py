@@ -4,7 +4,9 @@ from typing import Annotated
 
 import typer
 
-from sodertorn_ledger.commands.common import FileOption, books_path, load_books
+from sodertorn_ledger.commands.loading import books_path, load_books
+from sodertorn_ledger.commands.options import FileOption
+from sodertorn_ledger.commands.output import plural
 
 
 def check(
@@ -26,8 +28,7 @@ def check(
     if txns:
         dates = [t.date for t in txns]
         span = f", {min(dates).isoformat()} – {max(dates).isoformat()}"
-    nfiles = len(journal.files)
     typer.echo(
-        f"{books_path(file)}: OK, {nfiles} file{'s' if nfiles != 1 else ''}, "
+        f"{books_path(file)}: OK, {plural(len(journal.files), 'file')}, "
         f"{len(txns)} transactions, {postings} postings, {len(accounts)} accounts{span}"
     )

@@ -1,20 +1,13 @@
 """`ledger close YEAR`: the year-end close (bokslut), safe to run unattended and often."""
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sodertorn_ledger.commands.common import (
-    FileOption,
-    JsonOption,
-    books_path,
-    fail,
-    load_books,
-    load_settings_beside,
-    report_problems,
-)
-from sodertorn_ledger.commands.reporting import print_json
+from sodertorn_ledger.commands.loading import books_path, load_books, load_settings
+from sodertorn_ledger.commands.options import FileOption, JsonOption
+from sodertorn_ledger.commands.output import fail, print_table, report_problems
 
 if TYPE_CHECKING:
     from sodertorn_ledger.close import ClosePlan
@@ -46,7 +39,7 @@ def close(
     Example: ledger close 2020 --dry-run
     """
     from sodertorn_ledger.close_files import CloseBusy, CloseConflict, diff, exclusive
-    from sodertorn_ledger.money import to_json
+    from sodertorn_ledger.render.json_report import close_json, print_json
 
     main = books_path(file)
     if not main.is_file():
@@ -68,20 +61,13 @@ def close(
         except OSError as err:
             fail(f"cannot write {getattr(err, 'filename', '') or 'a file'}: {err.strerror or err}")
 
-    results = {r.name: to_json(r.result) for r in plan.results}
     files = [str(e.path) for e in plan.edits]
     if dry_run:
         if as_json:
             print_json(
-                {
-                    "year": year,
-                    "closed": plan.nothing_to_do,
-                    "already_closed": plan.already_closed,
-                    "dry_run": True,
-                    "result": results,
-                    "files": files,
-                    "diff": diff(plan),
-                }
+                close_json(
+                    plan, closed=plan.nothing_to_do, dry_run=True, files=files, diff=diff(plan)
+                )
             )
             return
         _print_results(plan)
@@ -93,15 +79,7 @@ def close(
         return
 
     if as_json:
-        print_json(
-            {
-                "year": year,
-                "closed": True,
-                "already_closed": plan.already_closed,
-                "result": results,
-                "files": [str(p) for p in written],
-            }
-        )
+        print_json(close_json(plan, closed=True, files=[str(p) for p in written]))
         return
     _print_results(plan)
     if not written:
@@ -133,24 +111,16 @@ def _plan(file: Path | None, year: int, *, as_json: bool) -> "ClosePlan":
 
     journal = load_books(file)
     main = books_path(file)
-    settings = load_settings_beside(main)
+    settings = load_settings(main)
 
     today = dt.date.today()
     plan = plan_close(journal, settings, year, read_text, today=today)
     if plan.refused:
         report_problems(list(plan.problems))
         if as_json:
-            print_json(
-                {
-                    "year": year,
-                    "closed": False,
-                    "already_closed": plan.already_closed,
-                    "refused": [
-                        {"file": p.file, "line": p.line, "message": p.message, "hint": p.hint}
-                        for p in plan.problems
-                    ],
-                }
-            )
+            from sodertorn_ledger.render.json_report import close_json, print_json, problems_json
+
+            print_json(close_json(plan, closed=False, refused=problems_json(plan.problems)))
         fail(f"refused to close {year}; nothing was written")
     if not plan.edits:
         return plan
@@ -178,11 +148,7 @@ def _write(plan: "ClosePlan", main: Path) -> list[Path]:
     return apply_plan(plan, main)
 
 
-def _print_results(plan: Any) -> None:
-    from sodertorn_ledger.money import format_sv
+def _print_results(plan: "ClosePlan") -> None:
+    from sodertorn_ledger.render.terminal import render_close_results
 
-    typer.echo(f"Bokslut {plan.year}: årets resultat per fond")
-    width = max((len(r.name) for r in plan.results), default=0)
-    for r in plan.results:
-        target = f"→ {r.target}" if r.target else ""
-        typer.echo(f"  {r.name:<{width}}  {format_sv(r.result, ore=True):>16} kr  {target}")
+    print_table(render_close_results(plan))

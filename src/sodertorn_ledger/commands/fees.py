@@ -7,29 +7,20 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sodertorn_ledger.commands.common import (
-    FileOption,
-    JsonOption,
-    OreOption,
+from sodertorn_ledger.commands.loading import (
     books_path,
-    fail,
     load_books,
-    load_settings_beside,
-    report_problems,
+    load_population,
+    load_settings,
+    population_folder,
 )
-from sodertorn_ledger.commands.reporting import print_json, print_table
+from sodertorn_ledger.commands.options import FileOption, JsonOption, OreOption
+from sodertorn_ledger.commands.output import fail, print_table, report_problems, say
 
 if TYPE_CHECKING:
-    from decimal import Decimal
-
-    from rich.console import RenderableType
-
     from sodertorn_ledger.config import Settings
     from sodertorn_ledger.fees import FeeReport
     from sodertorn_ledger.journal.model import Transaction
-    from sodertorn_ledger.population.model import PopulationTable
-
-POPULATION_FOLDER = "befolkning"
 
 
 def fees(
@@ -67,23 +58,19 @@ def fees(
 
     Example: ledger fees 2021 --book --date 2021-01-29 --dry-run
     """
-    from sodertorn_ledger.fees import booked_fees, compute_fees, report_json
+    from sodertorn_ledger.fees import fees_for_year
 
     if (dry_run or date is not None) and not book:
         fail("--date and --dry-run go with --book")
     path = books_path(file)
     journal = load_books(file)
-    settings = load_settings_beside(path)
-    rate = fee_rate(settings, year)
-    table = read_population(path, settings)
-    accounts = [m.fee_account for m in settings.members]
-    booked = booked_fees(journal.transactions, year, accounts)
-    report, problems = compute_fees(
-        year, settings.members, rate, table, booked, folder=str(population_folder(path))
-    )
+    settings = load_settings(path)
+    table = load_population(path, settings)
+    folder = str(population_folder(path))
+    report, problems = fees_for_year(journal, settings, table, year, folder=folder)
     if report is None:
         report_problems(problems)
-        fail(f"no fees computed for {year}: folkmängd missing")
+        fail(f"no fees for {year}; nothing was done")
     if book:
         _book(
             path,
@@ -97,85 +84,13 @@ def fees(
         )
         return
     if as_json:
-        print_json(report_json(report))
+        from sodertorn_ledger.render.json_report import fees_json, print_json
+
+        print_json(fees_json(report))
         return
-    print_table(_fee_table(report, ore=ore))
+    from sodertorn_ledger.render.terminal import render_fees
 
-
-# --- shared with `ledger population` ------------------------------------------------------
-
-
-def population_folder(journal_path: Path) -> Path:
-    """ledger/befolkning/ beside the main journal."""
-    return journal_path.parent / POPULATION_FOLDER
-
-
-def fee_rate(settings: "Settings", year: int) -> "Decimal":
-    from sodertorn_ledger.config import SettingsError
-
-    try:
-        return settings.fee_rate(year)
-    except SettingsError as err:
-        report_problems(err.problems)
-        fail(f"no fee rate for {year}; nothing was done")
-
-
-def read_population(journal_path: Path, settings: "Settings") -> "PopulationTable":
-    from sodertorn_ledger.population import read_population_folder
-
-    folder = population_folder(journal_path)
-    names = {m.name: m.code for m in settings.members}
-    table, problems = read_population_folder(folder, names)
-    if problems:
-        report_problems(problems)
-        n = len(problems)
-        fail(f"{n} problem{'s' if n != 1 else ''} in the population files in {folder}")
-    return table
-
-
-def count_sv(n: int) -> str:
-    return f"{n:,}".replace(",", " ")
-
-
-# --- rendering ----------------------------------------------------------------------------
-
-
-def _fee_table(report: "FeeReport", *, ore: bool) -> "RenderableType":
-    from rich.console import Group
-    from rich.text import Text
-
-    from sodertorn_ledger.money import format_sv
-    from sodertorn_ledger.render.table import Table
-
-    def kr(amount: "Decimal") -> str:
-        return format_sv(amount, ore=ore)
-
-    rate = format_sv(report.rate, ore=report.rate != report.rate.to_integral_value())
-    table = Table(
-        f"Avgifter {report.year}: {rate} kr per invånare, "
-        f"folkmängd {report.population_date.isoformat()}",
-        show_footer=True,
-    )
-    table.add_column("Kod", footer="")
-    table.add_column("Kommun", footer="Summa")
-    table.add_column("Folkmängd", justify="right", footer=count_sv(report.total_population))
-    table.add_column("Avgift", justify="right", footer=kr(report.total_fee))
-    table.add_column("Bokfört", justify="right", footer=kr(report.total_booked))
-    table.add_column("Differens", justify="right", footer=kr(report.total_difference))
-    for line in report.lines:
-        table.add_row(
-            line.code,
-            line.name,
-            count_sv(line.population),
-            kr(line.fee),
-            kr(line.booked),
-            kr(line.difference),
-        )
-    files = sorted({line.figure.file for line in report.lines})
-    note = Text(
-        "Differens = bokfört − avgift. Folkmängd från SCB: " + ", ".join(files), style="dim"
-    )
-    return Group(table, note)
+    print_table(render_fees(report, ore=ore))
 
 
 # --- booking ------------------------------------------------------------------------------
@@ -224,10 +139,9 @@ def _book(
     for line in report.lines:
         if line.code in skip:
             t = by_account[line.fee_account]
-            typer.echo(
+            say(
                 f"{line.code} {line.name}: already invoiced for {year} "
-                f"({t.file}:{t.line}); not booked again",
-                err=True,
+                f"({t.file}:{t.line}); not booked again"
             )
     try:
         texts = [path.read_text(encoding="utf-8"), target.read_text(encoding="utf-8")]
@@ -243,25 +157,18 @@ def _book(
     )
     booked_codes = [line.code for line in report.lines if line.code not in skip]
     if as_json:
-        data = {
-            "year": year,
-            "file": str(target),
-            "date": when.isoformat(),
-            "dry_run": dry_run,
-            "booked": booked_codes,
-            "skipped": sorted(skip, key=[line.code for line in report.lines].index),
-            "text": text,
-        }
+        from sodertorn_ledger.render.json_report import invoices_json, print_json
+
         if not dry_run and text:
             _append(target, path, text)
-        print_json(data)
+        print_json(invoices_json(report, target, when, skip, text, dry_run=dry_run))
         return
     if not text:
         typer.echo(f"Every member is already invoiced for {year}; nothing was booked.")
         return
     if dry_run:
         typer.echo(text, nl=False)
-        typer.echo(f"(dry run: {len(booked_codes)} invoices not written to {target})", err=True)
+        say(f"(dry run: {len(booked_codes)} invoices not written to {target})")
         return
     _append(target, path, text)
     typer.echo(f"Booked {len(booked_codes)} invoices for {year} in {target}.")

@@ -1,7 +1,8 @@
 """`ledger projects YEAR`: the year's project costs by `projekt:` tag, with suppliers."""
 
-from sodertorn_ledger.commands.common import FileOption, JsonOption, OreOption
-from sodertorn_ledger.commands.reporting import YearArgument, load_year, print_json, print_table
+from sodertorn_ledger.commands.loading import load_year
+from sodertorn_ledger.commands.options import FileOption, JsonOption, OreOption, YearArgument
+from sodertorn_ledger.commands.output import print_table
 
 
 def projects(
@@ -20,7 +21,7 @@ def projects(
     journal, settings = load_year(file, year)
     report = compute_projects(journal, settings, year)
     if as_json:
-        from sodertorn_ledger.render.json_report import projects_json
+        from sodertorn_ledger.render.json_report import print_json, projects_json
 
         print_json(projects_json(report))
     else:

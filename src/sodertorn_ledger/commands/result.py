@@ -1,13 +1,8 @@
 """`ledger result YEAR`: the operating fund (Södertörnssamarbetet drift) line by line."""
 
-from sodertorn_ledger.commands.common import FileOption, JsonOption, OreOption, fail
-from sodertorn_ledger.commands.reporting import (
-    YearArgument,
-    load_year,
-    print_json,
-    print_table,
-    warn,
-)
+from sodertorn_ledger.commands.loading import load_year
+from sodertorn_ledger.commands.options import FileOption, JsonOption, OreOption, YearArgument
+from sodertorn_ledger.commands.output import fail, print_table, warn
 
 
 def result(
@@ -33,7 +28,7 @@ def result(
             f"shown on lines of their own: {', '.join(report.unconfigured)}"
         )
     if as_json:
-        from sodertorn_ledger.render.json_report import result_json
+        from sodertorn_ledger.render.json_report import print_json, result_json
 
         print_json(result_json(report))
     else:

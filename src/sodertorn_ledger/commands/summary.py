@@ -5,15 +5,15 @@ from typing import Annotated
 
 import typer
 
-from sodertorn_ledger.commands.common import FileOption, JsonOption, OreOption, books_path
-from sodertorn_ledger.commands.export import ForceOption, check_target, save_workbook
-from sodertorn_ledger.commands.reporting import (
+from sodertorn_ledger.commands.loading import books_path, load_year
+from sodertorn_ledger.commands.options import (
+    FileOption,
+    ForceOption,
+    JsonOption,
+    OreOption,
     YearArgument,
-    compute_summary_or_warn,
-    load_year,
-    print_json,
-    print_table,
 )
+from sodertorn_ledger.commands.output import print_table, say, warn_unassigned
 
 
 def summary(
@@ -37,17 +37,22 @@ def summary(
 
     Example: ledger summary 2020 --json
     """
+    from sodertorn_ledger.reports.funds import compute_summary
+
     if xlsx is not None:
+        from sodertorn_ledger.commands.workbook import check_target
+
         check_target(xlsx, force=force)
     journal, settings = load_year(file, year)
-    report = compute_summary_or_warn(journal, settings, year)
+    report = compute_summary(journal, settings, year)
+    warn_unassigned(report.unassigned, "Sammanställning")
     if xlsx is not None:
-        names = save_workbook(
-            journal, settings, year, books_path(file), xlsx, force=force, summary=report
-        )
-        typer.echo(f"Wrote {xlsx} ({', '.join(names)})", err=True)
+        from sodertorn_ledger.commands.workbook import save_workbook
+
+        names = save_workbook(journal, settings, report, books_path(file), xlsx, force=force)
+        say(f"Wrote {xlsx} ({', '.join(names)})")
     if as_json:
-        from sodertorn_ledger.render.json_report import summary_json
+        from sodertorn_ledger.render.json_report import print_json, summary_json
 
         print_json(summary_json(report))
     else:

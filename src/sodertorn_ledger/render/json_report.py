@@ -1,16 +1,31 @@
-"""The reports as JSON-ready dicts: exact amounts as strings with two decimals."""
+"""Every command's `--json`: the reports as JSON-ready dicts, and the one way they are printed.
+
+Amounts are exact strings with two decimals (`money.to_json`), never floats; names are as
+the books and settings write them.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sodertorn_ledger.money import to_json
 
 if TYPE_CHECKING:  # each command imports only the report it makes
+    from sodertorn_ledger.close import ClosePlan
+    from sodertorn_ledger.config import Member
+    from sodertorn_ledger.fees import FeeReport
+    from sodertorn_ledger.population.model import PopulationTable
+    from sodertorn_ledger.problems import Problem
     from sodertorn_ledger.reports.balance import BalanceSheet
     from sodertorn_ledger.reports.funds import Summary
     from sodertorn_ledger.reports.projects import ProjectsReport
     from sodertorn_ledger.reports.result import OperatingResult
+    from sodertorn_ledger.reports.trial_balance import TrialBalance
 
 
 def summary_json(summary: Summary) -> dict[str, Any]:
@@ -87,3 +102,99 @@ def balance_json(sheet: BalanceSheet) -> dict[str, Any]:
         "balanced": sheet.balanced,
         "difference": to_json(sheet.difference),
     }
+
+
+def accounts_json(balances: TrialBalance) -> dict[str, Any]:
+    return {
+        "accounts": [{"account": a, "balance": to_json(b)} for a, b in balances.rows],
+    }
+
+
+def fees_json(report: FeeReport) -> dict[str, Any]:
+    return {
+        "year": report.year,
+        "population_date": report.population_date.isoformat(),
+        "rate": to_json(report.rate),
+        "members": [
+            {
+                "code": line.code,
+                "name": line.name,
+                "population": line.population,
+                "fee": to_json(line.fee),
+                "booked": to_json(line.booked),
+                "difference": to_json(line.difference),
+            }
+            for line in report.lines
+        ],
+        "total": {
+            "population": report.total_population,
+            "fee": to_json(report.total_fee),
+            "booked": to_json(report.total_booked),
+            "difference": to_json(report.total_difference),
+        },
+    }
+
+
+def invoices_json(
+    report: FeeReport, file: Path, date: dt.date, skip: set[str], text: str, *, dry_run: bool
+) -> dict[str, Any]:
+    """What `ledger fees --book` appended (or would append): the members invoiced, those
+    skipped (already invoiced), and the journal text."""
+    return {
+        "year": report.year,
+        "file": str(file),
+        "date": date.isoformat(),
+        "dry_run": dry_run,
+        "booked": [line.code for line in report.lines if line.code not in skip],
+        "skipped": [line.code for line in report.lines if line.code in skip],
+        "text": text,
+    }
+
+
+def population_json(
+    table: PopulationTable, members: Sequence[Member], dates: Sequence[dt.date]
+) -> dict[str, Any]:
+    out: list[dict[str, Any]] = []
+    for date in dates:
+        figures = [table.get(m.code, date) for m in members]
+        complete = all(f is not None for f in figures)
+        out.append(
+            {
+                "date": date.isoformat(),
+                "members": [
+                    {
+                        "code": m.code,
+                        "name": m.name,
+                        "population": f.population if f else None,
+                        "file": f.file if f else None,
+                        "line": (f.line or None) if f else None,
+                    }
+                    for m, f in zip(members, figures, strict=True)
+                ],
+                "total": sum(f.population for f in figures if f) if complete else None,
+            }
+        )
+    return {"dates": out}
+
+
+def close_json(plan: ClosePlan, *, closed: bool, **outcome: Any) -> dict[str, Any]:
+    """What `ledger close` did: the year, whether it is `closed` now and was before, each
+    fund's result, and the `outcome` of this run (dry_run, files, diff, refused …)."""
+    return {
+        "year": plan.year,
+        "closed": closed,
+        "already_closed": plan.already_closed,
+        **outcome,
+        "result": {r.name: to_json(r.result) for r in plan.results},
+    }
+
+
+def problems_json(problems: Sequence[Problem]) -> list[dict[str, Any]]:
+    return [
+        {"file": p.file, "line": p.line, "message": p.message, "hint": p.hint} for p in problems
+    ]
+
+
+def print_json(data: dict[str, Any]) -> None:
+    """`data` as indented JSON on stdout, non-ASCII as written."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

@@ -161,11 +161,3 @@ def sum_formula(
     if last < first:
         return Formula("=0", value, style, count=count)
     return Formula(f"=SUM({ref(column, first)}:{ref(column, last)})", value, style, count=count)
-
-
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def footnote_marker(number: int) -> str:
-    """The report's footnote marker: 1 → ¹⁾, 12 → ¹²⁾."""
-    return str(number).translate(_SUPERSCRIPT) + "⁾"

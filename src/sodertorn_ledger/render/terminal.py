@@ -1,28 +1,36 @@
-"""The reports as rich tables with the annual report's Swedish headings.
+"""Every command's table for the terminal: rich's Table, with the annual report's Swedish
+headings.
 
 Amounts are rounded per cell, half up, to whole kronor (or shown in öre with
-``ore=True``); a zero cell is left blank as in the published tables; negatives carry a
-real minus sign. Totals are bold.
+``ore=True``); a zero cell of the Sammanställning and the result is left blank as in the
+published tables; negatives carry a real minus sign. Totals are bold.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from rich import box
 from rich.console import Console, Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 
-from sodertorn_ledger.money import MINUS, ZERO, format_sv
-from sodertorn_ledger.render.table import Table
+from sodertorn_ledger.money import ZERO, format_count, format_sv
+from sodertorn_ledger.render.labels import account_label, date_sv, footnote_marker, with_marker
 
 if TYPE_CHECKING:  # each command imports only the report it makes
+    from sodertorn_ledger.close import ClosePlan
+    from sodertorn_ledger.config import Member
+    from sodertorn_ledger.fees import FeeReport
+    from sodertorn_ledger.population.model import PopulationTable
     from sodertorn_ledger.reports.balance import BalanceSheet
-    from sodertorn_ledger.reports.funds import Summary
+    from sodertorn_ledger.reports.funds import FundRow, Summary, Totals
     from sodertorn_ledger.reports.projects import ProjectsReport
     from sodertorn_ledger.reports.result import OperatingResult
-
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+    from sodertorn_ledger.reports.trial_balance import TrialBalance
 
 
 def make_console() -> Console:
@@ -37,19 +45,22 @@ def make_console() -> Console:
     return console
 
 
-def marker(number: int) -> str:
-    """A footnote marker as published: ¹⁾, ²⁾ …"""
-    return str(number).translate(_SUPERSCRIPT) + "⁾"
-
-
-def cell(amount: Decimal, *, ore: bool, blank_zero: bool = True) -> str:
+def cell(amount: Decimal, *, ore: bool, blank_zero: bool = False) -> str:
+    """An amount's cell; `blank_zero`: a zero is left empty, as the published tables do."""
     if blank_zero and amount == ZERO:
         return ""
-    return format_sv(amount, ore=ore, minus=MINUS)
+    return format_sv(amount, ore=ore)
 
 
-def _table(title: str) -> Table:
-    return Table(title, title_justify="left", title_style="bold")
+def _table(title: str, *, title_left: bool = True, footer: bool = False) -> Table:
+    """A report table: title above, headings with a rule below, no other lines."""
+    return Table(
+        title=title,
+        title_justify="left" if title_left else "center",
+        title_style="bold" if title_left else None,
+        box=box.SIMPLE_HEAD,
+        show_footer=footer,
+    )
 
 
 def render_summary(summary: Summary, *, ore: bool = False) -> RenderableType:
@@ -59,26 +70,18 @@ def render_summary(summary: Summary, *, ore: bool = False) -> RenderableType:
     for heading in (f"Ingående balans {year}", "Intäkter", "Kostnader", f"Utgående balans {year}"):
         table.add_column(heading, justify="right")
     for row in summary.funds:
-        name = row.name if row.marker is None else f"{row.name} {marker(row.marker)}"
         table.add_row(
-            name,
-            cell(row.opening, ore=ore),
-            cell(row.income, ore=ore),
-            cell(row.costs, ore=ore),
-            cell(row.closing, ore=ore),
+            with_marker(row.name, row.marker),
+            *(cell(v, ore=ore, blank_zero=True) for v in _fund_values(row)),
         )
-    total = summary.total
     table.add_section()
-    table.add_row(
-        "Summa",
-        cell(total.opening, ore=ore, blank_zero=False),
-        cell(total.income, ore=ore, blank_zero=False),
-        cell(total.costs, ore=ore, blank_zero=False),
-        cell(total.closing, ore=ore, blank_zero=False),
-        style="bold",
-    )
-    notes = [Text(f"{marker(n)} {note}") for n, note in summary.notes]
+    table.add_row("Summa", *(cell(v, ore=ore) for v in _fund_values(summary.total)), style="bold")
+    notes = [Text(f"{footnote_marker(n)} {note}") for n, note in summary.notes]
     return Group(table, *notes)
+
+
+def _fund_values(row: FundRow | Totals) -> tuple[Decimal, ...]:
+    return (row.opening, row.income, row.costs, row.closing)
 
 
 def render_result(result: OperatingResult, *, ore: bool = False) -> RenderableType:
@@ -93,12 +96,12 @@ def render_result(result: OperatingResult, *, ore: bool = False) -> RenderableTy
     table.add_section()
     table.add_row(
         "Summa",
-        cell(result.total_income, ore=ore, blank_zero=False),
-        cell(result.total_costs, ore=ore, blank_zero=False),
+        cell(result.total_income, ore=ore),
+        cell(result.total_costs, ore=ore),
         style="bold",
     )
     label = "Årets underskott" if result.result < ZERO else "Årets överskott"
-    table.add_row(label, cell(result.result, ore=ore, blank_zero=False), "", style="bold")
+    table.add_row(label, cell(result.result, ore=ore), "", style="bold")
     return table
 
 
@@ -111,22 +114,15 @@ def render_projects(report: ProjectsReport, *, ore: bool = False) -> RenderableT
     table.add_column("Projekt / leverantör")
     table.add_column("Kostnad", justify="right")
     for project in report.projects:
-        table.add_row(project.name, cell(project.amount, ore=ore, blank_zero=False))
+        table.add_row(project.name, cell(project.amount, ore=ore))
         for supplier in project.suppliers:
             table.add_row(
                 Text(f"  {supplier.payee}", style="dim"),
-                Text(cell(supplier.amount, ore=ore, blank_zero=False), style="dim"),
+                Text(cell(supplier.amount, ore=ore), style="dim"),
             )
     table.add_section()
-    table.add_row("Summa", cell(report.total, ore=ore, blank_zero=False), style="bold")
+    table.add_row("Summa", cell(report.total, ore=ore), style="bold")
     return table
-
-
-def account_label(account: str) -> str:
-    """``tillgångar:bank`` → ``Bank``: the account below its class, capitalised."""
-    _, _, rest = account.partition(":")
-    shown = rest or account
-    return shown[:1].upper() + shown[1:]
 
 
 def render_balance(sheet: BalanceSheet, *, ore: bool = False) -> RenderableType:
@@ -134,27 +130,36 @@ def render_balance(sheet: BalanceSheet, *, ore: bool = False) -> RenderableType:
     table.add_column("")
     table.add_column("Belopp", justify="right")
 
-    def amount(value: Decimal) -> str:
-        return cell(value, ore=ore, blank_zero=False)
+    def section(
+        heading: str, lines: Sequence[tuple[str, Decimal]], label: str, total: Decimal
+    ) -> None:
+        table.add_row(Text(heading, style="bold"), "")
+        for name, amount in lines:
+            table.add_row(f"  {name}", cell(amount, ore=ore))
+        table.add_row(label, cell(total, ore=ore), style="bold")
+        table.add_section()
 
-    table.add_row(Text("Tillgångar", style="bold"), "")
-    for line in sheet.assets:
-        table.add_row(f"  {account_label(line.name)}", amount(line.amount))
-    table.add_row("Summa tillgångar", amount(sheet.total_assets), style="bold")
-    table.add_section()
-    table.add_row(Text("Skulder", style="bold"), "")
-    for line in sheet.liabilities:
-        table.add_row(f"  {account_label(line.name)}", amount(line.amount))
-    table.add_row("Summa skulder", amount(sheet.total_liabilities), style="bold")
-    table.add_section()
-    table.add_row(Text("Fonder (eget kapital)", style="bold"), "")
-    for line in sheet.funds:
-        table.add_row(f"  {line.name}", amount(line.amount))
-    table.add_row("Summa fonder", amount(sheet.total_funds), style="bold")
-    table.add_section()
+    section(
+        "Tillgångar",
+        [(account_label(line.name), line.amount) for line in sheet.assets],
+        "Summa tillgångar",
+        sheet.total_assets,
+    )
+    section(
+        "Skulder",
+        [(account_label(line.name), line.amount) for line in sheet.liabilities],
+        "Summa skulder",
+        sheet.total_liabilities,
+    )
+    section(
+        "Fonder (eget kapital)",
+        [(line.name, line.amount) for line in sheet.funds],
+        "Summa fonder",
+        sheet.total_funds,
+    )
     table.add_row(
         "Summa skulder och fonder",
-        amount(sheet.total_liabilities + sheet.total_funds),
+        cell(sheet.total_liabilities + sheet.total_funds, ore=ore),
         style="bold",
     )
     if sheet.balanced:
@@ -162,7 +167,84 @@ def render_balance(sheet: BalanceSheet, *, ore: bool = False) -> RenderableType:
     else:
         check = Text(
             "Kontroll: tillgångar = skulder + fonder stämmer INTE; skillnad "
-            f"{format_sv(sheet.difference, ore=True, minus=MINUS)} kr.",
+            f"{format_sv(sheet.difference, ore=True)} kr.",
             style="bold red",
         )
     return Group(table, check)
+
+
+def render_accounts(balances: TrialBalance, *, ore: bool = False) -> RenderableType:
+    """The trial balance: every account and its balance (or its movement in the year)."""
+    year = balances.year
+    table = _table("Saldobalans" if year is None else f"Saldobalans {year}")
+    table.add_column("Konto")
+    table.add_column("Saldo" if year is None else f"Rörelse {year}", justify="right")
+    for account, balance in balances.rows:
+        table.add_row(account, cell(balance, ore=ore))
+    table.add_section()
+    table.add_row("Summa", cell(balances.total, ore=ore), style="bold")
+    return table
+
+
+def render_fees(report: FeeReport, *, ore: bool = False) -> RenderableType:
+    rate = format_sv(report.rate, ore=report.rate != report.rate.to_integral_value())
+    table = _table(
+        f"Avgifter {report.year}: {rate} kr per invånare, "
+        f"folkmängd {report.population_date.isoformat()}",
+        title_left=False,
+        footer=True,
+    )
+    table.add_column("Kod", footer="")
+    table.add_column("Kommun", footer="Summa")
+    table.add_column("Folkmängd", justify="right", footer=format_count(report.total_population))
+    table.add_column("Avgift", justify="right", footer=cell(report.total_fee, ore=ore))
+    table.add_column("Bokfört", justify="right", footer=cell(report.total_booked, ore=ore))
+    table.add_column("Differens", justify="right", footer=cell(report.total_difference, ore=ore))
+    for line in report.lines:
+        table.add_row(
+            line.code,
+            line.name,
+            format_count(line.population),
+            cell(line.fee, ore=ore),
+            cell(line.booked, ore=ore),
+            cell(line.difference, ore=ore),
+        )
+    files = sorted({line.figure.file for line in report.lines})
+    note = Text(
+        "Differens = bokfört − avgift. Folkmängd från SCB: " + ", ".join(files), style="dim"
+    )
+    return Group(table, note)
+
+
+def render_population(
+    table: PopulationTable, members: Sequence[Member], dates: Sequence[dt.date]
+) -> RenderableType:
+    """Each member's folkmängd on each date, with the file (and line) it was read from."""
+    parts: list[RenderableType] = []
+    for date in dates:
+        figures = [table.get(m.code, date) for m in members]
+        complete = all(f is not None for f in figures)
+        total = format_count(sum(f.population for f in figures if f)) if complete else "–"
+        shown = _table(f"Folkmängd {date_sv(date)}", title_left=False, footer=True)
+        shown.add_column("Kod", footer="")
+        shown.add_column("Kommun", footer="Summa")
+        shown.add_column("Folkmängd", justify="right", footer=total)
+        shown.add_column("Källa", footer="")
+        for m, f in zip(members, figures, strict=True):
+            if f is None:
+                shown.add_row(m.code, m.name, "–", "saknas")
+            else:
+                shown.add_row(m.code, m.name, format_count(f.population), f.where)
+        parts.append(shown)
+    return Group(*parts)
+
+
+def render_close_results(plan: ClosePlan) -> RenderableType:
+    """Each fund's result of the year and where the close moves it."""
+    table = _table(f"Bokslut {plan.year}: årets resultat per fond")
+    table.add_column("Fond")
+    table.add_column("Resultat", justify="right")
+    table.add_column("Förs till")
+    for r in plan.results:
+        table.add_row(r.name, cell(r.result, ore=True), r.target or "")
+    return table

@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sodertorn_ledger.fees import FeeReport
+from sodertorn_ledger.render.labels import account_label, date_sv, footnote_marker, with_marker
 from sodertorn_ledger.render.sheet import (
     Amount,
     BarChart,
@@ -21,7 +22,6 @@ from sodertorn_ledger.render.sheet import (
     Sheet,
     Style,
     Text,
-    footnote_marker,
     ref,
     sum_formula,
 )
@@ -29,21 +29,6 @@ from sodertorn_ledger.reports.balance import BalanceSheet
 from sodertorn_ledger.reports.funds import Summary
 from sodertorn_ledger.reports.projects import ProjectsReport
 from sodertorn_ledger.reports.result import OperatingResult, ResultLine
-
-_MONTHS = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 
 def _amount(value: Decimal, style: Style = Style.NORMAL) -> Cell:
@@ -67,7 +52,7 @@ def summary_sheet(summary: Summary) -> Sheet:
     first = len(sheet.rows) + 1
     for fund in summary.funds:
         row = len(sheet.rows) + 1
-        name = fund.name if fund.marker is None else f"{fund.name} {footnote_marker(fund.marker)}"
+        name = with_marker(fund.name, fund.marker)
         sheet.add(
             Text(name),
             _amount(fund.opening),
@@ -174,8 +159,7 @@ def fees_sheet(report: FeeReport) -> Sheet:
     sheet.add(Text(f"Avgifter {year}", Style.TITLE))
     sheet.add(
         Text(
-            f"Avgift per invånare × folkmängd {date.day} {_MONTHS[date.month - 1]} "
-            f"{date.year} (SCB)",
+            f"Avgift per invånare × folkmängd {date_sv(date)} (SCB)",
             Style.NOTE,
         )
     )
@@ -218,12 +202,10 @@ def fees_sheet(report: FeeReport) -> Sheet:
 
 def balance_sheet(balance: BalanceSheet) -> Sheet:
     """Balansräkning YEAR: assets, liabilities and funds at 31 December, with their sums."""
-    from sodertorn_ledger.render.terminal import account_label
-
     year = balance.year
     date = balance.date
     sheet = Sheet(f"Balansräkning {year}", header_rows=3)
-    sheet.add(Text(f"Balansräkning {date.day} {_MONTHS[date.month - 1]} {date.year}", Style.TITLE))
+    sheet.add(Text(f"Balansräkning {date_sv(date)}", Style.TITLE))
     sheet.blank()
     sheet.add(Text("", Style.HEADING), Text("Belopp", Style.HEADING))
 

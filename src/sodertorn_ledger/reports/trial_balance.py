@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import NamedTuple
 
 from sodertorn_ledger.journal.model import ZERO, Account, Journal, Transaction
 
@@ -21,11 +22,22 @@ def sums_by_account(transactions: Iterable[Transaction]) -> dict[Account, Decima
     return {account: sum(values, ZERO) for account, values in amounts.items()}
 
 
-def trial_balance(journal: Journal, year: int | None = None) -> list[tuple[Account, Decimal]]:
-    """(account, balance) sorted by account; accounts that net to zero are kept (as 0)."""
+class TrialBalance(NamedTuple):
+    """Every account's balance (or movement within `year`), sorted by account."""
+
+    year: int | None
+    rows: tuple[tuple[Account, Decimal], ...]
+    """(account, balance); an account that nets to zero is kept (as 0)."""
+    total: Decimal
+    """Zero when the books balance, as every transaction must."""
+
+
+def trial_balance(journal: Journal, year: int | None = None) -> TrialBalance:
+    """The whole books' balances, or the movements within `year`."""
     transactions = (
         journal.transactions
         if year is None
         else (t for t in journal.transactions if t.date.year == year)
     )
-    return sorted(sums_by_account(transactions).items())
+    rows = tuple(sorted(sums_by_account(transactions).items()))
+    return TrialBalance(year, rows, sum((b for _, b in rows), ZERO))

@@ -1,0 +1,83 @@
+"""The year's Excel workbook, as `ledger export` and `ledger summary --xlsx` write it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sodertorn_ledger.commands.loading import fee_report
+from sodertorn_ledger.commands.output import fail, warn
+
+if TYPE_CHECKING:
+    from sodertorn_ledger.config import Settings
+    from sodertorn_ledger.journal.model import Journal
+    from sodertorn_ledger.render.sheet import Book
+    from sodertorn_ledger.reports.funds import Summary
+
+
+def default_path(year: int) -> Path:
+    return Path(f"sammanstallning-{year}.xlsx")
+
+
+def check_target(target: Path, *, force: bool) -> None:
+    """Refuse early, before any work: a name that is not a workbook's, a folder, or an
+    existing file without --force."""
+    if target.suffix.casefold() != ".xlsx":
+        fail(f"{target}: the workbook's name must end in .xlsx")
+    if target.is_dir():
+        fail(f"{target} is a folder; give the workbook's file name")
+    if target.exists() and not force:
+        fail(f"{target} already exists; use --force to overwrite it")
+    if not target.parent.is_dir() and str(target.parent):
+        fail(f"cannot write {target}: no folder {target.parent}")
+
+
+def save_workbook(
+    journal: Journal,
+    settings: Settings,
+    summary: Summary,
+    journal_path: Path,
+    target: Path,
+    *,
+    force: bool,
+) -> list[str]:
+    """Write the workbook of the summary's year at `target` (atomically); the names of its
+    sheets. Refusals and I/O errors print one line and exit 1."""
+    from sodertorn_ledger.fileio import FileExists
+    from sodertorn_ledger.render.xlsx import write_workbook
+
+    book = _build_book(journal, settings, summary, journal_path)
+    try:
+        write_workbook(book, target, overwrite=force)
+    except FileExists:
+        fail(f"{target} already exists; use --force to overwrite it")
+    except OSError as err:
+        fail(f"cannot write {target}: {err.strerror or err}")
+    return [sheet.name for sheet in book.sheets]
+
+
+def _build_book(journal: Journal, settings: Settings, summary: Summary, journal_path: Path) -> Book:
+    """Every report of the year as one workbook; the fees sheet is left out, with a
+    warning, when SCB's figures or the year's rate are missing (the rest is still worth
+    having)."""
+    from sodertorn_ledger.render.workbook import annual_book
+    from sodertorn_ledger.reports.balance import compute_balance
+    from sodertorn_ledger.reports.projects import compute_projects
+    from sodertorn_ledger.reports.result import compute_result
+
+    year = summary.year
+    fees, problems = fee_report(journal, settings, year, journal_path)
+    if fees is None:
+        first = problems[0]
+        warn(
+            f"{first.file}: {first.message}; the Avgifter {year} sheet is left out "
+            f"(see `ledger fees {year}`)"
+        )
+    return annual_book(
+        settings.organisation,
+        summary,
+        compute_result(journal, settings, year),
+        compute_projects(journal, settings, year),
+        fees,
+        compute_balance(journal, settings, year, summary),
+    )
