@@ -16,12 +16,13 @@ $(BIN)/ledger: pyproject.toml
 run: $(BIN)/ledger
 	$(BIN)/ledger summary 2020
 
-# Every test: pytest, ruff and mypy.
+# Every test: pytest, ruff, mypy and the layer contracts (import-linter).
 test: $(BIN)/ledger
 	$(BIN)/python -m pytest
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The side-by-side benchmark against ledger-cli and hledger (writes docs/performance.md).
 bench: $(BIN)/ledger

@@ -26,7 +26,6 @@ from pathlib import Path
 from types import MappingProxyType, NoneType, UnionType
 from typing import Annotated, Any, NamedTuple, Union, get_args, get_origin, get_type_hints
 
-from sodertorn_ledger.journal.model import Account
 from sodertorn_ledger.problems import Problem
 
 SETTINGS_NAME = "sodertorn.toml"
@@ -51,7 +50,7 @@ class SettingsError(Exception):
         super().__init__("; ".join(p.message for p in problems))
 
 
-def covers(prefix: Account, account: Account) -> bool:
+def covers(prefix: str, account: str) -> bool:
     """True when `account` is `prefix` or one of its subaccounts."""
     return account == prefix or account.startswith(prefix + ":")
 
@@ -201,13 +200,13 @@ class Fund(NamedTuple):
     def is_operating(self) -> bool:
         return self.result_account is not None
 
-    def result_account_for(self, year: int) -> Account:
+    def result_account_for(self, year: int) -> str:
         """The fund account the close creates for this operating fund's result of `year`."""
         if self.result_account is None:
             raise ValueError(f"{self.name} is not the operating fund")
         return self.result_account.replace(YEAR_PLACEHOLDER, str(year))
 
-    def result_account_year(self, account: Account) -> int | None:
+    def result_account_year(self, account: str) -> int | None:
         """The year of a `result_account` such as "fonder:drift från 2019", else None."""
         if self.result_account is None:
             return None
