@@ -110,8 +110,9 @@ def test_sheet_rows_are_numbered_as_the_spreadsheet_numbers_them() -> None:
     assert sheet.cell(9, 1) is None
     assert sum_formula(2, 4, 9, Decimal(0)).text == "=SUM(B4:B9)"
     assert sum_formula(2, 4, 3, Decimal(0)).text == "=0"  # no rows: nothing to sum
-    with pytest.raises(ValueError):
-        Formula("SUM(A1:A2)", Decimal(0))
+    sheet.add(Formula("SUM(A1:A2)", Decimal(0)))
+    with pytest.raises(ValueError, match="a formula starts with '='"):
+        workbook_bytes(Book("T", "O", 2020, (sheet,)))
 
 
 # --- the writer on hand-made data --------------------------------------------------------
@@ -130,7 +131,7 @@ def hand_made() -> Book:
         Text("Summa", Style.TOTAL), sum_formula(2, 4, 8, Decimal("-4938271.555"), style=Style.TOTAL)
     )
     sheet.chart = BarChart("Diagram", 1, 2, 4, 7)
-    return Book("Titel & mer", "Org & Co", 2020, [sheet])
+    return Book("Titel & mer", "Org & Co", 2020, (sheet,))
 
 
 def test_text_that_looks_like_a_formula_is_stored_as_text() -> None:

@@ -62,7 +62,7 @@ def test_libreoffice_computes_the_formulas_itself(tmp_path: Path, profile: Path)
     sheet = Sheet("Kontroll 2020")
     sheet.add(Amount(Decimal("1.25")), Amount(Decimal("2.50")), Formula("=A1+B1", Decimal(99)))
     target = tmp_path / "kontroll.xlsx"
-    target.write_bytes(workbook_bytes(Book("Kontroll", "Org", 2020, [sheet])))
+    target.write_bytes(workbook_bytes(Book("Kontroll", "Org", 2020, (sheet,))))
     raw = libreoffice_csv(target, tmp_path, profile, as_shown=False)
     assert raw["Kontroll 2020"][0][2] == "3,75"
 

@@ -33,9 +33,9 @@ import glob
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from sodertorn_ledger.config import Settings, covers
 from sodertorn_ledger.journal.model import ZERO, Account, Journal, Transaction
@@ -57,8 +57,7 @@ DECLARATION_COMMENT_COLUMN = 56
 """Where an `account` directive's comment starts when no neighbour shows otherwise."""
 
 
-@dataclass(frozen=True, slots=True)
-class FundResult:
+class FundResult(NamedTuple):
     """One fund's result of the year, signs as the Sammanställning shows them."""
 
     name: str
@@ -75,8 +74,7 @@ class FundResult:
         return self.income + self.costs
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
+class Edit(NamedTuple):
     """One file the close writes: its text before (None for a new file) and after."""
 
     path: Path
@@ -86,8 +84,7 @@ class Edit:
     """What changes, for the user (e.g. "new file", "closing transaction appended")."""
 
 
-@dataclass(frozen=True, slots=True)
-class ClosePlan:
+class ClosePlan(NamedTuple):
     """Everything `ledger close YEAR` decided, before anything is written.
 
     `problems` non-empty: refused, nothing may be written. Otherwise `edits` in order;

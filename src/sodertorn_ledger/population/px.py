@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
 from itertools import product
+from typing import NamedTuple
 
 from sodertorn_ledger.population.cube import figures_from_cells
 from sodertorn_ledger.population.model import (
@@ -43,15 +43,13 @@ class PxError(Exception):
         self.message = message
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
     text: str
     quoted: bool
     line: int
 
 
-@dataclass(slots=True)
-class _Statement:
+class _Statement(NamedTuple):
     keyword: str
     language: str
     args: list[str]

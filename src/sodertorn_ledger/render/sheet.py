@@ -11,9 +11,9 @@ function can build formulas from the row numbers `Sheet.add` returns.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
+from typing import NamedTuple
 
 
 class Style(Enum):
@@ -32,8 +32,7 @@ class Style(Enum):
     """Footnotes and remarks: small. Not counted when fitting column widths."""
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(NamedTuple):
     """Text, always stored as text — even `=HYPERLINK(…)` from a payee stays a string."""
 
     value: str
@@ -42,8 +41,7 @@ class Text:
     """Indentation steps (a supplier under its project, an account under its heading)."""
 
 
-@dataclass(frozen=True)
-class Amount:
+class Amount(NamedTuple):
     """An exact amount in kronor; shown in whole kronor unless `ore`."""
 
     value: Decimal
@@ -51,16 +49,14 @@ class Amount:
     ore: bool = False
 
 
-@dataclass(frozen=True)
-class Count:
+class Count(NamedTuple):
     """A whole number that is not money (folkmängd)."""
 
     value: int
     style: Style = Style.NORMAL
 
 
-@dataclass(frozen=True)
-class Formula:
+class Formula(NamedTuple):
     """A formula such as ``=SUM(B4:B10)``, shown like an amount (or a count).
 
     `value` is what the tool itself computes for it: the writer does not store it (a
@@ -70,20 +66,16 @@ class Formula:
     text: str
     value: Decimal
     style: Style = Style.NORMAL
-    count: bool = False
+    of_count: bool = False
+    """Shown as a count (folkmängd), not as kronor."""
     ore: bool = False
-
-    def __post_init__(self) -> None:
-        if not self.text.startswith("="):
-            raise ValueError(f"a formula starts with '=': {self.text!r}")
 
 
 Cell = Text | Amount | Count | Formula | None
 """None is an empty cell."""
 
 
-@dataclass(frozen=True)
-class BarChart:
+class BarChart(NamedTuple):
     """A bar chart of one column against the labels in another, over a range of rows."""
 
     title: str
@@ -94,16 +86,19 @@ class BarChart:
     value_title: str = ""
 
 
-@dataclass
 class Sheet:
-    """One sheet: a name, rows of cells, and how many top rows stay frozen."""
+    """One sheet as it is laid out: a name, rows of cells, how many top rows and left
+    columns stay in view, and a chart."""
 
-    name: str
-    rows: list[list[Cell]] = field(default_factory=list)
-    header_rows: int = 0
-    """Rows kept in view when scrolling and repeated on every printed page."""
-    frozen_columns: int = 1
-    chart: BarChart | None = None
+    __slots__ = ("chart", "frozen_columns", "header_rows", "name", "rows")
+
+    def __init__(self, name: str, *, header_rows: int = 0, frozen_columns: int = 1) -> None:
+        self.name = name
+        self.rows: list[list[Cell]] = []
+        self.header_rows = header_rows
+        """Rows kept in view when scrolling and repeated on every printed page."""
+        self.frozen_columns = frozen_columns
+        self.chart: BarChart | None = None
 
     def add(self, *cells: Cell) -> int:
         """Append a row; return its spreadsheet row number (the first row is 1)."""
@@ -121,14 +116,13 @@ class Sheet:
         return cells[column - 1] if 0 < column <= len(cells) else None
 
 
-@dataclass
-class Book:
+class Book(NamedTuple):
     """A workbook: its sheets and the document properties a reader sees in File → Properties."""
 
     title: str
     organisation: str
     year: int
-    sheets: list[Sheet] = field(default_factory=list)
+    sheets: tuple[Sheet, ...]
     subject: str = ""
 
 
@@ -159,5 +153,5 @@ def sum_formula(
 ) -> Formula:
     """``=SUM(B4:B10)``; an empty range (no rows) sums to zero as ``=0``."""
     if last < first:
-        return Formula("=0", value, style, count=count)
-    return Formula(f"=SUM({ref(column, first)}:{ref(column, last)})", value, style, count=count)
+        return Formula("=0", value, style, of_count=count)
+    return Formula(f"=SUM({ref(column, first)}:{ref(column, last)})", value, style, of_count=count)

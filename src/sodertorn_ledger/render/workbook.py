@@ -283,6 +283,6 @@ def annual_book(
         title=f"Sammanställning {year}",
         organisation=organisation,
         year=year,
-        sheets=sheets,
+        sheets=tuple(sheets),
         subject=f"{organisation}: bokslut {year}",
     )

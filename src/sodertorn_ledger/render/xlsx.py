@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from sodertorn_ledger import __version__
-from sodertorn_ledger.money import format_sv
+from sodertorn_ledger.money import format_count, format_sv
 from sodertorn_ledger.render.sheet import (
     Amount,
     BarChart,
@@ -123,9 +123,11 @@ def _put(target: Any, cell: Cell, numeric_column: bool) -> None:
         target.value = cell.value
         target.number_format = COUNT_FORMAT
     elif isinstance(cell, Formula):
+        if not cell.text.startswith("="):
+            raise ValueError(f"a formula starts with '=': {cell.text!r}")
         target.value = cell.text
         target.data_type = "f"
-        if cell.count:
+        if cell.of_count:
             target.number_format = COUNT_FORMAT
         else:
             target.number_format = ORE_FORMAT if cell.ore else KRONOR_FORMAT
@@ -234,8 +236,8 @@ def display_width(cell: Cell) -> int:
     if isinstance(cell, Amount):
         return len(format_sv(cell.value, ore=cell.ore))
     if isinstance(cell, Count):
-        return len(format_sv(Decimal(cell.value)))
-    if cell.count:
+        return len(format_count(cell.value))
+    if cell.of_count:
         return len(format_sv(cell.value))
     return len(format_sv(cell.value, ore=cell.ore))
 

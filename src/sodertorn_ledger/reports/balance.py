@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from sodertorn_ledger.config import Settings
 from sodertorn_ledger.journal.model import ZERO, Account, Journal
@@ -23,16 +23,14 @@ from sodertorn_ledger.reports.funds import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class BalanceLine:
+class BalanceLine(NamedTuple):
     """An account, or a fund, and its balance shown positive (a credit for liabilities)."""
 
     name: str
     amount: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class BalanceSheet:
+class BalanceSheet(NamedTuple):
     year: int
     date: dt.date
     assets: tuple[BalanceLine, ...]

@@ -7,22 +7,20 @@ first appear in the year, so a report reads like the books.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from sodertorn_ledger.config import Settings
 from sodertorn_ledger.journal.model import ZERO, Journal
 from sodertorn_ledger.reports.funds import account_class, movements
 
 
-@dataclass(frozen=True, slots=True)
-class SupplierCost:
+class SupplierCost(NamedTuple):
     payee: str
     amount: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectCost:
+class ProjectCost(NamedTuple):
     tag: str
     """The tag's value in the books."""
     name: str
@@ -31,8 +29,7 @@ class ProjectCost:
     suppliers: tuple[SupplierCost, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectsReport:
+class ProjectsReport(NamedTuple):
     year: int
     projects: tuple[ProjectCost, ...]
     total: Decimal

@@ -7,16 +7,15 @@ sums always equal the fund's row in the Sammanställning.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from sodertorn_ledger.config import Line, Settings, covers
 from sodertorn_ledger.journal.model import ZERO, Account, Journal
 from sodertorn_ledger.reports.funds import movements
 
 
-@dataclass(frozen=True, slots=True)
-class ResultLine:
+class ResultLine(NamedTuple):
     """A line and its amount, positive as published (income and costs alike)."""
 
     name: str
@@ -25,8 +24,7 @@ class ResultLine:
     """False for an account of the fund that no line in the settings names."""
 
 
-@dataclass(frozen=True, slots=True)
-class OperatingResult:
+class OperatingResult(NamedTuple):
     year: int
     fund: str
     income: tuple[ResultLine, ...]
