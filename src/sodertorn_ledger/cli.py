@@ -7,8 +7,8 @@ the command that needs them, so `ledger --help` stays fast. The process around t
 
 Neither this module nor a command module has `from __future__ import annotations`: typer
 reads the signature of the command on every run, and string annotations would be compiled
-and evaluated each time (1 to 2 ms of `ledger fees 2020`). Names imported for the type
-checker only are written in quotes where a signature uses them.
+and evaluated each time. Names imported for the type checker only are written in quotes
+where a signature uses them.
 """
 
 import importlib
@@ -95,8 +95,7 @@ def __getattr__(name: str) -> typer.Typer:
 def app_for(args: Sequence[str]) -> typer.Typer:
     """The app that runs `ledger ARGS`.
 
-    Typer makes a click command of every registered command each time the app runs, which
-    takes 6 ms for the ten, a twentieth of a short command such as `ledger fees 2020`. So
+    Typer makes a click command of every registered command each time the app runs. So
     when the first argument names a command, an app with that command alone runs it (and
     only its module is imported): its help, options and messages are the same. Anything
     else (`--help`, `--version`, a mistyped command that needs the list of them) gets the

@@ -20,17 +20,15 @@ _FIRST_GENERATION_THRESHOLD = 100_000
 def main() -> None:
     """The `ledger` command: run the app, then end the process without tearing it down.
 
-    Before anything is imported, the collector is told to run less often. Importing typer,
-    click and rich makes some 30 000 objects that live as long as the process; at Python's
-    default threshold the collector runs about 50 times while they are made, which took
-    8 ms of `ledger summary 2020` (113 ms before, 105 ms after, measured with hyperfine).
-    Loading the books pauses the collector anyway (journal/loader.py).
+    Before anything is imported, the collector is told to run less often: importing typer,
+    click and rich makes tens of thousands of objects that live as long as the process, and
+    at Python's default threshold the collector would rescan them again and again.
 
-    Big books are a million small records; Python would free them one by one when the
-    command returns (60 ms at 100 000 transactions, measured with bench/). The command is
-    done by then, so the books are kept, the exit handlers run, the output is flushed and
-    the process ends at once. Under a profiler or a coverage tool (`python -m cProfile -m
-    sodertorn_ledger …`) the process ends the usual way, so they can write their data.
+    Big books are a million small records that Python would free one by one when the
+    command returns. The command is done by then, so the books are kept, the exit handlers
+    run, the output is flushed and the process ends at once. Under a profiler or a coverage
+    tool (`python -m cProfile -m sodertorn_ledger …`) the process ends the usual way, so
+    they can write their data. (docs/performance.md has the figures.)
     """
     _, *higher = gc.get_threshold()
     gc.set_threshold(_FIRST_GENERATION_THRESHOLD, *higher)

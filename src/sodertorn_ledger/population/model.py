@@ -19,8 +19,6 @@ Code = str
 """SCB's region code: four digits for a kommun (``0127``), two for a län (``01``)."""
 
 
-# Records are NamedTuples (as in journal.model): a dataclass takes ten times as long to
-# define, and every command that reads SCB's files defines these before it reads anything.
 class Figure(NamedTuple):
     """One municipality's folkmängd on one date, and where it was read."""
 
@@ -38,8 +36,6 @@ class Figure(NamedTuple):
         return f"{self.file}:{self.line}" if self.line else self.file
 
 
-# PopulationTable and FileResult are plain classes: a dataclass takes ~0.4 ms to define, and
-# `ledger fees` defines them at every start.
 class PopulationTable:
     """(kommunkod, date) -> folkmängd, each figure with its source file."""
 

@@ -147,8 +147,6 @@ def years_in(journal: Journal) -> list[int]:
     return sorted({t.date.year for t in journal.transactions})
 
 
-# Records are NamedTuples (as in journal.model): a dataclass takes ten times as long to
-# define, and every report command defines these before it reads anything.
 class FundAccounts(NamedTuple):
     """A fund as found in the books for one year: its name and the accounts it is made of."""
 
