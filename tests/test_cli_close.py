@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import require_program
-from manual import MANUAL, assert_shows
+from manual import assert_shows, page
 from sodertorn_ledger.cli import app
 from sodertorn_ledger.close_files import KILL_ENV
 from sodertorn_ledger.config import load_settings
@@ -570,7 +570,7 @@ def test_three_years_hledger_agrees(tmp_path: Path) -> None:
 
 
 def test_the_manual_shows_the_real_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    manual = MANUAL
+    manual = page("close.md")
     copy_books(tmp_path)
     main = Path("ledger", "main.journal")
     monkeypatch.chdir(tmp_path)
@@ -620,7 +620,7 @@ def test_the_manual_shows_the_real_refusals(
     )
     code, out, err = run("close", "2021")
     assert code == 1 and out == ""
-    assert_shows(MANUAL, "ledger close 2021", err)
+    assert_shows(page("close.md"), "ledger close 2021", err)
     # 2020 closed, then an invoice of 2020 raised by 500 kr.
     assert run("close", "2020")[0] == 0
     year = books / "2020.journal"
@@ -635,7 +635,7 @@ def test_the_manual_shows_the_real_refusals(
     year.write_text(edited, encoding="utf-8")
     code, out, err = run("close", "2020")
     assert code == 1 and out == ""
-    assert_shows(MANUAL, "ledger close 2020", err)
+    assert_shows(page("close.md"), "ledger close 2020", err)
 
 
 def test_hledger_income_statement_without_the_close(tmp_path: Path) -> None:
