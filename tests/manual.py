@@ -36,17 +36,19 @@ class Transcript(NamedTuple):
     """What the manual shows it printing, up to the next `$ ` line or the end of the block."""
 
 
-def code_blocks(text: str) -> list[list[str]]:
-    """The lines of each fenced code block (```), fences left out."""
+def code_blocks(text: str, info: str | None = None) -> list[list[str]]:
+    """The lines of each fenced code block (```), fences left out; with `info`, only the
+    blocks whose opening fence names it (```toml)."""
     blocks: list[list[str]] = []
     current: list[str] | None = None
+    inside = False
     for line in text.split("\n"):
         if line.lstrip().startswith("```"):
-            if current is None:
-                current = []
-            else:
+            if inside and current is not None:
                 blocks.append(current)
-                current = None
+            inside = not inside
+            wanted = info is None or line.lstrip()[3:].strip() == info
+            current = [] if inside and wanted else None
         elif current is not None:
             current.append(line)
     return blocks

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from manual import MANUAL, REPO, assert_shows, matches, transcripts
+from manual import MANUAL, REPO, assert_shows, code_blocks, matches, page, transcripts
 from sodertorn_ledger.cli import app
 
 runner = CliRunner()
@@ -30,7 +30,7 @@ ON_THE_BUNDLED_BOOKS = [
 
 IN_A_SCENARIO = {
     "ledger check -f bad.journal": "test_a_problem_in_the_books",
-    "ledger fees 2020": "test_a_missing_figure",
+    "ledger fees 2020": "test_a_missing_figure, test_bad_settings",
     "ledger fees 2021 --book --date 2021-01-29 --dry-run": "test_booking_the_fees",
     "ledger fees 2021 --book --date 2021-01-29": "test_booking_the_fees",
     "ledger fees 2021 --book": "test_booking_the_fees",
@@ -133,3 +133,22 @@ def test_the_export(books_here: Path) -> None:
     assert code == 0, err
     assert_shows(MANUAL, "ledger export 2020", out + err)
     assert Path("sammanstallning-2020.xlsx").is_file()
+
+
+def test_bad_settings(books_here: Path) -> None:
+    settings = books_here / "sodertorn.toml"
+    text = settings.read_text(encoding="utf-8")
+    bad = text.replace('"2019" = "4.00"', '"2019" = 4.0').replace('code = "0140"', 'code = "140"')
+    assert bad.count("4.0\n") == 1 and 'code = "140"' in bad
+    settings.write_text(bad, encoding="utf-8")
+    code, out, err = run("fees", "2020")
+    assert code == 1 and out == ""
+    assert_shows(MANUAL, "ledger fees 2020", err)
+
+
+def test_the_settings_examples_are_the_bundled_settings() -> None:
+    examples = code_blocks(page("settings.md"), "toml")
+    assert len(examples) >= 3
+    bundled = (REPO / "ledger" / "sodertorn.toml").read_text(encoding="utf-8")
+    for lines in examples:
+        assert "\n".join(lines) + "\n" in bundled, lines
