@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from manual import MANUAL, assert_shows
+from manual import MANUAL, assert_shows, page
 from sodertorn_ledger.cli import app, app_for
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,6 +33,7 @@ def test_command_has_help_with_an_example(name: str) -> None:
 
 @pytest.mark.parametrize("name", COMMANDS)
 def test_command_is_in_the_manual_with_output(name: str) -> None:
+    assert f"## `ledger {name}`\n" in page("commands.md")
     assert f"$ ledger {name}" in MANUAL
 
 
@@ -42,7 +43,7 @@ def test_the_manual_shows_the_real_output(args: list[str], monkeypatch: pytest.M
     monkeypatch.delenv("LEDGER_FILE", raising=False)
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.stderr
-    assert_shows(MANUAL, " ".join(["ledger", *args]), result.stdout)
+    assert_shows(page("commands.md"), " ".join(["ledger", *args]), result.stdout)
 
 
 def _run_ledger(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
