@@ -29,6 +29,39 @@ MANUAL = "\n".join(pages().values())
 """The whole manual as one text."""
 
 
+def prose(text: str) -> list[str]:
+    """The lines of a page outside its code blocks."""
+    lines: list[str] = []
+    inside = False
+    for line in text.split("\n"):
+        if line.lstrip().startswith("```"):
+            inside = not inside
+        elif not inside:
+            lines.append(line)
+    return lines
+
+
+def anchors(text: str) -> set[str]:
+    """The anchors of a page's headings, as GitHub makes them: lower case, punctuation
+    dropped, spaces to hyphens, a repeated one numbered (-1, -2, …)."""
+    found: set[str] = set()
+    for line in prose(text):
+        heading = re.match(r"#{1,6} (.*)", line)
+        if heading:
+            slug = re.sub(r"[^\w\- ]", "", heading.group(1).strip().lower()).replace(" ", "-")
+            n, unique = 0, slug
+            while unique in found:
+                n += 1
+                unique = f"{slug}-{n}"
+            found.add(unique)
+    return found
+
+
+def links(text: str) -> list[str]:
+    """The targets of a page's Markdown links and images, code blocks left out."""
+    return re.findall(r"\]\(([^)\s]+)\)", "\n".join(prose(text)))
+
+
 class Transcript(NamedTuple):
     command: str
     """The command line after `$ `, e.g. "ledger fees 2020"."""

@@ -1,15 +1,30 @@
-"""The manual tells the truth: every `$ ledger …` transcript in README.md and docs/*.md is
-the command's real output."""
+"""The manual tells the truth: README.md is a short front door with every command and a
+link to every page of docs/, every link leads somewhere, and every `$ ledger …` transcript
+is the command's real output."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from manual import MANUAL, REPO, assert_shows, code_blocks, matches, page, transcripts
+from manual import (
+    DOCS,
+    MANUAL,
+    REPO,
+    anchors,
+    assert_shows,
+    code_blocks,
+    links,
+    matches,
+    page,
+    pages,
+    prose,
+    transcripts,
+)
 from sodertorn_ledger.cli import app
 
 runner = CliRunner()
@@ -45,6 +60,73 @@ IN_A_SCENARIO = {
     "ledger summary 2021": "test_cli_close.py",
 }
 """Transcripts that need books in another state first, and the test that makes it."""
+
+
+COMMANDS = sorted(c.name or "" for c in app.registered_commands)
+README_MAX_LINES = 200
+
+
+def section(text: str, heading: str) -> list[str]:
+    """The lines under a `## heading`, up to the next heading of that level."""
+    lines = prose(text)
+    start = lines.index(f"## {heading}") + 1
+    end = next((i for i in range(start, len(lines)) if lines[i].startswith("## ")), len(lines))
+    return lines[start:end]
+
+
+# --- the front door --------------------------------------------------------------------------
+
+
+def test_the_readme_is_short() -> None:
+    lines = page("README.md").split("\n")
+    assert len(lines) - (lines[-1] == "") <= README_MAX_LINES
+
+
+def test_every_command_is_in_the_readmes_table_once() -> None:
+    rows = [line for line in section(page("README.md"), "Commands") if line.startswith("| ")]
+    named = [m.group(1) for row in rows if (m := re.match(r"\| \[?`ledger (\w+)", row))]
+    assert sorted(named) == COMMANDS
+
+
+def test_the_readme_links_every_page_of_docs() -> None:
+    listed = {
+        target for line in section(page("README.md"), "Documentation") for target in links(line)
+    }
+    for path in sorted(DOCS.glob("*.md")):
+        assert f"docs/{path.name}" in listed, f"add docs/{path.name} to README's Documentation"
+
+
+@pytest.mark.parametrize("name", list(pages()))
+def test_every_link_leads_somewhere(name: str) -> None:
+    here = REPO if name == "README.md" else DOCS
+    text = page(name)
+    for target in links(text):
+        if re.match(r"[a-z]+:", target):
+            continue  # a web address
+        path, _, anchor = target.partition("#")
+        file = (here / path).resolve() if path else here / name
+        assert file.is_file(), f"{name}: {target}: no such file"
+        if anchor:
+            assert file.suffix == ".md", f"{name}: {target}: an anchor in a file that is not a page"
+            assert anchor in anchors(file.read_text(encoding="utf-8")), (
+                f"{name}: {target}: no such heading"
+            )
+
+
+def test_anchors_are_made_as_github_makes_them() -> None:
+    text = "# Settings: `sodertorn.toml`\n## The books' account scheme\n"
+    text += "### `ledger fees YEAR --book`\n## Targets (issue 7)\n"
+    text += "```\n# not a heading\n```\n## Targets (issue 7)\n"
+    assert anchors(text) == {
+        "settings-sodertorntoml",
+        "the-books-account-scheme",
+        "ledger-fees-year---book",
+        "targets-issue-7",
+        "targets-issue-7-1",
+    }
+
+
+# --- the transcripts -------------------------------------------------------------------------
 
 
 def run(*args: str) -> tuple[int, str, str]:
