@@ -96,6 +96,15 @@ def test_the_readme_links_every_page_of_docs() -> None:
         assert f"docs/{path.name}" in listed, f"add docs/{path.name} to README's Documentation"
 
 
+def test_the_pages_the_tools_messages_name_are_in_the_readme() -> None:
+    # Messages say "see the README, 'The ledger format'": the Documentation list has it.
+    source = "\n".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "src").rglob("*.py")))
+    named = set(re.findall(r"see the README, [\"']([^\"']+)[\"']", source))
+    listed = "\n".join(section(page("README.md"), "Documentation"))
+    for name in named:
+        assert f"- [{name}](docs/" in listed, name
+
+
 @pytest.mark.parametrize("name", list(pages()))
 def test_every_link_leads_somewhere(name: str) -> None:
     here = REPO if name == "README.md" else DOCS
