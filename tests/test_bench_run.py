@@ -10,6 +10,9 @@ import pytest
 
 # The bench/ package sits beside src/, not inside it.
 from bench.run import (
+    DEFAULT_OUTPUT,
+    RESULTS_END,
+    RESULTS_START,
     BenchError,
     BookSet,
     Outcome,
@@ -17,9 +20,11 @@ from bench.run import (
     Timing,
     compare,
     leaf_balances,
+    main,
     parse_amount,
     parse_importtime,
     render,
+    splice,
     targets,
 )
 
@@ -160,3 +165,80 @@ def test_the_slowest_imports_come_first_by_cumulative_time() -> None:
         "   52.0 ms  typer",
         "    9.0 ms  click.core",
     ]
+
+
+# --- the results section of docs/performance.md ---------------------------------------------
+
+
+def small_outcome() -> Outcome:
+    outcome = Outcome(
+        command="bench", started=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), machine=["CPU: x"]
+    )
+    outcome.latency = [timing("ours: ledger --help", 0.05, 20)]
+    return outcome
+
+
+def test_a_run_replaces_only_the_results_section() -> None:
+    page = f"# Manual\n\nHow to run it.\n\n{RESULTS_START}\nold results\n{RESULTS_END}\nAfter.\n"
+
+    once = splice(page, "## new results\n")
+
+    assert once == (
+        f"# Manual\n\nHow to run it.\n\n{RESULTS_START}\n## new results\n{RESULTS_END}\nAfter.\n"
+    )
+    assert splice(once, "## new results\n") == once
+    assert splice(None, "## new results") == f"{RESULTS_START}\n## new results\n{RESULTS_END}\n"
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "# Manual without markers\n",
+        f"# A manual naming the markers: `{RESULTS_START}` and `{RESULTS_END}`\n",
+        f"{RESULTS_START}\nno end\n",
+        f"{RESULTS_END}\n{RESULTS_START}\n",
+        f"{RESULTS_START}\n{RESULTS_END}\n{RESULTS_START}\n{RESULTS_END}\n",
+    ],
+)
+def test_a_page_without_its_markers_once_each_is_refused(page: str) -> None:
+    with pytest.raises(BenchError, match="results markers"):
+        splice(page, "results")
+
+
+def test_a_page_without_markers_stops_the_run_before_it_starts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "performance.md"
+    page.write_text("# Someone's manual\n", encoding="utf-8")
+
+    assert main(["--output", str(page), "--sizes", "100", "--runs", "1"]) == 1
+
+    assert page.read_text(encoding="utf-8") == "# Someone's manual\n"
+    assert "results markers" in capsys.readouterr().err
+
+
+def test_the_performance_page_keeps_its_manual_and_holds_results_as_render_writes_them() -> None:
+    page = DEFAULT_OUTPUT.read_text(encoding="utf-8")
+    manual, _, rest = page.partition(f"\n{RESULTS_START}\n")
+    results, _, after = rest.partition(f"\n{RESULTS_END}\n")
+    assert "## Run it" in manual and "## Where the speed comes from" in manual
+
+    rerun = splice(page, render(small_outcome()))
+
+    assert rerun.startswith(f"{manual}\n{RESULTS_START}\n")
+    assert rerun.endswith(f"\n{RESULTS_END}\n{after}")
+    # The committed results are in the form render() writes today: the same heading and
+    # introduction, the same kind of headings after it.
+    fresh = render(small_outcome()).split("\n")
+    assert results.strip("\n").split("\n")[:3] == fresh[:3]
+    assert {line for line in results.split("\n") if line.startswith("#")} <= {
+        "## Results of the last run",
+        "### The tools agree",
+        "### Big books",
+        "### Latency on the bundled books",
+        "### Excel export",
+        "### Targets (issue 7)",
+        "### Notes",
+        "### Where our time goes",
+        "### What the short commands import",
+    }

@@ -1,5 +1,6 @@
-"""The command line: every command has help text with an example, the README documents it,
-and the `ledger` process ends with the command's status and all its output."""
+"""The command line: every command has help text with an example, the manual (README.md and
+docs/) documents it, and the `ledger` process ends with the command's status and all its
+output."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from manual import MANUAL, assert_shows, page
 from sodertorn_ledger.cli import app, app_for
 
 REPO = Path(__file__).resolve().parent.parent
-README = (REPO / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(c.name or "" for c in app.registered_commands)
 
 
@@ -31,17 +32,18 @@ def test_command_has_help_with_an_example(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", COMMANDS)
-def test_command_is_in_the_readme_with_output(name: str) -> None:
-    assert f"$ ledger {name}" in README
+def test_command_is_in_the_manual_with_output(name: str) -> None:
+    assert f"## `ledger {name}`\n" in page("commands.md")
+    assert f"$ ledger {name}" in MANUAL
 
 
 @pytest.mark.parametrize("args", [["fees", "2020"], ["population", "2019"], ["check", "--strict"]])
-def test_readme_shows_the_real_output(args: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+def test_the_manual_shows_the_real_output(args: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
     monkeypatch.delenv("LEDGER_FILE", raising=False)
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.stderr
-    assert f"$ ledger {' '.join(args)}\n{result.stdout.rstrip()}\n```" in README
+    assert_shows(page("commands.md"), " ".join(["ledger", *args]), result.stdout)
 
 
 def _run_ledger(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -19,6 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import require_program
+from manual import assert_shows, page
 from sodertorn_ledger.cli import app
 from sodertorn_ledger.close_files import KILL_ENV
 from sodertorn_ledger.config import load_settings
@@ -569,18 +570,72 @@ def test_three_years_hledger_agrees(tmp_path: Path) -> None:
 
 
 def test_the_manual_shows_the_real_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    manual = (REPO / "README.md").read_text(encoding="utf-8")
+    manual = page("close.md")
     copy_books(tmp_path)
+    main = Path("ledger", "main.journal")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("LEDGER_FILE", raising=False)
+    code, _, err = run("close", "2019")
+    assert code == 1
+    assert_shows(manual, "ledger close 2019", err)
+    before = snapshot(main)
     for args in (["--dry-run"], [], []):  # the dry run, the close, the re-run
         code, out, err = run("close", "2020", *args)
         assert code == 0, err
-        shown = " ".join(["$ ledger close 2020", *args])
-        assert f"{shown}\n{out}```" in manual, shown
-    code, _, err = run("close", "2019")
-    assert code == 1
-    assert f"$ ledger close 2019\n{err}```" in manual
+        assert_shows(manual, " ".join(["ledger close 2020", *args]), out)
+    # The close of the manual's --json example, on the books as they were.
+    closed = snapshot(main)
+    for name, data in before.items():
+        (main.parent / name).write_bytes(data)
+    (main.parent / "2021.journal").unlink()
+    code, out, err = run("close", "2020", "--json")
+    assert code == 0, err
+    assert_shows(manual, "ledger close 2020 --json", out)
+    assert snapshot(main) == closed
+    # January 2021's first bank fee, then the new year's Sammanställning.
+    with (main.parent / "2021.journal").open("a", encoding="utf-8") as handle:
+        handle.write(
+            "\n2021-01-29 * Swedbank | Bankavgift januari\n"
+            "    kostnader:drift:övriga avgifter  12,00 kr\n    tillgångar:bank\n"
+        )
+    code, out, err = run("summary", "2021")
+    assert code == 0, err
+    assert_shows(manual, "ledger summary 2021", out)
+
+
+def test_the_manual_shows_the_real_refusals(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy_books(tmp_path)
+    books = Path("ledger")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LEDGER_FILE", raising=False)
+    # 2021 has a transaction while 2020 is still open.
+    with (books / "main.journal").open("a", encoding="utf-8") as handle:
+        handle.write("include 2021.journal\n")
+    (books / "2021.journal").write_text(
+        "2021-01-29 * Swedbank | Bankavgift januari\n"
+        "    kostnader:drift:övriga avgifter  12,00 kr\n    tillgångar:bank\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("close", "2021")
+    assert code == 1 and out == ""
+    assert_shows(page("close.md"), "ledger close 2021", err)
+    # 2020 closed, then an invoice of 2020 raised by 500 kr.
+    assert run("close", "2020")[0] == 0
+    year = books / "2020.journal"
+    text = year.read_text(encoding="utf-8")
+    edited = text.replace(
+        "kostnader:drift:övriga kostnader                       2 318,75 kr\n"
+        "    skulder:leverantörsskulder                            -2 318,75 kr\n",
+        "kostnader:drift:övriga kostnader                       2 818,75 kr\n"
+        "    skulder:leverantörsskulder                            -2 818,75 kr\n",
+    )
+    assert edited != text
+    year.write_text(edited, encoding="utf-8")
+    code, out, err = run("close", "2020")
+    assert code == 1 and out == ""
+    assert_shows(page("close.md"), "ledger close 2020", err)
 
 
 def test_hledger_income_statement_without_the_close(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import require_program
+from manual import assert_shows, page
 from report_books import SMALL_SETTINGS, write_books
 from sodertorn_ledger.cli import app
 
@@ -322,7 +323,7 @@ def test_hledger_checks_the_bundled_books() -> None:
 
 @pytest.mark.parametrize("command", ["summary", "result", "projects", "balance"])
 def test_every_report_is_in_the_manual_with_its_real_output(command: str) -> None:
-    manual = (BOOKS.parent.parent / "README.md").read_text(encoding="utf-8")
-    assert f"### `ledger {command} YEAR`" in manual
+    manual = page("commands.md")
+    assert f"### `ledger {command}`\n" in manual
     _, out, _ = run(command, "2020", "-f", str(BOOKS))
-    assert f"$ ledger {command} 2020\n{out}```" in manual
+    assert_shows(manual, f"ledger {command} 2020", out)

@@ -118,9 +118,9 @@ def _plan(file: Path | None, year: int, *, as_json: bool) -> "ClosePlan":
     if plan.refused:
         report_problems(list(plan.problems))
         if as_json:
-            from sodertorn_ledger.render.json_report import close_json, print_json, problems_json
+            from sodertorn_ledger.render.json_report import close_json, print_json
 
-            print_json(close_json(plan, closed=False, refused=problems_json(plan.problems)))
+            print_json(close_json(plan, closed=False, refused=plan.problems))
         fail(f"refused to close {year}; nothing was written")
     if not plan.edits:
         return plan

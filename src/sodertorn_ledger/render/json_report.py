@@ -177,16 +177,33 @@ def population_json(
     return {"dates": out}
 
 
-def close_json(plan: ClosePlan, *, closed: bool, **outcome: Any) -> dict[str, Any]:
-    """What `ledger close` did: the year, whether it is `closed` now and was before, each
-    fund's result, and the `outcome` of this run (dry_run, files, diff, refused …)."""
-    return {
+def close_json(
+    plan: ClosePlan,
+    *,
+    closed: bool,
+    dry_run: bool = False,
+    files: Sequence[str] = (),
+    diff: str | None = None,
+    refused: Sequence[Problem] = (),
+) -> dict[str, Any]:
+    """What `ledger close` did: the year, whether it is `closed` now and was before; then
+    each fund's result and the files written (or, in a dry run, to be written, with their
+    `diff`), or why it was `refused`."""
+    data: dict[str, Any] = {
         "year": plan.year,
         "closed": closed,
         "already_closed": plan.already_closed,
-        **outcome,
-        "result": {r.name: to_json(r.result) for r in plan.results},
     }
+    if dry_run:
+        data["dry_run"] = True
+    if refused:
+        data["refused"] = problems_json(refused)
+        return data
+    data["result"] = {r.name: to_json(r.result) for r in plan.results}
+    data["files"] = list(files)
+    if diff is not None:
+        data["diff"] = diff
+    return data
 
 
 def problems_json(problems: Sequence[Problem]) -> list[dict[str, Any]]:

@@ -1,0 +1,247 @@
+"""The manual tells the truth: README.md is a short front door with every command and a
+link to every page of docs/, every link leads somewhere, and every `$ ledger …` transcript
+is the command's real output."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from manual import (
+    DOCS,
+    MANUAL,
+    REPO,
+    anchors,
+    assert_shows,
+    code_blocks,
+    links,
+    matches,
+    page,
+    pages,
+    prose,
+    transcripts,
+)
+from sodertorn_ledger.cli import app
+
+runner = CliRunner()
+
+ON_THE_BUNDLED_BOOKS = [
+    "ledger check --strict",
+    "ledger accounts",
+    "ledger accounts --json",
+    "ledger summary 2020",
+    "ledger summary 2020 --json",
+    "ledger result 2020",
+    "ledger projects 2020",
+    "ledger projects 2020 --json",
+    "ledger balance 2020",
+    "ledger population 2019",
+    "ledger fees 2020",
+    "ledger fees 2020 --json",
+]
+"""Transcripts of commands run in the repository on the bundled books, as shown."""
+
+IN_A_SCENARIO = {
+    "ledger check -f bad.journal": "test_a_problem_in_the_books",
+    "ledger fees 2020": "test_a_missing_figure, test_bad_settings",
+    "ledger fees 2021 --book --date 2021-01-29 --dry-run": "test_booking_the_fees",
+    "ledger fees 2021 --book --date 2021-01-29": "test_booking_the_fees",
+    "ledger fees 2021 --book": "test_booking_the_fees",
+    "ledger export 2020": "test_the_export",
+    "ledger close 2020 --dry-run": "test_cli_close.py",
+    "ledger close 2020": "test_cli_close.py",
+    "ledger close 2020 --json": "test_cli_close.py",
+    "ledger close 2019": "test_cli_close.py",
+    "ledger close 2021": "test_cli_close.py",
+    "ledger summary 2021": "test_cli_close.py",
+}
+"""Transcripts that need books in another state first, and the test that makes it."""
+
+
+COMMANDS = sorted(c.name or "" for c in app.registered_commands)
+README_MAX_LINES = 200
+
+
+def section(text: str, heading: str) -> list[str]:
+    """The lines under a `## heading`, up to the next heading of that level."""
+    lines = prose(text)
+    start = lines.index(f"## {heading}") + 1
+    end = next((i for i in range(start, len(lines)) if lines[i].startswith("## ")), len(lines))
+    return lines[start:end]
+
+
+# --- the front door --------------------------------------------------------------------------
+
+
+def test_the_readme_is_short() -> None:
+    lines = page("README.md").split("\n")
+    assert len(lines) - (lines[-1] == "") <= README_MAX_LINES
+
+
+def test_every_command_is_in_the_readmes_table_once() -> None:
+    rows = [line for line in section(page("README.md"), "Commands") if line.startswith("| ")]
+    named = [m.group(1) for row in rows if (m := re.match(r"\| \[?`ledger (\w+)", row))]
+    assert sorted(named) == COMMANDS
+
+
+def test_the_readme_links_every_page_of_docs() -> None:
+    listed = {
+        target for line in section(page("README.md"), "Documentation") for target in links(line)
+    }
+    for path in sorted(DOCS.glob("*.md")):
+        assert f"docs/{path.name}" in listed, f"add docs/{path.name} to README's Documentation"
+
+
+def test_the_pages_the_tools_messages_name_are_in_the_readme() -> None:
+    # Messages say "see the README, 'The ledger format'": the Documentation list has it.
+    source = "\n".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "src").rglob("*.py")))
+    named = set(re.findall(r"see the README, [\"']([^\"']+)[\"']", source))
+    listed = "\n".join(section(page("README.md"), "Documentation"))
+    for name in named:
+        assert f"- [{name}](docs/" in listed, name
+
+
+@pytest.mark.parametrize("name", list(pages()))
+def test_every_link_leads_somewhere(name: str) -> None:
+    here = REPO if name == "README.md" else DOCS
+    text = page(name)
+    for target in links(text):
+        if re.match(r"[a-z]+:", target):
+            continue  # a web address
+        path, _, anchor = target.partition("#")
+        file = (here / path).resolve() if path else here / name
+        assert file.is_file(), f"{name}: {target}: no such file"
+        if anchor:
+            assert file.suffix == ".md", f"{name}: {target}: an anchor in a file that is not a page"
+            assert anchor in anchors(file.read_text(encoding="utf-8")), (
+                f"{name}: {target}: no such heading"
+            )
+
+
+def test_anchors_are_made_as_github_makes_them() -> None:
+    text = "# Settings: `sodertorn.toml`\n## The books' account scheme\n"
+    text += "### `ledger fees YEAR --book`\n## Targets (issue 7)\n"
+    text += "```\n# not a heading\n```\n## Targets (issue 7)\n"
+    assert anchors(text) == {
+        "settings-sodertorntoml",
+        "the-books-account-scheme",
+        "ledger-fees-year---book",
+        "targets-issue-7",
+        "targets-issue-7-1",
+    }
+
+
+# --- the transcripts -------------------------------------------------------------------------
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def books_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the bundled books in ./ledger of a fresh current folder."""
+    shutil.copytree(REPO / "ledger", tmp_path / "ledger", ignore=shutil.ignore_patterns(".*"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LEDGER_FILE", raising=False)
+    return tmp_path / "ledger"
+
+
+def test_every_transcript_is_checked() -> None:
+    shown = {t.command for t in transcripts(MANUAL)}
+    unchecked = shown - set(ON_THE_BUNDLED_BOOKS) - set(IN_A_SCENARIO)
+    assert not unchecked, "add each to ON_THE_BUNDLED_BOOKS or to a scenario test"
+
+
+@pytest.mark.parametrize("command", ON_THE_BUNDLED_BOOKS)
+def test_transcripts_on_the_bundled_books(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    monkeypatch.delenv("LEDGER_FILE", raising=False)
+    code, out, err = run(*command.split()[1:])
+    assert code == 0, err
+    assert_shows(MANUAL, command, out)
+
+
+def test_a_transcript_that_differs_from_the_output_fails() -> None:
+    shown = ["Konto   Saldo", "…", "Summa   0"]
+    assert matches(shown, "Konto   Saldo\nSumma   0\n")
+    assert matches(shown, "Konto   Saldo\na  1\nb  -1\nSumma   0\n")
+    assert not matches(shown, "Konto   Saldo\na  1\nSumma   1\n")
+    assert not matches(shown, "Konto   Saldo\nSumma   0\nextra\n")
+    with pytest.raises(AssertionError, match="no `\\$ ledger nothing` transcript"):
+        assert_shows(MANUAL, "ledger nothing", "")
+    with pytest.raises(AssertionError, match="the command prints"):
+        assert_shows(MANUAL, "ledger check --strict", "ledger/main.journal: OK\n")
+
+
+def test_a_problem_in_the_books(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    lines = [
+        "decimal-mark ,",
+        "",
+        "account kostnader:drift:resor",
+        "account tillgångar:bank",
+        "",
+        "; a train ticket, its amount pasted from a spreadsheet",
+        "2020-02-06 * SL | Resa till möte i Haninge",
+        "    kostnader:drift:resor  1\u00a0330,00 kr",
+        "    tillgångar:bank",
+    ]
+    Path("bad.journal").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = run("check", "-f", "bad.journal")
+    assert code == 1 and out == ""
+    assert_shows(MANUAL, "ledger check -f bad.journal", err)
+
+
+def test_a_missing_figure(books_here: Path) -> None:
+    scb = books_here / "befolkning" / "BE0101N1_20210222-093741.csv"
+    rows = scb.read_bytes().split(b"\n")
+    scb.write_bytes(b"\n".join(row for row in rows if b"Nykvarn" not in row))
+    code, out, err = run("fees", "2020")
+    assert code == 1 and out == ""
+    assert_shows(MANUAL, "ledger fees 2020", err)
+
+
+def test_booking_the_fees(books_here: Path) -> None:
+    # As in the yearly workflow: `ledger close 2020` has opened ledger/2021.journal.
+    assert run("close", "2020")[0] == 0
+    code, out, err = run("fees", "2021", "--book", "--date", "2021-01-29", "--dry-run")
+    assert code == 0, err
+    assert_shows(MANUAL, "ledger fees 2021 --book --date 2021-01-29 --dry-run", out + err)
+    code, out, err = run("fees", "2021", "--book", "--date", "2021-01-29")
+    assert code == 0, err
+    assert_shows(MANUAL, "ledger fees 2021 --book --date 2021-01-29", out + err)
+    code, out, err = run("fees", "2021", "--book")
+    assert code == 0, err
+    assert_shows(MANUAL, "ledger fees 2021 --book", err + out)
+
+
+def test_the_export(books_here: Path) -> None:
+    code, out, err = run("export", "2020")
+    assert code == 0, err
+    assert_shows(MANUAL, "ledger export 2020", out + err)
+    assert Path("sammanstallning-2020.xlsx").is_file()
+
+
+def test_bad_settings(books_here: Path) -> None:
+    settings = books_here / "sodertorn.toml"
+    text = settings.read_text(encoding="utf-8")
+    bad = text.replace('"2019" = "4.00"', '"2019" = 4.0').replace('code = "0140"', 'code = "140"')
+    assert bad.count("4.0\n") == 1 and 'code = "140"' in bad
+    settings.write_text(bad, encoding="utf-8")
+    code, out, err = run("fees", "2020")
+    assert code == 1 and out == ""
+    assert_shows(MANUAL, "ledger fees 2020", err)
+
+
+def test_the_settings_examples_are_the_bundled_settings() -> None:
+    examples = code_blocks(page("settings.md"), "toml")
+    assert len(examples) >= 3
+    bundled = (REPO / "ledger" / "sodertorn.toml").read_text(encoding="utf-8")
+    for lines in examples:
+        assert "\n".join(lines) + "\n" in bundled, lines
