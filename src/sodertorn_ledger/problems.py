@@ -30,40 +30,113 @@ class Problem(NamedTuple):
     severity: Severity = "error"
 
 
+_ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+"""Control and format characters, surrogates (undecodable bytes), private and unassigned
+code points, line and paragraph separators: shown as escapes, never sent to the terminal."""
+_EXCERPT_WIDTH = 160
+"""At most this many characters of a line are shown, around the column."""
+_SEARCH_LIMIT = 64 * 1024 * 1024
+"""How far into a file to look for the line of a problem."""
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on one line: a tab is a blank, and every control or format
+    character, and every byte that was not valid UTF-8 (decoded with surrogateescape), is
+    shown as an escape (``\\x1b``, ``\\x00``, ``\\xe9``, ``\\u202e``)."""
+    if text.isascii() and text.isprintable():
+        return text
+    import unicodedata
+
+    out: list[str] = []
+    for char in text:
+        if char == "\t":
+            out.append(" ")
+        elif char.isprintable() or unicodedata.category(char) not in _ESCAPED_CATEGORIES:
+            out.append(char)
+        else:
+            code = ord(char)
+            if 0xDC80 <= code <= 0xDCFF:  # a byte surrogateescape could not decode
+                out.append(f"\\x{code - 0xDC00:02x}")
+            elif code <= 0xFF:
+                out.append(f"\\x{code:02x}")
+            elif code <= 0xFFFF:
+                out.append(f"\\u{code:04x}")
+            else:
+                out.append(f"\\U{code:08x}")
+    return "".join(out)
+
+
 def _source_line(problem: Problem) -> str | None:
+    """The line the problem is on, as written (undecodable bytes kept as surrogates); None
+    when there is none to show: no line, not a regular text file, or too far in."""
     if problem.text is not None:
         return problem.text
     if problem.line <= 0:
         return None
+    import os
+    import stat
+
     try:
-        with Path(problem.file).open(encoding="utf-8-sig", errors="replace") as handle:
-            for number, line in enumerate(handle, 1):
+        # Opening a FIFO or a device blocks or never ends: only a regular file is read.
+        if not stat.S_ISREG(os.stat(problem.file).st_mode):
+            return None
+        with Path(problem.file).open("rb") as handle:
+            if handle.read(4) == b"PK\x03\x04":  # a zip (xlsx): rows are not lines
+                return None
+            handle.seek(0)
+            read = 0
+            for number, raw in enumerate(handle, 1):
+                read += len(raw)
                 if number == problem.line:
-                    return line.rstrip("\r\n")
+                    if b"\x00" in raw:
+                        return None  # a binary file: its bytes say nothing to the user
+                    line = raw.rstrip(b"\r\n").decode("utf-8", errors="surrogateescape")
+                    return line.removeprefix("\ufeff") if number == 1 else line
+                if read > _SEARCH_LIMIT:
+                    return None
     except OSError:
         return None
     return None
 
 
+def _excerpt(text: str, column: int | None) -> tuple[str, int | None]:
+    """The line as shown and the caret's place in it: printable, and cut to a window
+    around the column when it is long."""
+    at = None if column is None else len(printable(text[: column - 1]))
+    shown = printable(text)
+    if len(shown) <= _EXCERPT_WIDTH:
+        return shown, at
+    start = 0 if at is None else max(0, min(at - _EXCERPT_WIDTH // 2, len(shown) - _EXCERPT_WIDTH))
+    window = shown[start : start + _EXCERPT_WIDTH]
+    head = "…" if start else ""
+    tail = "…" if start + _EXCERPT_WIDTH < len(shown) else ""
+    return head + window + tail, None if at is None else at - start + len(head)
+
+
+def _lines(text: str) -> str:
+    """A message of ours, which may run over several lines, each made printable."""
+    return "\n".join(printable(line) for line in text.split("\n"))
+
+
 def format_problem(problem: Problem) -> str:
-    """The problem as the user sees it (several lines, no trailing newline)."""
-    where = problem.file
+    """The problem as the user sees it (several lines, no trailing newline), every part
+    of it safe to print."""
+    where = printable(problem.file)
     if problem.line > 0:
         where += f":{problem.line}"
         if problem.column is not None:
             where += f":{problem.column}"
     label = "warning: " if problem.severity == "warning" else ""
-    out = [f"{where}: {label}{problem.message}"]
+    out = [f"{where}: {label}{_lines(problem.message)}"]
     text = _source_line(problem)
     if text is not None:
+        shown, caret_at = _excerpt(text, problem.column)
         margin = str(problem.line)
         pad = " " * len(margin)
-        shown = text.expandtabs(1)
         out.append(f"{pad} |")
         out.append(f"{margin} | {shown}")
-        if problem.column is not None:
-            caret_at = len(text[: problem.column - 1].expandtabs(1))
+        if caret_at is not None:
             out.append(f"{pad} | {' ' * caret_at}^")
     if problem.hint:
-        out.append(f"hint: {problem.hint}")
+        out.append(f"hint: {_lines(problem.hint)}")
     return "\n".join(out)

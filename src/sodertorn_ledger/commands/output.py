@@ -18,17 +18,20 @@ if TYPE_CHECKING:
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print a one-line error on stderr and exit with `code` (1: bad books or refusal)."""
-    typer.echo(f"ledger: {message}", err=True)
+    say(f"ledger: {message}")
     raise typer.Exit(code)
 
 
 def warn(message: str) -> None:
-    typer.echo(f"ledger: warning: {message}", err=True)
+    say(f"ledger: warning: {message}")
 
 
 def say(message: str) -> None:
-    """A line about what was done, on stderr (stdout stays the report's)."""
-    typer.echo(message, err=True)
+    """A line about what was done, on stderr (stdout stays the report's); what it quotes
+    from the user's files is shown escaped where it is not printable."""
+    from sodertorn_ledger.problems import printable
+
+    typer.echo(printable(message), err=True)
 
 
 def report_problems(problems: Iterable[Problem]) -> None:
