@@ -13,7 +13,7 @@ from sodertorn_ledger.journal.model import Journal
 from sodertorn_ledger.problems import Problem
 
 if TYPE_CHECKING:
-    from sodertorn_ledger.config import Settings
+    from sodertorn_ledger.settings import Settings
 
 DEFAULT_BOOKS = Path("ledger") / "main.journal"
 
@@ -84,7 +84,7 @@ def load_books(file: Path | None, *, strict: bool = False) -> Journal:
 def load_settings_beside(journal_path: Path) -> Settings:
     """The settings beside the main journal; on a bad or missing file print its problems
     and exit 1."""
-    from sodertorn_ledger.config import SettingsError, load_settings, settings_path
+    from sodertorn_ledger.settings import SettingsError, load_settings, settings_path
 
     path = settings_path(journal_path)
     try:

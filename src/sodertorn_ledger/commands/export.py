@@ -15,11 +15,11 @@ from sodertorn_ledger.commands.reporting import (
 )
 
 if TYPE_CHECKING:
-    from sodertorn_ledger.config import Settings
     from sodertorn_ledger.fees import FeeReport
     from sodertorn_ledger.journal.model import Journal
     from sodertorn_ledger.render.sheet import Book
     from sodertorn_ledger.reports.funds import Summary
+    from sodertorn_ledger.settings import Settings
 
 ForceOption = Annotated[
     bool, typer.Option("--force", help="Overwrite the workbook if it already exists.")
@@ -132,9 +132,9 @@ def fee_report(
 ) -> "FeeReport | None":
     """The year's fees, or None (with a warning why) when SCB's figures or the rate for the
     year are missing: the rest of the workbook is still worth having."""
-    from sodertorn_ledger.config import SettingsError
     from sodertorn_ledger.fees import booked_fees, compute_fees
     from sodertorn_ledger.population import read_population_folder
+    from sodertorn_ledger.settings import SettingsError
 
     folder = journal_path.parent / "befolkning"
     skipped = f"the Avgifter {year} sheet is left out"

@@ -24,10 +24,10 @@ if TYPE_CHECKING:
 
     from rich.console import RenderableType
 
-    from sodertorn_ledger.config import Settings
     from sodertorn_ledger.fees import FeeReport
     from sodertorn_ledger.journal.model import Transaction
     from sodertorn_ledger.population.model import PopulationTable
+    from sodertorn_ledger.settings import Settings
 
 POPULATION_FOLDER = "befolkning"
 
@@ -111,7 +111,7 @@ def population_folder(journal_path: Path) -> Path:
 
 
 def fee_rate(settings: "Settings", year: int) -> "Decimal":
-    from sodertorn_ledger.config import SettingsError
+    from sodertorn_ledger.settings import SettingsError
 
     try:
         return settings.fee_rate(year)

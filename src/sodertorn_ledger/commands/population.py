@@ -17,8 +17,8 @@ from sodertorn_ledger.commands.reporting import print_json, print_table
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from sodertorn_ledger.config import Member
     from sodertorn_ledger.population.model import PopulationTable
+    from sodertorn_ledger.settings import Member
 
 
 def population(

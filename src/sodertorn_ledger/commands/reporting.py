@@ -13,9 +13,9 @@ from sodertorn_ledger.commands.common import books_path, fail, load_books, load_
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from sodertorn_ledger.config import Settings
     from sodertorn_ledger.journal.model import Journal
     from sodertorn_ledger.reports.funds import Summary
+    from sodertorn_ledger.settings import Settings
 
 YearArgument = Annotated[
     int,

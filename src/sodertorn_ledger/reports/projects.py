@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sodertorn_ledger.config import Settings
 from sodertorn_ledger.journal.model import ZERO, Journal
 from sodertorn_ledger.reports.funds import account_class, movements
+from sodertorn_ledger.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sodertorn_ledger.config import Line, Settings, covers
 from sodertorn_ledger.journal.model import ZERO, Account, Journal
 from sodertorn_ledger.reports.funds import movements
+from sodertorn_ledger.settings import Line, Settings, covers
 
 
 @dataclass(frozen=True, slots=True)
