@@ -120,6 +120,19 @@ def run_python(code: str, env: dict[str, str] | None = None) -> str:
     return run.stdout
 
 
+def imported_by(command: list[str], env: dict[str, str] | None = None) -> list[str]:
+    """The modules the command imports, run as `ledger` runs it."""
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "sodertorn_ledger", *command],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    return [line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines()]
+
+
 # --- a hit is what pydantic gives ----------------------------------------------------------
 
 
@@ -301,26 +314,54 @@ def test_the_cache_is_a_private_folder_of_its_own(books_settings: Path, folder: 
     assert [path.name for path in folder.iterdir()] == [entry_of(folder).name]
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="XDG_CACHE_HOME is the cache folder's on Linux")
-def test_the_cache_is_in_the_users_cache_folder_not_the_books_folder(tmp_path: Path) -> None:
-    """The whole command on a copy of the bundled books, the cache where platformdirs puts
-    it, with the folder left as it is by default."""
+@pytest.mark.skipif(sys.platform != "linux", reason="the XDG rule is the cache folder's on Linux")
+@pytest.mark.parametrize("base", ["XDG_CACHE_HOME", "HOME"])
+def test_the_cache_is_in_the_users_cache_folder_not_the_books_folder(
+    base: str, tmp_path: Path
+) -> None:
+    """The whole command on a copy of the bundled books, the cache folder left to
+    platformdirs (under $XDG_CACHE_HOME, else ~/.cache), where a hit finds it without
+    importing platformdirs."""
     books = tmp_path / "books"
     shutil.copytree(REPO / "ledger", books, ignore=shutil.ignore_patterns(".backup"))
     before = sorted(str(p.relative_to(books)) for p in books.rglob("*"))
     env = {k: v for k, v in os.environ.items() if k != settings_cache.FOLDER_VARIABLE}
-    env["XDG_CACHE_HOME"] = str(tmp_path / "xdg")
-    for _ in range(2):
-        run = subprocess.run(
-            [sys.executable, "-m", "sodertorn_ledger", "summary", "2020"],
-            cwd=books.parent,
-            env={**env, "LEDGER_FILE": str(books / "main.journal")},
-            capture_output=True,
-            text=True,
-        )
-        assert run.returncode == 0, run.stderr[-2000:]
+    env["LEDGER_FILE"] = str(books / "main.journal")
+    if base == "XDG_CACHE_HOME":
+        env["XDG_CACHE_HOME"] = str(tmp_path / "xdg")
+        cache_folder = tmp_path / "xdg" / settings_cache.APP_NAME
+    else:
+        del env["XDG_CACHE_HOME"]
+        env["HOME"] = str(tmp_path / "home")
+        cache_folder = tmp_path / "home" / ".cache" / settings_cache.APP_NAME
+    cold = imported_by(["summary", "2020"], env=env)
+    assert "platformdirs" in cold and "pydantic" in cold, "test setup: a miss"
+    warm = imported_by(["summary", "2020"], env=env)
+    assert not [m for m in warm if m.split(".")[0] in ("platformdirs", *PYDANTIC)]
     assert sorted(str(p.relative_to(books)) for p in books.rglob("*")) == before
-    assert entry_of(tmp_path / "xdg" / settings_cache.APP_NAME)
+    assert entry_of(cache_folder)
+
+
+def test_where_the_quick_look_finds_no_entry_platformdirs_is_asked(
+    books_settings: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    validations: list[Path],
+) -> None:
+    """Entries are written where platformdirs says; a first look elsewhere costs a hit
+    only the import of platformdirs."""
+    monkeypatch.delenv(settings_cache.FOLDER_VARIABLE)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    elsewhere = tmp_path / "elsewhere"
+    monkeypatch.setattr(settings_cache, "_xdg_cache_folder", lambda: str(elsewhere))
+    real = load_settings(books_settings)
+    assert load_settings(books_settings) == real
+    assert validations == [books_settings]
+    import platformdirs
+
+    folder = Path(platformdirs.user_cache_dir(settings_cache.APP_NAME, appauthor=False))
+    assert entry_of(folder)
+    assert not elsewhere.exists()
 
 
 def test_a_cache_folder_that_cannot_be_made_costs_only_speed(
@@ -457,17 +498,6 @@ def test_loading_cached_settings_reads_no_toml_and_imports_no_pydantic(folder: P
     cold = run_python(code)
     assert "pydantic" in cold and "tomllib" in cold, "test setup: the first load validates"
     assert run_python(code).strip() == "[]"
-
-
-def imported_by(command: list[str]) -> list[str]:
-    run = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "sodertorn_ledger", *command],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
-    assert run.returncode == 0, run.stderr[-2000:]
-    return [line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines()]
 
 
 @pytest.mark.parametrize("command", [["summary", "2020"], ["fees", "2020"]])
