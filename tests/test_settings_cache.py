@@ -94,7 +94,7 @@ def loaded(path: Path) -> Outcome:
     return outcome(lambda: load_settings(path))
 
 
-def outcome(read: Any) -> Outcome:
+def outcome(read: Callable[[], Settings]) -> Outcome:
     """The settings as written out (so that "4.000" and "4.00" differ), or the problems."""
     try:
         return ("settings", repr(read()))
@@ -108,13 +108,9 @@ def entry_of(folder: Path) -> Path:
     return entry
 
 
-def run_python(code: str, env: dict[str, str] | None = None) -> str:
+def run_python(code: str) -> str:
     run = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, cwd=REPO
     )
     assert run.returncode == 0, run.stderr[-3000:]
     return run.stdout

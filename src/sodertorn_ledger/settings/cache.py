@@ -16,9 +16,10 @@ same rules. Anything else, or an entry that cannot be loaded as one, is a miss: 
 is validated and its entry written anew.
 
 How: a pickle of (key, Settings), which gives back the very records, Decimals and all, with
-no second reader to keep in step with the rules; unpickling runs code, hence the private
-folder. An entry is written to a temporary file in the folder and renamed over the old one,
-so a reader, or another run at the same time, finds a whole entry or none.
+no second reader to keep in step with the rules (hence no MappingProxyType in the records:
+pickle cannot store one); unpickling runs code, hence the private folder. An entry is
+written to a temporary file in the folder and renamed over the old one, so a reader, or
+another run at the same time, finds a whole entry or none.
 """
 
 from __future__ import annotations
