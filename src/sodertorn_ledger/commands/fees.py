@@ -18,9 +18,9 @@ from sodertorn_ledger.commands.options import FileOption, JsonOption, OreOption
 from sodertorn_ledger.commands.output import fail, print_table, report_problems, say
 
 if TYPE_CHECKING:
-    from sodertorn_ledger.config import Settings
     from sodertorn_ledger.fees import FeeReport
     from sodertorn_ledger.journal.model import Transaction
+    from sodertorn_ledger.settings import Settings
 
 
 def fees(
