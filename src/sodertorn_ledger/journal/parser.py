@@ -1,14 +1,17 @@
-"""The journal parser: plain-text books (hledger's journal format, a documented subset) to data.
+"""The reference journal reader: plain-text books (hledger's journal format, a documented
+subset) to data. It is the specification of how the books are read.
 
 `parse_books(path)` reads the main file and everything it includes, in order, and returns a
 `Journal` whose `problems` list every problem found (it never raises for bad input). Checks
 that need the whole books (balance assertions, declared accounts) live in `checks.py`.
 
-Big books are mostly common transactions (an ISO date, plain amounts in the books'
-currency). The reader takes each of those in one regular-expression step on the file's
-text (`_FAST_TRANSACTION`, `common_transactions`); everything else, and every message, comes
-from the line-by-line reader (`transaction`, `posting`). The tests check that both read
-the same books the same way.
+The reader goes line by line: directives, includes, transactions (`transaction`) and their
+postings (`posting`, amounts in `amounts.py`); it words every error and warning. Big books
+are nearly all common transactions, so before reading a transaction it lets the fast path
+(`fast.py`) take the common ones that come next, each in one step; the fast path takes
+only what it reads exactly as this reader would and leaves everything else here. The
+tests read books both ways and compare (`parse_books(path, fast=False)` skips the fast
+path).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from sodertorn_ledger.journal.amounts import AmountError, parse_amount
+from sodertorn_ledger.journal.fast import take_common
 from sodertorn_ledger.journal.model import AccountDeclaration, Journal, Posting, Tags, Transaction
 from sodertorn_ledger.money import journal_amount
 from sodertorn_ledger.problems import Problem
@@ -63,90 +67,8 @@ _BRACKETED_DATE = re.compile(r"\[=?\d{1,4}[-/.]\d").search
 _new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
 
 
-def _one_step_patterns(possessive_groups: bool) -> tuple[str, str]:
-    """The patterns of a common posting line and of a common transaction.
-
-    A posting line: indent, account (single inner spaces), two or more blanks, a plain
-    amount (digits in space groups, one decimal part, a letter-only currency), a balance
-    assertion, a comment. A transaction, matched on the text (not line by line): an ISO
-    date, an optional status and code, a description, a comment, then two or more common
-    posting lines (the first two in groups of their own, the rest as one block), not
-    followed by another indented line; and the blank and comment lines up to the next
-    entry. Anything else (a tab inside a name, '.' digit groups, a comment line under a
-    posting, errors …) is read by `_Reader.transaction` and `_Reader.posting`, which decide
-    the same way, only slower.
-
-    Possessive quantifiers (`x*+`: what they matched is never given back) keep the regex
-    engine from backtracking: when they match, the match is the one plain greedy
-    quantifiers would have found first. With `possessive_groups` False, a repeated group
-    is an atomic group instead, `(?>(…)*)`: the same repeat, a tenth slower, for the
-    Pythons that match a possessive group wrongly (see `_POSSESSIVE_GROUPS_WORK`).
-    """
-
-    def never_back(group: str, quantifier: str) -> str:
-        return f"{group}{quantifier}+" if possessive_groups else f"(?>{group}{quantifier})"
-
-    # A number, its mark, its currency. Digits are ASCII: `\d` would take other scripts'
-    # digits, which Decimal reads but the books' number format (and hledger) does not.
-    number = (
-        r"(-?[0-9]++"
-        + never_back(r"(?: [0-9]++)", "*")  # digit groups
-        + never_back(r"(?:([.,])[0-9]++)", "?")  # the decimal part
-        + ")"
-        + never_back(r"(?: ?([^\W\d]++))", "?")  # the currency
-    )
-    account = r"([^\s*!(\[;#]\S*+" + never_back(r"(?: \S++)", "*") + ")"
-    assertion = never_back(r"(?:[ \t]*+=[ \t]*+" + number + ")", "?")
-    posting_line = (
-        r"[ \t]++"
-        + account
-        + never_back(r"(?:[ \t]{2,}+" + number + assertion + ")", "?")
-        + r"[ \t]*+(?:;(.*))?"  # a comment
-    )
-    transaction = (
-        r"([0-9]{4}-[0-9][0-9]-[0-9][0-9])(?=[ \t;\n])"
-        + never_back(r"(?:[ \t]++([*!]))", "?")  # a status
-        + r"[ \t]*+"
-        + never_back(r"(?:\(([^);\n]*+)\)[ \t]*+)", "?")  # a code
-        + r"([^\s;(*!](?:[^;\n]*[^\s;])?)?[ \t]*+"  # the description
-        + r"(?:;([^\n]*+))?\n"  # a comment
-        + posting_line
-        + r"\n"
-        + posting_line
-        + r"\n("
-        + never_back("(?:" + posting_line + r"\n)", "*")
-        + r")(?![ \t])("
-        + never_back(r"(?:[;#*][^\n]*+\n|\n)", "*")  # blank and comment lines
-        + ")"
-    )
-    return posting_line, transaction
-
-
-_POSSESSIVE_GROUPS_WORK = re.fullmatch(r"(?:ab?c)*+", "a") is None
-"""False on Python before 3.11.5 (Debian 12 has 3.11.2), which matches a possessive repeat
-of a group wrongly (CPython gh-106052; an account was read with a trailing blank)."""
-_POSTING_LINE, _TRANSACTION = _one_step_patterns(_POSSESSIVE_GROUPS_WORK)
-_POSTING_LINES = re.compile(_POSTING_LINE + r"\n").findall
-_FAST_TRANSACTION = re.compile(_TRANSACTION).match
-
-
 # The end of an entry: a line and the indented lines below it.
 _ENTRY_END = re.compile(r"\n(?![ \t])").search
-
-
-def _plain_number(number: str, mark: str | None, decided: str | None) -> str | None:
-    """A number the one-step pattern matched, as Decimal's text; None: the full reader decides.
-
-    `decided` is the decimal mark the books declare for their currency, if any. A mark in
-    a number with digit groups is its decimal mark; a lone mark is one when the books say
-    so or, with no say, unless three digits follow it (1,234 is ambiguous: hledger reads a
-    decimal mark, and the full reader warns).
-    """
-    if " " in number:
-        number = number.replace(" ", "")
-    elif mark and mark != decided and (decided is not None or number[-4:-3] == mark):
-        return None
-    return number.replace(",", ".") if mark == "," else number
 
 
 def parse_tags(comment: str) -> Tags:
@@ -190,20 +112,45 @@ def _separator(text: str) -> int:
 
 
 class _Reader:
-    """Parse state that flows through the main file and its includes, in reading order."""
+    """Parse state that flows through the main file and its includes, in reading order.
+
+    It is also what the fast path knows of the books (`fast.Books`): `transactions`,
+    `commodity`, `decided_mark`, `dates` and `date`, `known_tags` and `tags`.
+    """
 
     def __init__(self, journal: Journal, *, fast: bool = True) -> None:
         self.journal = journal
         self.fast = fast  # False: every transaction line by line (tests compare the two)
-        # Tags by comment text: books repeat the same few (kommun:0127). Records read in one
-        # step share these dicts, as records are never changed once read.
-        self.known_tags: dict[str, Tags] = {}
-        self.decimal_mark: str | None = None
-        self.styles: dict[str, str | None] = {}
-        self.stack: list[str] = []
+        self.decimal_mark: str | None = None  # the decimal-mark directive's
+        self.styles: dict[str, str | None] = {}  # a commodity directive's decimal mark
+        self.stack: list[str] = []  # the files being read, to find include cycles
         self.dates: dict[str, dt.date] = {}
+        # Tags by comment text, for the fast path: books repeat the same few (kommun:0127).
+        # Its records share these dicts; this reader's own records get dicts of their own,
+        # as it adds the tags of a posting's comment lines to them.
+        self.known_tags: dict[str, Tags] = {}
         self.bare: list[tuple[str, int, str, int]] = []  # bare numbers before any symbol
-        self.order = 0
+
+    # -- what the fast path reads (fast.Books) -------------------------------------------
+    @property
+    def transactions(self) -> list[Transaction]:
+        return self.journal.transactions
+
+    @property
+    def commodity(self) -> str | None:
+        return self.journal.commodity
+
+    @property
+    def decided_mark(self) -> str | None:
+        """The decimal mark the books declare for their currency, if any (see amounts.py)."""
+        return self.decimal_mark or self.styles.get(self.journal.commodity or "")
+
+    def tags(self, comment: str) -> Tags:
+        """The tags of `comment`, read once per comment text (`known_tags`)."""
+        tags = self.known_tags.get(comment)
+        if tags is None:
+            tags = self.known_tags[comment] = parse_tags(comment)
+        return tags
 
     # -- problems -------------------------------------------------------------------------
     def problem(
@@ -277,7 +224,7 @@ class _Reader:
         if "\r" in text:
             text = text.replace("\r\n", "\n")
         if not text.endswith("\n"):
-            text += "\n"  # every line ends in one, as the one-step patterns expect
+            text += "\n"  # every line ends in one, as the fast path's patterns expect
         n = len(text)
         at = 0  # where the line being read starts in `text` …
         i = 1  # … and its number
@@ -290,9 +237,9 @@ class _Reader:
                 i += 1
                 continue
             if first in "0123456789" and fast:
-                # Common transactions one after the other, each in one step.
+                # The common transactions from here on, if any, each in one step.
                 start = at
-                at, i = self.common_transactions(text, at, i, file)
+                at, i = take_common(text, at, i, file, self)
                 if at != start:
                     continue
             # Anything else is read line by line, from the lines of this entry only (the
@@ -331,111 +278,6 @@ class _Reader:
                 )
             return 1
         return self.directive(lines, line, lineno, file, folder)
-
-    def common_transactions(self, text: str, at: int, lineno: int, file: str) -> tuple[int, int]:
-        """Take the common transactions that follow one another in `text` from `at` (line
-        `lineno`), each matched by `_FAST_TRANSACTION` in one step; return where they end.
-
-        It stops at the first one that is not as common as it looks, recording nothing of
-        it: `transaction` reads that one line by line and reports whatever is wrong; the
-        two agree on everything taken here. Taking a common transaction changes nothing the
-        reader knows of the books (their currency, decimal mark), so that is looked up once.
-        """
-        match = _FAST_TRANSACTION
-        dates = self.dates
-        books = self.journal.commodity
-        # The decimal mark these books declare for their currency, if any (see amounts.py).
-        decided = self.decimal_mark or self.styles.get(books or "")
-        known_tags = self.known_tags
-        record = self.journal.transactions.append
-        while (found := match(text, at)) is not None:
-            groups = found.groups()  # the header's five, two postings' eight each, the rest
-            token, status, code, description, comment = groups[:5]
-            date = dates.get(token) or self.date(token)
-            if date is None:
-                break
-            postings: list[Posting] = []
-            elided = -1
-            total = ZERO
-            line = lineno
-            for account, number, mark, commodity, asserted, asserted_mark, in_, note in (
-                (groups[5:13], groups[13:21], *_POSTING_LINES(groups[21]))
-                if groups[21]
-                else (groups[5:13], groups[13:21])
-            ):
-                line += 1
-                if note:
-                    tags = known_tags.get(note)
-                    if tags is None:
-                        tags = known_tags[note] = parse_tags(note)
-                    if (tags and ("date" in tags or "date2" in tags)) or (
-                        "[" in note and _BRACKETED_DATE(note)
-                    ):
-                        break  # a posting date: refused with its message line by line
-                    note = note.strip()
-                else:
-                    tags = {}
-                    note = ""
-                if not number:  # None from a group of the match, '' from findall
-                    if elided >= 0:
-                        break
-                    elided = len(postings)
-                    postings.append(_new(Posting, (account, ZERO, True, None, tags, note, line)))
-                    continue
-                if (commodity or "") != books or (
-                    amount := _plain_number(number, mark, decided)
-                ) is None:
-                    break  # another currency, the books' first amount, an ambiguous mark
-                value = Decimal(amount)
-                if not value:
-                    value = value.copy_abs()  # -0.00 is 0.00, as the full reader reads it
-                total += value
-                assertion = None
-                if asserted:
-                    if (in_ or "") != books or (
-                        amount := _plain_number(asserted, asserted_mark, decided)
-                    ) is None:
-                        break
-                    assertion = Decimal(amount)
-                    if not assertion:
-                        assertion = assertion.copy_abs()
-                postings.append(_new(Posting, (account, value, False, assertion, tags, note, line)))
-            else:  # every posting taken
-                if elided >= 0:
-                    p = postings[elided]
-                    postings[elided] = _new(Posting, (p.account, -total, True, *p[3:]))
-                elif total:
-                    break
-                if comment and (comment := comment.strip()):
-                    tags = known_tags.get(comment)
-                    if tags is None:
-                        tags = known_tags[comment] = parse_tags(comment)
-                else:
-                    comment, tags = "", {}
-                record(
-                    _new(
-                        Transaction,
-                        (
-                            date,
-                            status or "",
-                            code or "",
-                            description or "",
-                            tags,
-                            comment,
-                            tuple(postings),
-                            file,
-                            lineno,
-                        ),
-                    )
-                )
-                at = found.end()
-                # The date line, a line per posting, and the blank and comment lines after
-                # (mostly one blank line, counted by its length: 1.5% of the reading time).
-                trailer = groups[-1]
-                lineno = line + 1 + (trailer.count("\n") if len(trailer) > 1 else len(trailer))
-                continue
-            break  # a posting that is not common
-        return at, lineno
 
     def directive(self, lines: list[str], line: str, lineno: int, file: str, folder: Path) -> int:
         """A directive line at lines[0] (line `lineno`) and its indented lines; returns how
