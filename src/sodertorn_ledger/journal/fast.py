@@ -31,8 +31,9 @@ _new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (ho
 class Books(Protocol):
     """What the fast path needs to know of the books read so far (the reference reader).
 
-    It is looked up once per run of common transactions, never per transaction: none of
-    it changes while common transactions are taken.
+    `take_common` looks each of these up once per run of common transactions, not once per
+    transaction: taking a common transaction changes none of them but the caches of dates
+    and tags, which it fills through `date` and `tags`.
     """
 
     @property

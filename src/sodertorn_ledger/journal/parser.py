@@ -29,6 +29,8 @@ from sodertorn_ledger.money import journal_amount
 from sodertorn_ledger.problems import Problem
 
 SUPPORTED_DIRECTIVES = ("account", "commodity", "decimal-mark", "include", "comment")
+# Directives of hledger and ledger-cli these books may not use. A word of letters is an
+# unsupported directive anyway; these also name the ones that are not words (~, =).
 KNOWN_UNSUPPORTED = {
     "alias",
     "apply",
@@ -60,13 +62,12 @@ KNOWN_UNSUPPORTED = {
     "b",
     "h",
 }
-WHITESPACE = " \t"
+WHITESPACE = " \t"  # the blanks of the format: a no-break space is text to hledger
 ZERO = Decimal(0)
-_DATE_TOKEN = re.compile(r"[^ \t;]*").match
+_DATE_TOKEN = re.compile(r"[^ \t;]*").match  # a transaction's date, up to a blank or ';'
+# A posting date in a posting comment ([2020-03-01], [=2020-03-01]), which hledger honours.
 _BRACKETED_DATE = re.compile(r"\[=?\d{1,4}[-/.]\d").search
 _new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
-
-
 # The end of an entry: a line and the indented lines below it.
 _ENTRY_END = re.compile(r"\n(?![ \t])").search
 
@@ -114,8 +115,7 @@ def _separator(text: str) -> int:
 class _Reader:
     """Parse state that flows through the main file and its includes, in reading order.
 
-    It is also what the fast path knows of the books (`fast.Books`): `transactions`,
-    `commodity`, `decided_mark`, `dates` and `date`, `known_tags` and `tags`.
+    It is also all the fast path knows of the books (`fast.Books`, at the end).
     """
 
     def __init__(self, journal: Journal, *, fast: bool = True) -> None:
@@ -124,33 +124,12 @@ class _Reader:
         self.decimal_mark: str | None = None  # the decimal-mark directive's
         self.styles: dict[str, str | None] = {}  # a commodity directive's decimal mark
         self.stack: list[str] = []  # the files being read, to find include cycles
-        self.dates: dict[str, dt.date] = {}
+        self.dates: dict[str, dt.date] = {}  # by their text: books repeat every date
         # Tags by comment text, for the fast path: books repeat the same few (kommun:0127).
         # Its records share these dicts; this reader's own records get dicts of their own,
         # as it adds the tags of a posting's comment lines to them.
         self.known_tags: dict[str, Tags] = {}
         self.bare: list[tuple[str, int, str, int]] = []  # bare numbers before any symbol
-
-    # -- what the fast path reads (fast.Books) -------------------------------------------
-    @property
-    def transactions(self) -> list[Transaction]:
-        return self.journal.transactions
-
-    @property
-    def commodity(self) -> str | None:
-        return self.journal.commodity
-
-    @property
-    def decided_mark(self) -> str | None:
-        """The decimal mark the books declare for their currency, if any (see amounts.py)."""
-        return self.decimal_mark or self.styles.get(self.journal.commodity or "")
-
-    def tags(self, comment: str) -> Tags:
-        """The tags of `comment`, read once per comment text (`known_tags`)."""
-        tags = self.known_tags.get(comment)
-        if tags is None:
-            tags = self.known_tags[comment] = parse_tags(comment)
-        return tags
 
     # -- problems -------------------------------------------------------------------------
     def problem(
@@ -170,6 +149,7 @@ class _Reader:
 
     # -- files ----------------------------------------------------------------------------
     def read_file(self, path: Path, *, where: tuple[str, int, str] | None = None) -> None:
+        """Read the file at `path`; `where` is the include line that names it, if any."""
         name = str(path)
         real = os.path.realpath(path)
         if real in self.stack:
@@ -199,6 +179,7 @@ class _Reader:
             self.stack.pop()
 
     def decode(self, name: str, raw: bytes) -> str | None:
+        """The file's text; None, with a problem, when it is not UTF-8 text."""
         try:
             # Not "utf-8-sig": it counts an error's position after the byte order mark.
             text = raw.decode("utf-8").removeprefix("\ufeff")
@@ -221,6 +202,7 @@ class _Reader:
 
     # -- lines ----------------------------------------------------------------------------
     def parse_text(self, text: str, file: str, folder: Path) -> None:
+        """Read one file's text, entry by entry; `folder` is where its includes start."""
         if "\r" in text:
             text = text.replace("\r\n", "\n")
         if not text.endswith("\n"):
@@ -358,6 +340,7 @@ class _Reader:
         return i
 
     def account_directive(self, rest: str, line: str, lineno: int, file: str) -> None:
+        """`account NAME  ; comment`: the first declaration of a name counts."""
         gap = _separator(rest)
         name, _, after = (rest[:gap], "", rest[gap:]) if gap >= 0 else (rest, "", "")
         name = name.strip().replace("\t", " ")
@@ -374,6 +357,8 @@ class _Reader:
             )
 
     def commodity_directive(self, rest: str, line: str, lineno: int, file: str) -> None:
+        """`commodity kr` or `commodity 1 000,00 kr`: the books' currency, and with a sample
+        amount its decimal mark, which decides how a lone ',' or '.' is read."""
         body, _ = _split_comment(rest)
         body = body.strip()
         if not body:
@@ -454,6 +439,7 @@ class _Reader:
         )
 
     def include(self, rest: str, line: str, lineno: int, file: str, folder: Path) -> None:
+        """`include FILE` (relative to the including file, or a glob pattern): read it now."""
         target = rest.strip()
         if not target:
             self.problem(file, lineno, "include without a file name", text=line)
@@ -484,6 +470,7 @@ class _Reader:
 
     # -- transactions ---------------------------------------------------------------------
     def date(self, token: str) -> dt.date | None:
+        """The date `token` names (2020-01-31, 2020/1/31, 2020.01.31); None if it names none."""
         cached = self.dates.get(token)
         if cached is not None:
             return cached
@@ -644,6 +631,8 @@ class _Reader:
         return i
 
     def posting(self, raw: str, body: str, lineno: int, file: str) -> Posting | None:
+        """The posting on line `raw` (`body`: without its indent); None, with a problem,
+        when it cannot be read."""
         indent = len(raw) - len(body)
         if body[0] in "*!" and (len(body) == 1 or body[1] in WHITESPACE):
             body = body[1:].lstrip(WHITESPACE)
@@ -756,6 +745,8 @@ class _Reader:
         return Posting(account, amount, False, assertion, tags, comment, lineno)
 
     def amount(self, text: str, raw: str, lineno: int, file: str, after: int = 0) -> Decimal | None:
+        """The amount `text` found in line `raw` from `after`, in the books' currency; None,
+        with a problem, when it cannot be read or is in another currency."""
         start = raw.find(text, after)
         try:
             amount = parse_amount(text, self.decimal_mark, self.styles)
@@ -790,12 +781,33 @@ class _Reader:
             )
         return amount.quantity
 
+    # -- what the fast path knows of the books (fast.Books) -------------------------------
+    @property
+    def transactions(self) -> list[Transaction]:
+        return self.journal.transactions
+
+    @property
+    def commodity(self) -> str | None:
+        return self.journal.commodity
+
+    @property
+    def decided_mark(self) -> str | None:
+        """The decimal mark the books declare for their currency, if any (see amounts.py)."""
+        return self.decimal_mark or self.styles.get(self.journal.commodity or "")
+
+    def tags(self, comment: str) -> Tags:
+        """The tags of `comment`, read once per comment text (`known_tags`)."""
+        tags = self.known_tags.get(comment)
+        if tags is None:
+            tags = self.known_tags[comment] = parse_tags(comment)
+        return tags
+
 
 def parse_books(path: Path, *, fast: bool = True) -> Journal:
     """Read the books from `path` and all files it includes; problems are in `.problems`.
 
-    `fast=False` reads every transaction line by line, never in one step: the same result,
-    slower (the tests compare the two).
+    `fast=False` reads every transaction line by line, without the fast path (`fast.py`):
+    the same result, only slower (the tests compare the two).
     """
     journal = Journal(root=str(path))
     reader = _Reader(journal, fast=fast)
