@@ -124,7 +124,7 @@ class _Reader:
         self.decimal_mark: str | None = None  # the decimal-mark directive's
         self.styles: dict[str, str | None] = {}  # a commodity directive's decimal mark
         self.stack: list[str] = []  # the files being read, to find include cycles
-        self.dates: dict[str, dt.date] = {}  # by their text: books repeat every date
+        self.dates: dict[str, dt.date] = {}  # by their text: books use each date many times
         # Tags by comment text, for the fast path: books repeat the same few (kommun:0127).
         # Its records share these dicts; this reader's own records get dicts of their own,
         # as it adds the tags of a posting's comment lines to them.
