@@ -121,3 +121,106 @@ def test_the_root_options_need_no_evaluation_either() -> None:
 @pytest.mark.parametrize("args", [[], ["--help"], ["--version"], ["summry", "2020"]])
 def test_anything_but_a_command_name_gets_the_whole_app(args: list[str]) -> None:
     assert app_for(args) is app
+
+
+# --- hledger's habits: where the books are, -f before the command ------------------------
+
+
+def _books_in(tmp_path: Path) -> Path:
+    """A copy of the bundled books in a project folder, with a folder below it."""
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "ledger", project / "ledger", ignore=shutil.ignore_patterns(".*"))
+    (project / "ledger" / "notes" / "deep").mkdir(parents=True)
+    return project
+
+
+@pytest.mark.parametrize(
+    ("where", "shown"),
+    [
+        (".", "ledger/main.journal"),  # the project folder
+        ("ledger", "main.journal"),  # inside the books folder
+        ("ledger/notes/deep", "../../main.journal"),  # further down
+    ],
+)
+def test_the_books_are_found_here_or_in_a_folder_above(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, shown: str
+) -> None:
+    project = _books_in(tmp_path)
+    monkeypatch.chdir(project / where)
+    monkeypatch.delenv("LEDGER_FILE", raising=False)
+    result = CliRunner().invoke(app, ["check"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(f"{shown}: OK, 2 files, 105 transactions")
+
+
+def test_ledger_file_wins_over_the_search_and_f_over_both(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _books_in(tmp_path)
+    other = _books_in(tmp_path / "other")
+    monkeypatch.chdir(project / "ledger")
+    monkeypatch.setenv("LEDGER_FILE", str(other / "ledger" / "main.journal"))
+    assert CliRunner().invoke(app, ["check"]).stdout.startswith(str(other))
+    mine = str(project / "ledger" / "main.journal")
+    assert CliRunner().invoke(app, ["check", "-f", mine]).stdout.startswith(mine)
+    assert CliRunner().invoke(app, ["-f", mine, "check"]).stdout.startswith(mine)
+
+
+def test_no_books_anywhere_says_where_it_looked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LEDGER_FILE", raising=False)
+    result = CliRunner().invoke(app, ["summary", "2020"])
+    assert result.exit_code == 1
+    assert "no books found: no ledger/main.journal or main.journal here or in a folder" in (
+        result.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        ["-f", "ledger/main.journal"],
+        ["--file", "ledger/main.journal"],
+        ["--file=ledger/main.journal"],
+        ["-fledger/main.journal"],
+    ],
+)
+def test_f_may_come_before_the_command_as_in_hledger(
+    before: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO)
+    args = [*before, "summary", "2020"]
+    assert app_for(args).registered_commands[0].name == "summary"  # only that command loads
+    result = CliRunner().invoke(app_for(args), args)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Sammanställning 2020")
+    whole = _run_ledger(*args, cwd=REPO)
+    assert whole.returncode == 0 and whole.stdout == result.stdout
+
+
+def test_a_mistyped_command_gets_one_suggestion() -> None:
+    result = CliRunner().invoke(app, ["balanse", "2020"])
+    assert result.exit_code == 2
+    assert result.stderr.count("Did you mean") == 1
+    assert "Did you mean 'balance'?" in result.stderr
+
+
+@pytest.mark.parametrize("year", ["twenty", "20", "1899", "3000", "２０２０"])
+def test_a_year_that_is_not_one_says_how_to_write_it(year: str) -> None:
+    result = CliRunner().invoke(app, ["summary", year])
+    assert result.exit_code == 2
+    assert f"{year!r} is not a year; write it with four digits, e.g. 2020" in result.stderr
+
+
+def test_accounts_takes_the_year_as_the_other_commands_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    positional = CliRunner().invoke(app, ["accounts", "2020", "--json"])
+    option = CliRunner().invoke(app, ["accounts", "--year", "2020", "--json"])
+    assert positional.exit_code == option.exit_code == 0
+    assert positional.stdout == option.stdout
+    both = CliRunner().invoke(app, ["accounts", "2020", "--year", "2019"])
+    assert both.exit_code == 2 and "two years given" in both.stderr

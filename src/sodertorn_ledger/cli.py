@@ -19,6 +19,7 @@ from typing import Any
 import typer
 
 from sodertorn_ledger import __version__
+from sodertorn_ledger.commands.options import FileOption
 
 COMMANDS = (
     "check",
@@ -46,8 +47,11 @@ def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
+    file: FileOption = None,
 ) -> None:
     """Södertörnssamarbetets bokföring."""
+    # `ledger -f FILE COMMAND`, as in hledger: the command finds FILE in the root's
+    # parameters when it is given no -f of its own (commands/loading.py).
 
 
 def _new_app() -> typer.Typer:
@@ -59,6 +63,7 @@ def _new_app() -> typer.Typer:
         "default).",
         no_args_is_help=True,
         add_completion=False,
+        suggest_commands=False,  # click says "Did you mean …?" itself
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
     )
@@ -101,6 +106,22 @@ def app_for(args: Sequence[str]) -> typer.Typer:
     else (`--help`, `--version`, a mistyped command that needs the list of them) gets the
     whole app.
     """
-    if args and args[0] in COMMANDS:
-        return _app_with(args[:1])
+    name = _command_name(args)
+    if name is not None:
+        return _app_with([name])
     return _whole_app()
+
+
+def _command_name(args: Sequence[str]) -> str | None:
+    """The command `args` name, past a leading `-f FILE` (or `--file FILE`, `--file=FILE`,
+    `-fFILE`); None when they name none."""
+    rest = list(args)
+    while rest and rest[0] not in COMMANDS:
+        first = rest.pop(0)
+        if first in ("-f", "--file"):
+            if not rest:
+                return None
+            rest.pop(0)
+        elif not first.startswith(("--file=", "-f")) or first == "--":
+            return None
+    return rest[0] if rest else None

@@ -5,14 +5,18 @@ from typing import Annotated
 import typer
 
 from sodertorn_ledger.commands.loading import load_books
-from sodertorn_ledger.commands.options import FileOption, JsonOption, OreOption
-from sodertorn_ledger.commands.output import print_table
+from sodertorn_ledger.commands.options import FileOption, JsonOption, OreOption, Year, year_argument
+from sodertorn_ledger.commands.output import fail, print_table
 
 
 def accounts(
-    file: FileOption = None,
     year: Annotated[
-        int | None, typer.Option("--year", help="Only the movement within this year.")
+        int | None, year_argument("Only the movement within this year (default: the whole books).")
+    ] = None,
+    file: FileOption = None,
+    year_option: Annotated[
+        int | None,
+        typer.Option("--year", help="The same as YEAR.", click_type=Year(), show_default=False),
     ] = None,
     as_json: JsonOption = False,
     ore: OreOption = False,
@@ -21,9 +25,13 @@ def accounts(
 
     Signs as in hledger: assets and costs positive, funds, liabilities and income negative.
 
-    Example: ledger accounts --year 2020 --json
+    Example: ledger accounts 2020 --json
     """
     from sodertorn_ledger.reports.trial_balance import trial_balance
+
+    if year is not None and year_option is not None and year != year_option:
+        fail(f"two years given, {year} and --year {year_option}", code=2)
+    year = year if year is not None else year_option
 
     balances = trial_balance(load_books(file), year)
     if as_json:

@@ -27,13 +27,45 @@ POPULATION_FOLDER = "befolkning"
 
 
 def books_path(file: Path | None) -> Path:
-    """-f/--file, else $LEDGER_FILE, else ledger/main.journal."""
+    """The main journal: the command's -f/--file, else one given before the command
+    (`ledger -f FILE COMMAND`), else $LEDGER_FILE, else ledger/main.journal or main.journal
+    here or in the nearest folder above that has one (as git finds its folder)."""
     if file is not None:
         return file
+    before = _file_before_the_command()
+    if before is not None:
+        return before
     env = os.environ.get("LEDGER_FILE")
     if env:
         return Path(env)
-    return DEFAULT_BOOKS
+    return find_books(Path.cwd()) or DEFAULT_BOOKS
+
+
+def _file_before_the_command() -> Path | None:
+    import click
+
+    context = click.get_current_context(silent=True)
+    value = context.find_root().params.get("file") if context is not None else None
+    return Path(value) if isinstance(value, str | Path) and str(value) else None
+
+
+def find_books(start: Path) -> Path | None:
+    """ledger/main.journal or main.journal in `start` or the nearest folder above it, as a
+    path relative to `start` when it is below it; None when no folder has one."""
+    for folder in (start, *start.parents):
+        for candidate in (folder / DEFAULT_BOOKS, folder / DEFAULT_BOOKS.name):
+            if candidate.is_file():
+                return Path(os.path.relpath(candidate, start))
+    return None
+
+
+def _no_books(path: Path) -> str:
+    if path == DEFAULT_BOOKS and not path.is_file():
+        return (
+            "no books found: no ledger/main.journal or main.journal here or in a folder "
+            "above (use -f PATH or set LEDGER_FILE)"
+        )
+    return f"no journal file at {path} (use -f PATH or set LEDGER_FILE)"
 
 
 def population_folder(journal_path: Path) -> Path:
@@ -59,7 +91,7 @@ def load_books(file: Path | None, *, strict: bool = False) -> Journal:
 
     path = books_path(file)
     if not path.is_file():
-        fail(f"no journal file at {path} (use -f PATH or set LEDGER_FILE)")
+        fail(_no_books(path))
     journal = load_journal(path, strict=strict, for_good=True)
     if _kept_until_exit is not None:
         _kept_until_exit.append(journal)

@@ -3,16 +3,23 @@
 # No `from __future__ import annotations` here or in a command module: typer reads each
 # command's signature at every run, and string annotations would be evaluated each time.
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
+import click
 import typer
+
+if TYPE_CHECKING:  # click's ParamType is generic to the type checker (click ≥ 8.2)
+    _ParamType = click.ParamType[int, Any]
+else:
+    _ParamType = click.ParamType
 
 FileOption = Annotated[
     Path | None,
     typer.Option(
         "--file",
         "-f",
-        help="The main journal file (default: $LEDGER_FILE, else ledger/main.journal).",
+        help="The main journal file (default: $LEDGER_FILE, else ledger/main.journal here "
+        "or in a folder above). May also come before the command, as in hledger.",
         show_default=False,
     ),
 ]
@@ -21,13 +28,26 @@ OreOption = Annotated[bool, typer.Option("--ore", help="Show exact öre instead 
 ForceOption = Annotated[
     bool, typer.Option("--force", help="Overwrite the workbook if it already exists.")
 ]
-YearArgument = Annotated[
-    int,
-    typer.Argument(
-        help="The year of the report, e.g. 2020.",
-        metavar="YEAR",
-        min=1900,
-        max=2999,
-        show_default=False,
-    ),
-]
+
+
+class Year(_ParamType):
+    """A year of the books: four digits, 1900–2999."""
+
+    name = "year"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            text = str(value)
+        else:
+            text = str(value).strip()
+        if not (text.isascii() and text.isdigit() and len(text) == 4 and "1900" <= text <= "2999"):
+            self.fail(f"{value!r} is not a year; write it with four digits, e.g. 2020", param, ctx)
+        return int(text)
+
+
+def year_argument(help: str) -> Any:
+    """A command's YEAR: `help` says which year it is."""
+    return typer.Argument(help=help, metavar="YEAR", click_type=Year(), show_default=False)
+
+
+YearArgument = Annotated[int, year_argument("The year of the report, e.g. 2020.")]
