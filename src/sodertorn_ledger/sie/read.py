@@ -178,6 +178,7 @@ class _Reader:
         "noted",
         "problems",
         "seen",
+        "seen_header",
         "stopped",
         "tables",
         "text",
@@ -196,6 +197,7 @@ class _Reader:
         self.seen: set[str] = set()
         """The labels read so far."""
         self.noted: dict[str, int] = {}
+        self.seen_header: set[str] = set()
         self.header: dict[str, Any] = {}
         """The single values (#PROGRAM …), by the name of their SieFile field."""
         self.tables: dict[str, dict[Any, Any]] = {
@@ -631,10 +633,12 @@ class _Reader:
                 severity=severity,
             )
 
-    def keep_header(self, field: str, value: Any, label: str) -> None:
-        if field not in self.header:
-            self.header[field] = value
-        elif self.header[field] != value:
+    def keep_header(self, label: str, **values: Any) -> None:
+        """A record read once: a second one that differs is a warning; the first is kept."""
+        if label not in self.seen_header:
+            self.seen_header.add(label)
+            self.header.update(values)
+        elif any(self.header[field] != value for field, value in values.items()):
             self.warn(f"a second {label}, different from the first: the first is kept")
 
     # -- the header ---------------------------------------------------------------------------
@@ -649,13 +653,12 @@ class _Reader:
                 "#FLAGGA 1: this file has already been imported somewhere",
                 "a program sets the flag to 1 when it has imported the file; import it once",
             )
-        self.keep_header("flag", flag, label)
+        self.keep_header(label, flag=flag)
 
     def _program(self, label: str, fields: list[Field]) -> None:
         self.need(label, fields, 1, "the program's name and version")
         name, version = self.value(label, fields, 0), self.value(label, fields, 1)
-        self.keep_header("program", name, label)
-        self.keep_header("program_version", version, label)
+        self.keep_header(label, program=name, program_version=version)
 
     def _format(self, label: str, fields: list[Field]) -> None:
         self.need(label, fields, 1, "the character set (PC8)")
@@ -666,32 +669,31 @@ class _Reader:
                 f"#FORMAT {value}: SIE allows only PC8 (code page 437); read as {how}",
                 column=fields[0].column,
             )
-        self.keep_header("format", value, label)
+        self.keep_header(label, format=value)
 
     def _generated(self, label: str, fields: list[Field]) -> None:
         self.need(label, fields, 1, "a date (YYYYMMDD)")
         day = self.date(label, fields[0], "the date")
         signature = self.value(label, fields, 1)
-        self.keep_header("generated", day, label)
-        self.keep_header("generated_by", signature, label)
+        self.keep_header(label, generated=day, generated_by=signature)
 
     def _sie_type(self, label: str, fields: list[Field]) -> None:
         self.need(label, fields, 1, "the file's type (1 to 4)")
         kind = self.integer(label, fields[0], "the type")
         if not 1 <= kind <= 4:
             raise self.skip(f"#SIETYP {kind}: the type is 1, 2, 3 or 4", column=fields[0].column)
-        self.keep_header("sie_type", kind, label)
+        self.keep_header(label, sie_type=kind)
 
     def _single(self, field: str) -> Callable[[str, list[Field]], None]:
         def read(label: str, fields: list[Field]) -> None:
             self.need(label, fields, 1, "a value")
-            self.keep_header(field, self.value(label, fields, 0), label)
+            self.keep_header(label, **{field: self.value(label, fields, 0)})
 
         return read
 
     def _tax_year(self, label: str, fields: list[Field]) -> None:
         self.need(label, fields, 1, "a year")
-        self.keep_header("tax_year", self.integer(label, fields[0], "the year"), label)
+        self.keep_header(label, tax_year=self.integer(label, fields[0], "the year"))
 
     def _year(self, label: str, fields: list[Field]) -> None:
         self.need(label, fields, 3, "a year number (0, -1 …), its first and its last day")

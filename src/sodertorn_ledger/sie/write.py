@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from sodertorn_ledger.money import ZERO
 from sodertorn_ledger.problems import Problem
-from sodertorn_ledger.sie.charset import PC8, Change, to_pc8
+from sodertorn_ledger.sie.charset import PC8, Change, choose_encoding, to_pc8
 from sodertorn_ledger.sie.model import (
     ACCOUNT_TYPES,
     ObjectRef,
@@ -48,9 +48,12 @@ def write_sie(
     computed (left out with ``checksum=False``)."""
     writer = _Writer(name, checksum=checksum)
     writer.write(sie)
+    data = writer.data()
+    if choose_encoding(data) != PC8:
+        writer.read_as_utf8()
     if any(problem.severity == "error" for problem in writer.problems):
         return None, writer.problems
-    return writer.data(), writer.problems
+    return data, writer.problems
 
 
 class _Writer:
@@ -67,8 +70,20 @@ class _Writer:
     def data(self) -> bytes:
         return "".join(line + "\r\n" for line in self.lines).encode(PC8)
 
-    def error(self, message: str, hint: str = "") -> None:
-        self.problems.append(Problem(self.name, len(self.lines) + 1, message, hint))
+    def error(self, message: str, hint: str = "", line: int | None = None) -> None:
+        at = len(self.lines) + 1 if line is None else line
+        self.problems.append(Problem(self.name, at, message, hint))
+
+    def read_as_utf8(self) -> None:
+        """Readers take a file that is valid UTF-8 for UTF-8 (programs that say PC8 and
+        write UTF-8 exist): a file whose characters happen to form UTF-8 is refused."""
+        first = next(at for at, line in enumerate(self.lines, 1) if not line.isascii())
+        self.error(
+            "the file's characters outside ASCII happen to form UTF-8: "
+            "SIE readers would read it as UTF-8, not PC8",
+            "change the text on this line (box-drawing or Greek characters side by side)",
+            line=first,
+        )
 
     # -- one record ------------------------------------------------------------------------
 
