@@ -452,7 +452,7 @@ def sie_files(draw: st.DrawFn) -> SieFile:
     )
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(sie_files())
 def test_what_is_written_reads_back_the_same(sie: SieFile) -> None:
     data, problems = write_sie(sie, "out.se")

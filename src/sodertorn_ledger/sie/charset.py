@@ -9,6 +9,7 @@ Writing: `to_pc8` turns any text into text CP437 can hold and lists every change
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from typing import NamedTuple
 
@@ -27,6 +28,7 @@ _LATIN1_SUSPECTS = frozenset(
     for code in (*range(0xB0, 0xE0), *range(0xE0, 0xF0), 0xF6, 0xFC)
     if code not in (0xE1, 0xE6)  # ß and µ are both CP437 and plausible
 )
+_LATIN1_SUSPECT = re.compile("[" + re.escape("".join(sorted(_LATIN1_SUSPECTS))) + "]")
 
 _SUBSTITUTES = {
     "\u2010": "-",
@@ -90,12 +92,10 @@ def choose_encoding(data: bytes) -> str:
 def latin1_suspect(text: str) -> tuple[str, str] | None:
     """The first character of CP437-decoded `text` that is more likely a Latin-1 byte,
     with its Latin-1 reading: ``("┼", "Å")`` for byte 0xC5; None when there is none."""
-    if text.isascii():
+    found = None if text.isascii() else _LATIN1_SUSPECT.search(text)
+    if found is None:
         return None
-    for char in text:
-        if char in _LATIN1_SUSPECTS:
-            return char, char.encode(PC8).decode("latin-1")
-    return None
+    return found.group(), found.group().encode(PC8).decode("latin-1")
 
 
 def _fits(text: str) -> bool:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import stat
 from collections.abc import Callable
 from decimal import Decimal
@@ -85,7 +86,7 @@ _KNOWN_NOT_KEPT = frozenset(
     }
 )
 _REQUIRED = ("#FLAGGA", "#PROGRAM", "#FORMAT", "#GEN", "#SIETYP")
-_CONTROL = frozenset(chr(code) for code in (*range(0x20), 0x7F)) - {"\t"}
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _NOTES = {
     "control": "a control character",
     "replacement": "U+FFFD",
@@ -356,7 +357,7 @@ class _Reader:
     def check_characters(self, text: str) -> None:
         if text.isascii() and text.isprintable():
             return
-        if any(char in _CONTROL for char in text):
+        if _CONTROL.search(text):
             self.note(
                 "control",
                 "a control character in the line",
