@@ -282,6 +282,12 @@ def test_a_minimal_file() -> None:
     assert sie.checksum is None and sie.checksum_computed is None
 
 
+def test_a_dos_end_of_file() -> None:
+    sie, problems = parse_sie("dos.se", (HEADER + "#KONTO 1930 Bank\r\n").encode("cp437") + b"\x1a")
+    assert sie is not None and problems == []
+    assert sie.accounts == {"1930": "Bank"}
+
+
 def test_separators_blank_lines_and_crlf() -> None:
     text = (
         HEADER + '\r\n\t \r\n#KONTO\t\t1930 \t  "Bank konto"  \r\n\r\n'
@@ -552,8 +558,10 @@ def test_other_formats_are_read_with_a_warning() -> None:
 
 def test_missing_required_records() -> None:
     sie, problems = parse('#FNAMN "x"\n', header=False)
-    assert warnings(problems) == ["no #FLAGGA, #PROGRAM, #FORMAT, #GEN, #SIETYP: SIE requires them"]
-    assert problems[0].line == 0
+    assert warnings(problems) == [
+        "no #FLAGGA, #PROGRAM, #FORMAT, #GEN, #SIETYP: SIE requires them at the start of the file"
+    ]
+    assert problems[0].line == 1
     assert sie.sie_type == 4 and sie.format == "PC8"  # the defaults
 
 
@@ -662,6 +670,7 @@ def test_pc8_but_utf8() -> None:
     assert warnings(problems) == [
         "the file is UTF-8, not PC8 (code page 437) as SIE requires: read as UTF-8"
     ]
+    assert (problems[0].line, problems[0].text) == (6, '#FNAMN "Södertörns Test"')
 
 
 def test_a_utf8_bom() -> None:

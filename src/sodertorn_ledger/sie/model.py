@@ -73,7 +73,8 @@ class Voucher(NamedTuple):
     date: dt.date
     text: str = ""
     rows: tuple[Row, ...] = ()
-    """The counted rows (see the module's docstring); they sum to zero."""
+    """The counted rows (see the module's docstring); they sum to zero, or the reader
+    reported the voucher as unbalanced."""
     struck: tuple[Row, ...] = ()
     """#BTRANS: rows struck after booking, not counted."""
     registered: dt.date | None = None

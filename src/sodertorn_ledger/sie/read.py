@@ -172,6 +172,7 @@ class _Reader:
         "crc",
         "crc_closed",
         "encoding",
+        "first_non_ascii",
         "header",
         "labels",
         "line",
@@ -198,6 +199,8 @@ class _Reader:
         self.seen: set[str] = set()
         """The labels read so far."""
         self.noted: dict[str, int] = {}
+        self.first_non_ascii: tuple[int, str] | None = None
+        """The first line with a character outside ASCII, and its text."""
         self.seen_header: set[str] = set()
         self.header: dict[str, Any] = {}
         """The single values (#PROGRAM …), by the name of their SieFile field."""
@@ -284,6 +287,8 @@ class _Reader:
     def read(self, data: bytes) -> None:
         pos = len(BOM) if data.startswith(BOM) else 0
         size = len(data)
+        while size and data[size - 1] == 0x1A:  # DOS programs end a file with Ctrl-Z
+            size -= 1
         number = 0
         while pos < size and not self.stopped:
             end = data.find(b"\n", pos)
@@ -357,6 +362,8 @@ class _Reader:
     def check_characters(self, text: str) -> None:
         if text.isascii() and text.isprintable():
             return
+        if self.first_non_ascii is None and not text.isascii():
+            self.first_non_ascii = (self.line, text)
         if _CONTROL.search(text):
             self.note(
                 "control",
@@ -397,7 +404,9 @@ class _Reader:
         if missing:
             them = "it" if len(missing) == 1 else "them"
             self.problem(
-                f"no {', '.join(missing)}: SIE requires {them}", severity="warning", line=0
+                f"no {', '.join(missing)}: SIE requires {them} at the start of the file",
+                severity="warning",
+                line=min(self.line, 1),
             )
         for kind, count in self.noted.items():
             if count > _NOTED and kind in _NOTES:
@@ -409,13 +418,15 @@ class _Reader:
         if self.stopped:
             return None, self.problems
         if self.encoding == UTF8:
+            line, text = self.first_non_ascii or (0, None)
             self.problems.insert(
                 0,
                 Problem(
                     self.name,
-                    0,
+                    line,
                     "the file is UTF-8, not PC8 (code page 437) as SIE requires: read as UTF-8",
                     "the program that wrote it does not follow the spec; check å, ä and ö",
+                    text=text,
                     severity="warning",
                 ),
             )
