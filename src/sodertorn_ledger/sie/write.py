@@ -101,7 +101,8 @@ class _Writer:
                     self.name,
                     len(self.lines) + 1,
                     f"{where}: {value!r} cannot be written as it is in SIE; written with {shown}",
-                    "SIE files are PC8 (code page 437), with no control characters",
+                    "SIE files are PC8 (code page 437), with no control characters, and "
+                    "a quoted field cannot end in a backslash",
                     severity="warning",
                 )
             )
