@@ -241,8 +241,8 @@ def test_text_pc8_cannot_hold_is_replaced_and_reported(
         "out.se",
         8,  # the #KONTO 2440 line of the file
         f"#KONTO 2440: {value!r} cannot be written as it is in SIE; written with {changes}",
-                    "SIE files are PC8 (code page 437), with no control characters, and "
-                    "a quoted field cannot end in a backslash",
+        "SIE files are PC8 (code page 437), with no control characters, and "
+        "a quoted field cannot end in a backslash",
         severity="warning",
     )
     assert data.split(b"\r\n")[7].startswith(b"#KONTO 2440 ")
