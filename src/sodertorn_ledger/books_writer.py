@@ -33,9 +33,7 @@ is written and once it is replaced. It is read only here and does nothing when u
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import errno
-import hashlib
 import os
 import re
 import shutil
@@ -199,6 +197,8 @@ def appended(before: bytes, text: str) -> bytes:
 
 def diff(edits: Iterable[Edit]) -> str:
     """The edits as one unified diff (what a dry run prints)."""
+    import difflib
+
     parts = []
     for edit in edits:
         before = _text(edit.before or b"").splitlines(keepends=True)
@@ -233,6 +233,8 @@ _checkpoint = _Checkpoints()
 
 def _books_id(main: Path) -> str:
     """A short name for these books, in the names of their rehearsal folders."""
+    import hashlib
+
     return hashlib.sha256(str(main.parent.resolve()).encode()).hexdigest()[:12]
 
 
