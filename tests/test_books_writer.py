@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -301,9 +303,15 @@ def test_the_next_writer_removes_a_killed_runs_leftovers(
     ]
     for path in leftovers + kept:
         path.write_bytes(b"x")
-    ours = Path(tempfile.mkdtemp(prefix=f"ledger-rehearsal-{books_writer._books_id(main)}-"))
-    (ours / "main.journal").write_bytes(b"x")
-    other_books = Path(tempfile.mkdtemp(prefix="ledger-rehearsal-0123456789ab-"))
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    killed = Path(tempfile.mkdtemp(prefix=f"ledger-rehearsal-{gone}-"))
+    (killed / "main.journal").write_bytes(b"x")
+    running = Path(tempfile.mkdtemp(prefix=f"ledger-rehearsal-{os.getpid()}-"))  # a dry run
     old = Path(tempfile.mkdtemp(prefix="ledger-close-"))
     recent = Path(tempfile.mkdtemp(prefix="ledger-close-"))
     os.utime(old, (0, 0))
@@ -311,8 +319,8 @@ def test_the_next_writer_removes_a_killed_runs_leftovers(
         pass
     assert [p for p in leftovers if p.exists()] == []
     assert all(p.exists() for p in kept)
-    assert not ours.exists() and not old.exists()
-    assert other_books.exists() and recent.exists()
+    assert not killed.exists() and not old.exists()
+    assert running.exists() and recent.exists()
 
 
 def test_rehearse_works_on_a_copy_and_removes_it(

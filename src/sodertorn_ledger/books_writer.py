@@ -16,8 +16,8 @@ edits from the books as they are and hands them here:
   renamed over the old one and the folder flushed; a new file is linked into place, so
   it never replaces one made meanwhile. A copy of each changed file goes to ``.backup/``
   first. A failure removes its temp file; a killed run's leftovers (temp files beside the
-  books and in ``.backup/``, rehearsal folders) are removed by the next writer, under the
-  lock.
+  books and in ``.backup/``, under the lock; rehearsal folders whose process is gone) are
+  removed by the next writer.
 - **Rehearsed.** `rehearse` applies the edits to a copy of the books in a temp folder, so
   the command can check the result before the books are touched.
 
@@ -56,6 +56,7 @@ KEPT = (
     "at the end of the file"
 )
 REHEARSAL_PREFIX = "ledger-rehearsal-"
+"""A rehearsal folder in the temp folder is named ledger-rehearsal-PID-…, for its process."""
 OLD_REHEARSAL_PREFIX = "ledger-close-"
 """The rehearsal folders of earlier versions (`ledger close` only)."""
 OLD_REHEARSAL_AGE = 3600.0
@@ -69,6 +70,8 @@ _NOT_WRITABLE = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
 _NO_HARD_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK})
 _LATE_ROUNDS = 5
 _LATE_PAUSE = 0.005
+"""While another program goes on appending to a replaced file, look a few times more, a
+moment apart, so its writes that were already on their way are kept too."""
 
 T = TypeVar("T")
 
@@ -231,13 +234,6 @@ _checkpoint = _Checkpoints()
 # -- the rehearsal -----------------------------------------------------------------------
 
 
-def _books_id(main: Path) -> str:
-    """A short name for these books, in the names of their rehearsal folders."""
-    import hashlib
-
-    return hashlib.sha256(str(main.parent.resolve()).encode()).hexdigest()[:12]
-
-
 def rehearse(
     main: Path,
     snapshot: Snapshot,
@@ -257,7 +253,7 @@ def rehearse(
     targets = [Path(os.path.abspath(e.path)) for e in edits]
     main = Path(os.path.abspath(main))
     root = Path(os.path.commonpath([p.parent for p in [*sources, *targets, main]]))
-    folder = Path(tempfile.mkdtemp(prefix=f"{REHEARSAL_PREFIX}{_books_id(main)}-"))
+    folder = Path(tempfile.mkdtemp(prefix=f"{REHEARSAL_PREFIX}{os.getpid()}-"))
     try:
         copy: Path = folder
         try:
@@ -333,25 +329,36 @@ def _remove_leftovers(main: Path) -> None:
             name = found["name"]
             if any_name or name == main.name or name.endswith(JOURNAL_SUFFIXES):
                 Path(entry.path).unlink(missing_ok=True)
-    temp = Path(tempfile.gettempdir())
-    ours = f"{REHEARSAL_PREFIX}{_books_id(main)}-"
     try:
-        entries = list(os.scandir(temp))
+        entries = list(os.scandir(tempfile.gettempdir()))
     except OSError:
         return
-    now = time.time()
     for entry in entries:
-        try:
-            if not entry.is_dir(follow_symlinks=False):
-                continue
-            old = entry.name.startswith(OLD_REHEARSAL_PREFIX) and (
-                entry.stat().st_uid == os.getuid()
-                and now - entry.stat().st_mtime > OLD_REHEARSAL_AGE
-            )
-        except OSError:
-            continue
-        if entry.name.startswith(ours) or old:
+        if entry.name.startswith((REHEARSAL_PREFIX, OLD_REHEARSAL_PREFIX)) and _abandoned(entry):
             shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _abandoned(entry: os.DirEntry[str]) -> bool:
+    """A rehearsal folder of ours whose process is gone. A dry run rehearses without the
+    lock, so a folder is known to be left over by its process, named in it, not by the
+    lock; the folders of earlier versions name none and are judged by their age."""
+    try:
+        if not entry.is_dir(follow_symlinks=False) or entry.stat().st_uid != os.getuid():
+            return False
+        if entry.name.startswith(OLD_REHEARSAL_PREFIX):
+            return time.time() - entry.stat().st_mtime > OLD_REHEARSAL_AGE
+    except OSError:
+        return False
+    pid = entry.name.removeprefix(REHEARSAL_PREFIX).split("-", 1)[0]
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        pass  # another user's process of that number: alive
+    return False
 
 
 class Books:
