@@ -46,26 +46,27 @@ def close(
     main = books_path(file)
     if not main.is_file():
         fail(f"no journal file at {main} (use -f PATH or set LEDGER_FILE)")
-    written: tuple[Path, ...] = ()
-    if dry_run:
-        plan, edits = _plan(file, year, books_writer.Snapshot(), as_json=as_json)
-    else:
-        # Planning and writing under the books' lock, so a second run (another cron job,
-        # a `ledger fees --book`) waits for nothing and plans from the books as left.
-        try:
+    done = books_writer.Written(())
+    try:
+        if dry_run:
+            plan, edits = _plan(file, year, books_writer.Snapshot(), as_json=as_json)
+        else:
+            # Planning and writing under the books' lock, so a second run (another cron
+            # job, a `ledger fees --book`) waits for nothing and plans from the books as
+            # the first one left them.
             with books_writer.writing(main) as books:
                 plan, edits = _plan(file, year, books.snapshot, as_json=as_json)
                 done = books.apply(edits)
-        except books_writer.Busy as err:
-            fail(f"{err}; nothing was written")
-        except (books_writer.Changed, books_writer.WriteFailed) as err:
-            more = " (the next run completes the close)" if err.written else ""
-            fail(f"{err}; {books_writer.stopped(err.written)}{more}")
-        except OSError as err:
-            fail(f"cannot read {err.filename}: {err.strerror}; nothing was changed")
-        written = done.files
-        for path in done.kept:
-            warn(f"{path}: {books_writer.KEPT}")
+    except books_writer.Busy as err:
+        fail(f"{err}; nothing was written")
+    except (books_writer.Changed, books_writer.WriteFailed) as err:
+        more = " (the next run completes the close)" if err.written else ""
+        fail(f"{err}; {books_writer.stopped(err.written)}{more}")
+    except OSError as err:
+        fail(f"cannot read {err.filename}: {err.strerror}; nothing was changed")
+    written = done.files
+    for path in done.kept:
+        warn(f"{path}: {books_writer.KEPT}")
 
     files = [str(e.path) for e in edits]
     if dry_run:

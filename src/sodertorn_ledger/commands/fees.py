@@ -122,10 +122,10 @@ def _book(file: Path | None, year: int, date: str | None, *, dry_run: bool, as_j
     from sodertorn_ledger import books_writer
 
     when = _invoice_date(date, year)
-    if dry_run:
-        _invoices(file, year, when, books_writer.Snapshot(), None, as_json=as_json)
-        return
     try:
+        if dry_run:
+            _invoices(file, year, when, books_writer.Snapshot(), None, as_json=as_json)
+            return
         with books_writer.writing(books_path(file)) as books:
             _invoices(file, year, when, books.snapshot, books, as_json=as_json)
     except books_writer.Busy as err:
