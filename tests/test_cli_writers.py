@@ -121,6 +121,12 @@ def check_strict(main: Path) -> None:
     assert done.code == 0, done.err
 
 
+def hledger_check_strict(main: Path) -> None:
+    hledger = require_program("hledger")
+    done = subprocess.run([hledger, "-f", str(main), "check", "--strict"], capture_output=True)
+    assert done.returncode == 0, done.stderr
+
+
 def fresh_temp(tmp_path: Path, name: str) -> Path:
     temp = tmp_path / name
     temp.mkdir()
@@ -167,6 +173,7 @@ def test_two_fees_book_at_once_invoice_every_member_once(closed: Path, tmp_path:
         assert invoices(main, 2021) == dict.fromkeys(MEMBERS, 1), n
         check_strict(main)
         assert leftovers(main, temp) == []
+    hledger_check_strict(main)
     # The runs did overlap: a loser found the books busy.
     assert losers["busy"] >= 1, losers
 
@@ -232,6 +239,7 @@ def test_lines_another_program_appends_while_fees_book_runs_are_never_lost(
             outcomes["refused"] += 1
         check_strict(main)
         assert leftovers(main, temp) == []
+    hledger_check_strict(main)
     # The appender did change the journal between a run's reading and its writing.
     assert outcomes["refused"] >= TRIES // 5, outcomes
 
