@@ -18,8 +18,8 @@ Steps, in order:
    ``ledger summary 2020`` against ``hledger bal``), ``ledger export`` against
    ``ledger accounts``, and a cProfile of ours; a command that does not exist yet is
    skipped with a note.
-5. Write the results into ``docs/performance.md``: the tables, ratios, the targets of
-   issue 7 (met, or missed by how much), the machine, the date and the exact command. They
+5. Write the results into ``docs/performance.md``: the tables, ratios, the standing
+   targets (met, or missed by how much), the machine, the date and the exact command. They
    replace the section between the page's two results markers; the rest of the page (the
    benchmark's manual) is kept.
 """
@@ -650,7 +650,7 @@ def render(outcome: Outcome) -> str:
     out: list[str] = ["## Results of the last run", ""]
     out += [
         "Our `ledger accounts` (parse + check + trial balance) against ledger-cli `bal` and "
-        "hledger `bal`, on the same synthetic books in the same run (issue 7). "
+        "hledger `bal`, on the same synthetic books in the same run. "
         "Written by `bench/run.py`, which replaces this section on every run; to run it "
         "yourself see 'Run it' in docs/performance.md.",
         "",
@@ -728,7 +728,7 @@ def render(outcome: Outcome) -> str:
             out.append(f"| `{shlex.join(_display(t.argv))}` | {t.median:.3f} | {t.rss_mb:.0f} |")
         out.append("")
 
-    out += ["### Targets (issue 7)", "", "| Target | Result |", "|---|---|"]
+    out += ["### Targets", "", "| Target | Result |", "|---|---|"]
     out += [f"| {target} | {result} |" for target, result in targets(outcome)]
     out.append("")
 

@@ -11,6 +11,8 @@ reader must follow too:
 - one '.' or ',' once is a decimal mark unless a ``decimal-mark`` directive or the
   commodity directive's style decides otherwise; the generator only writes such a number
   when it means what hledger reads.
+
+At the end, `journal_like`: text that only looks like books, for fuzzing the reader.
 """
 
 from __future__ import annotations
@@ -630,3 +632,77 @@ def _running_balance(journal: GeneratedJournal, target: PostingSpec) -> Decimal:
             if p is target:
                 return running
     raise AssertionError("posting not in journal")
+
+
+# --- journal-like text, for fuzzing -----------------------------------------------------------
+# Not valid books: text biased towards journal lines (dates, indented postings, amounts,
+# directives, comments), so that a fuzzer gets past the first line.
+
+FRAGMENTS = [
+    "2020-01-01",
+    "2020/02/30",
+    "2020.13.01",
+    " * ",
+    " ! ",
+    " (12) ",
+    "payee | note",
+    "\n    ",
+    "\n\t",
+    "\n",
+    "tillgångar:bank",
+    "kostnader:lön",
+    "  ",
+    "\t",
+    "1 824 368,40 kr",
+    "-1 450 kr",
+    "kr -1450",
+    "1824368.40 SEK",
+    "1.824.368,40 kr",
+    "1,234",
+    "1\u00a0000",
+    "\u22125",
+    "\u0661\u0662",  # digits of another script (Arabic-Indic one, two)
+    "0.,",
+    ",5",
+    " = ",
+    " @ ",
+    "; ",
+    "# ",
+    "* ",
+    "tag:värde, ",
+    "(virtuell)",
+    "[virtuell]",
+    "account ",
+    "commodity ",
+    "decimal-mark ,",
+    "decimal-mark",
+    "include ",
+    "include main.journal",
+    "include *.journal",
+    "include /",
+    "comment\n",
+    "end comment\n",
+    "P 2020-01-01 kr 1 SEK",
+    "Y2020",
+    "~ monthly",
+    "=",
+    '"',
+    "\r\n",
+    "\ufeff",
+    "\x85",
+    "\u2028",
+    "\x00",
+    # Whole transactions the fast path takes, and near misses it must leave alone.
+    "\n2020-01-01 * (V3) Avgift | Huddinge  ; kommun:0126\n    tillgångar:bank  1 824,50 kr"
+    "\n    intäkter:avgifter\n",
+    "\n2020-02-29 ! Lön\n    kostnader:lön  10200.00 SEK  ; projekt:x\n"
+    "    skulder:skatt  -6264.84 SEK\n    tillgångar:bank\n",
+    "\n2020-01-01 x\n    a  1,234 kr\n    b  -1,234 kr\n",
+    "\n2020-01-01 *(1)t;c\n\ta\t 1\n\tb  -1\n",
+    "\n2020-01-01 t\n    a  5 kr  ; date:2020-02-01\n    b\n",
+    "\n2020-01-01 t\n    a  5 kr\n    ; under a posting\n    b  -5 kr\n",
+]
+
+journal_like: st.SearchStrategy[str] = st.lists(
+    st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=6)), max_size=40
+).map("".join)

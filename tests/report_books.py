@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sodertorn_ledger.config import Settings, load_settings
 from sodertorn_ledger.journal.loader import load_journal
 from sodertorn_ledger.journal.model import Journal
+from sodertorn_ledger.settings import Settings, load_settings
 
 SMALL_SETTINGS = """\
 organisation = "Testsamarbetet"

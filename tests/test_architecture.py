@@ -44,6 +44,10 @@ def test_the_contracts_hold() -> None:
         ("render/workbook.py", "import sodertorn_ledger.render.terminal", "Renderers never"),
         # the bottom layer reaching up
         ("problems.py", "import sodertorn_ledger.journal.model", "Layers"),
+        # the fast path reaching into the reference reader
+        ("journal/fast.py", "import sodertorn_ledger.journal.parser", "The journal"),
+        # the records needing the validator (and so pydantic)
+        ("settings/model.py", "import sodertorn_ledger.settings.validate", "The settings"),
     ],
 )
 def test_an_import_up_a_layer_breaks_a_contract(

@@ -245,7 +245,7 @@ def test_the_performance_page_keeps_its_manual_and_holds_results_as_render_write
         "### Big books",
         "### Latency on the bundled books",
         "### Excel export",
-        "### Targets (issue 7)",
+        "### Targets",
         "### Notes",
         "### Where our time goes",
         "### What the short commands import",

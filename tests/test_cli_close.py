@@ -22,10 +22,10 @@ from conftest import require_program
 from manual import assert_shows, page
 from sodertorn_ledger.books_writer import KILL_ENV, LOCK_FILE
 from sodertorn_ledger.cli import app
-from sodertorn_ledger.config import load_settings
 from sodertorn_ledger.journal.loader import load_journal
 from sodertorn_ledger.render.json_report import summary_json
 from sodertorn_ledger.reports.funds import compute_summary
+from sodertorn_ledger.settings import load_settings
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parent.parent

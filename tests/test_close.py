@@ -20,10 +20,10 @@ from sodertorn_ledger.close import (
     insert_include,
     plan_close,
 )
-from sodertorn_ledger.config import load_settings
 from sodertorn_ledger.journal.loader import load_journal
 from sodertorn_ledger.journal.parser import parse_books
 from sodertorn_ledger.money import journal_amount
+from sodertorn_ledger.settings import load_settings
 
 BUNDLED = Path(__file__).resolve().parent.parent / "ledger"
 D = Decimal

@@ -8,7 +8,6 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sodertorn_ledger.config import Member as M
 from sodertorn_ledger.fees import (
     booked_fees,
     books_decimal_mark,
@@ -22,6 +21,7 @@ from sodertorn_ledger.journal.model import Posting, Transaction
 from sodertorn_ledger.money import journal_amount
 from sodertorn_ledger.population.model import Figure, PopulationTable
 from sodertorn_ledger.render.json_report import fees_json
+from sodertorn_ledger.settings import Member as M
 
 MEMBERS = [
     M("0127", "Botkyrka", "intäkter:avgifter:botkyrka"),

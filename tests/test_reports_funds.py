@@ -7,7 +7,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from report_books import small_books
-from sodertorn_ledger.config import load_settings
 from sodertorn_ledger.journal.loader import load_journal
 from sodertorn_ledger.money import round_kr
 from sodertorn_ledger.reports.funds import (
@@ -18,6 +17,7 @@ from sodertorn_ledger.reports.funds import (
     resolve_funds,
     year_end_balances,
 )
+from sodertorn_ledger.settings import load_settings
 
 BOOKS = Path(__file__).resolve().parent.parent / "ledger" / "main.journal"
 D = Decimal

@@ -6,11 +6,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from report_books import small_books
-from sodertorn_ledger.config import load_settings
 from sodertorn_ledger.journal.loader import load_journal
 from sodertorn_ledger.money import round_kr
 from sodertorn_ledger.reports.funds import compute_summary
 from sodertorn_ledger.reports.result import compute_result
+from sodertorn_ledger.settings import load_settings
 
 BOOKS = Path(__file__).resolve().parent.parent / "ledger" / "main.journal"
 D = Decimal

@@ -37,7 +37,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
-from sodertorn_ledger.config import Settings, covers
 from sodertorn_ledger.journal.model import ZERO, Account, Journal, Transaction
 from sodertorn_ledger.money import journal_amount
 from sodertorn_ledger.problems import Problem
@@ -50,6 +49,7 @@ from sodertorn_ledger.reports.funds import (
     year_end_balances,
     years_in,
 )
+from sodertorn_ledger.settings import Settings, covers
 
 POSTING_END_COLUMN = 70
 """Posting lines end their amount at this column, as in the bundled books."""

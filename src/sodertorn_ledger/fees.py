@@ -23,8 +23,8 @@ from sodertorn_ledger.population.model import Figure, PopulationTable
 from sodertorn_ledger.problems import Problem
 
 if TYPE_CHECKING:
-    from sodertorn_ledger.config import Member, Settings
     from sodertorn_ledger.journal.model import Journal
+    from sodertorn_ledger.settings import Member, Settings
 
 FEE_TAG = "avgift"
 MEMBER_TAG = "kommun"
@@ -156,7 +156,7 @@ def fees_for_year(
     """The fees of `year` as the books and settings have them: the year's rate × each
     member's folkmängd, against what the books have booked; None with the problems when the
     rate or a member's figure is missing."""
-    from sodertorn_ledger.config import SettingsError
+    from sodertorn_ledger.settings import SettingsError
 
     try:
         rate = settings.fee_rate(year)

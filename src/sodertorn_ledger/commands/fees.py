@@ -21,10 +21,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from sodertorn_ledger.books_writer import Books, Snapshot
-    from sodertorn_ledger.config import Settings
     from sodertorn_ledger.fees import FeeReport
     from sodertorn_ledger.journal.model import Journal
     from sodertorn_ledger.problems import Problem
+    from sodertorn_ledger.settings import Settings
 
 
 def fees(

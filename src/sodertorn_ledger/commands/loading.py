@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 from sodertorn_ledger.commands.output import fail, plural, report_problems
 
 if TYPE_CHECKING:
-    from sodertorn_ledger.config import Settings
     from sodertorn_ledger.fees import FeeReport
     from sodertorn_ledger.journal.model import Journal
     from sodertorn_ledger.population.model import PopulationTable
     from sodertorn_ledger.problems import Problem
+    from sodertorn_ledger.settings import Settings
 
 DEFAULT_BOOKS = Path("ledger") / "main.journal"
 POPULATION_FOLDER = "befolkning"
@@ -72,8 +72,8 @@ def load_books(file: Path | None, *, strict: bool = False) -> Journal:
 def load_settings(journal_path: Path) -> Settings:
     """The settings beside the main journal; on a bad or missing file print its problems
     and exit 1."""
-    from sodertorn_ledger.config import SettingsError, settings_path
-    from sodertorn_ledger.config import load_settings as read_settings
+    from sodertorn_ledger.settings import SettingsError, settings_path
+    from sodertorn_ledger.settings import load_settings as read_settings
 
     path = settings_path(journal_path)
     try:

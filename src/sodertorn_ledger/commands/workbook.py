@@ -9,10 +9,10 @@ from sodertorn_ledger.commands.loading import fee_report
 from sodertorn_ledger.commands.output import fail, warn
 
 if TYPE_CHECKING:
-    from sodertorn_ledger.config import Settings
     from sodertorn_ledger.journal.model import Journal
     from sodertorn_ledger.render.sheet import Book
     from sodertorn_ledger.reports.funds import Summary
+    from sodertorn_ledger.settings import Settings
 
 
 def default_path(year: int) -> Path:

@@ -1,2 +1,3 @@
-"""The books: data model (`model`), reader (`parser`, `amounts`), whole-book checks (`checks`),
-the entry point (`loader.load_journal`) and error formatting (`errors`)."""
+"""The books: data model (`model`), reader (`parser`, the reference; its fast path `fast`;
+amounts in `amounts`), whole-book checks (`checks`) and the entry point
+(`loader.load_journal`). Problems and their formatting are in `sodertorn_ledger.problems`."""

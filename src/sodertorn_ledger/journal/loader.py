@@ -20,10 +20,10 @@ def load_journal(path: Path, *, strict: bool = False, for_good: bool = False) ->
     `for_good`: the books live as long as the process (the command line); they are then
     frozen out of the cyclic garbage collector's sight (`gc.freeze`).
     """
-    # Loading makes a million small records at 100 000 transactions, and no reference
-    # cycles. The cyclic collector would rescan them again and again while they are made
-    # (40% of the loading time), so it is off meanwhile. Once it is back on, its first run
-    # would rescan them all once more (0.13 s), unless they are frozen first.
+    # Loading makes many small records (several per transaction) and no reference cycles.
+    # The cyclic collector would rescan them again and again while they are made, so it is
+    # off meanwhile; once it is back on, its first run would rescan them all once more,
+    # unless they are frozen first.
     collecting = gc.isenabled()
     gc.disable()
     try:

@@ -1,4 +1,4 @@
-"""The data model of the books: what the journal parser produces and every report reads.
+"""The data model of the books: what the journal reader produces and every report reads.
 
 Records are immutable. Every record carries where it came from (file and line), so a
 report or a check can point the user at the exact line of the books.
@@ -21,8 +21,8 @@ Account = str
 Tags = dict[str, str]
 """Tags from comments, ``name:value`` (e.g. ``projekt`` -> ``Näringslivsanalyser Great``).
 
-Records with the same comment may share one dict (the reader keeps one per comment
-text), so a record's tags are never changed once read."""
+Records with the same comment may share one dict (the reader's fast path keeps one per
+comment text), so a record's tags are never changed once read."""
 
 ZERO = Decimal(0)
 

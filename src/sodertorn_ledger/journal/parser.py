@@ -1,14 +1,17 @@
-"""The journal parser: plain-text books (hledger's journal format, a documented subset) to data.
+"""The reference journal reader: plain-text books (hledger's journal format, a documented
+subset) to data. It is the specification of how the books are read.
 
 `parse_books(path)` reads the main file and everything it includes, in order, and returns a
 `Journal` whose `problems` list every problem found (it never raises for bad input). Checks
 that need the whole books (balance assertions, declared accounts) live in `checks.py`.
 
-Big books are mostly common transactions (an ISO date, plain amounts in the books'
-currency). The reader takes each of those in one regular-expression step on the file's
-text (`_FAST_TRANSACTION`, `common_transactions`); everything else, and every message, comes
-from the line-by-line reader (`transaction`, `posting`). The tests check that both read
-the same books the same way.
+The reader goes line by line: directives, includes, transactions (`transaction`) and their
+postings (`posting`, amounts in `amounts.py`); it words every error and warning. Big books
+are nearly all common transactions, so before reading a transaction it lets the fast path
+(`fast.py`) take the common ones that come next, each in one step; the fast path takes
+only what it reads exactly as this reader would and leaves everything else here. The
+tests read books both ways and compare (`parse_books(path, fast=False)` skips the fast
+path).
 """
 
 from __future__ import annotations
@@ -20,11 +23,14 @@ from decimal import Decimal
 from pathlib import Path
 
 from sodertorn_ledger.journal.amounts import AmountError, parse_amount
+from sodertorn_ledger.journal.fast import take_common
 from sodertorn_ledger.journal.model import AccountDeclaration, Journal, Posting, Tags, Transaction
 from sodertorn_ledger.money import journal_amount
 from sodertorn_ledger.problems import Problem
 
 SUPPORTED_DIRECTIVES = ("account", "commodity", "decimal-mark", "include", "comment")
+# Directives of hledger and ledger-cli these books may not use. A word of letters is an
+# unsupported directive anyway; these also name the ones that are not words (~, =).
 KNOWN_UNSUPPORTED = {
     "alias",
     "apply",
@@ -56,97 +62,14 @@ KNOWN_UNSUPPORTED = {
     "b",
     "h",
 }
-WHITESPACE = " \t"
+WHITESPACE = " \t"  # the blanks of the format: a no-break space is text to hledger
 ZERO = Decimal(0)
-_DATE_TOKEN = re.compile(r"[^ \t;]*").match
+_DATE_TOKEN = re.compile(r"[^ \t;]*").match  # a transaction's date, up to a blank or ';'
+# A posting date in a posting comment ([2020-03-01], [=2020-03-01]), which hledger honours.
 _BRACKETED_DATE = re.compile(r"\[=?\d{1,4}[-/.]\d").search
 _new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
-
-
-def _one_step_patterns(possessive_groups: bool) -> tuple[str, str]:
-    """The patterns of a common posting line and of a common transaction.
-
-    A posting line: indent, account (single inner spaces), two or more blanks, a plain
-    amount (digits in space groups, one decimal part, a letter-only currency), a balance
-    assertion, a comment. A transaction, matched on the text (not line by line): an ISO
-    date, an optional status and code, a description, a comment, then two or more common
-    posting lines (the first two in groups of their own, the rest as one block), not
-    followed by another indented line; and the blank and comment lines up to the next
-    entry. Anything else (a tab inside a name, '.' digit groups, a comment line under a
-    posting, errors …) is read by `_Reader.transaction` and `_Reader.posting`, which decide
-    the same way, only slower.
-
-    Possessive quantifiers (`x*+`: what they matched is never given back) keep the regex
-    engine from backtracking: when they match, the match is the one plain greedy
-    quantifiers would have found first. With `possessive_groups` False, a repeated group
-    is an atomic group instead, `(?>(…)*)`: the same repeat, a tenth slower, for the
-    Pythons that match a possessive group wrongly (see `_POSSESSIVE_GROUPS_WORK`).
-    """
-
-    def never_back(group: str, quantifier: str) -> str:
-        return f"{group}{quantifier}+" if possessive_groups else f"(?>{group}{quantifier})"
-
-    # A number, its mark, its currency. Digits are ASCII: `\d` would take other scripts'
-    # digits, which Decimal reads but the books' number format (and hledger) does not.
-    number = (
-        r"(-?[0-9]++"
-        + never_back(r"(?: [0-9]++)", "*")  # digit groups
-        + never_back(r"(?:([.,])[0-9]++)", "?")  # the decimal part
-        + ")"
-        + never_back(r"(?: ?([^\W\d]++))", "?")  # the currency
-    )
-    account = r"([^\s*!(\[;#]\S*+" + never_back(r"(?: \S++)", "*") + ")"
-    assertion = never_back(r"(?:[ \t]*+=[ \t]*+" + number + ")", "?")
-    posting_line = (
-        r"[ \t]++"
-        + account
-        + never_back(r"(?:[ \t]{2,}+" + number + assertion + ")", "?")
-        + r"[ \t]*+(?:;(.*))?"  # a comment
-    )
-    transaction = (
-        r"([0-9]{4}-[0-9][0-9]-[0-9][0-9])(?=[ \t;\n])"
-        + never_back(r"(?:[ \t]++([*!]))", "?")  # a status
-        + r"[ \t]*+"
-        + never_back(r"(?:\(([^);\n]*+)\)[ \t]*+)", "?")  # a code
-        + r"([^\s;(*!](?:[^;\n]*[^\s;])?)?[ \t]*+"  # the description
-        + r"(?:;([^\n]*+))?\n"  # a comment
-        + posting_line
-        + r"\n"
-        + posting_line
-        + r"\n("
-        + never_back("(?:" + posting_line + r"\n)", "*")
-        + r")(?![ \t])("
-        + never_back(r"(?:[;#*][^\n]*+\n|\n)", "*")  # blank and comment lines
-        + ")"
-    )
-    return posting_line, transaction
-
-
-_POSSESSIVE_GROUPS_WORK = re.fullmatch(r"(?:ab?c)*+", "a") is None
-"""False on Python before 3.11.5 (Debian 12 has 3.11.2), which matches a possessive repeat
-of a group wrongly (CPython gh-106052; an account was read with a trailing blank)."""
-_POSTING_LINE, _TRANSACTION = _one_step_patterns(_POSSESSIVE_GROUPS_WORK)
-_POSTING_LINES = re.compile(_POSTING_LINE + r"\n").findall
-_FAST_TRANSACTION = re.compile(_TRANSACTION).match
-
-
 # The end of an entry: a line and the indented lines below it.
 _ENTRY_END = re.compile(r"\n(?![ \t])").search
-
-
-def _plain_number(number: str, mark: str | None, decided: str | None) -> str | None:
-    """A number the one-step pattern matched, as Decimal's text; None: the full reader decides.
-
-    `decided` is the decimal mark the books declare for their currency, if any. A mark in
-    a number with digit groups is its decimal mark; a lone mark is one when the books say
-    so or, with no say, unless three digits follow it (1,234 is ambiguous: hledger reads a
-    decimal mark, and the full reader warns).
-    """
-    if " " in number:
-        number = number.replace(" ", "")
-    elif mark and mark != decided and (decided is not None or number[-4:-3] == mark):
-        return None
-    return number.replace(",", ".") if mark == "," else number
 
 
 def parse_tags(comment: str) -> Tags:
@@ -190,20 +113,23 @@ def _separator(text: str) -> int:
 
 
 class _Reader:
-    """Parse state that flows through the main file and its includes, in reading order."""
+    """Parse state that flows through the main file and its includes, in reading order.
+
+    It is also all the fast path knows of the books (`fast.Books`, at the end).
+    """
 
     def __init__(self, journal: Journal, *, fast: bool = True) -> None:
         self.journal = journal
         self.fast = fast  # False: every transaction line by line (tests compare the two)
-        # Tags by comment text: books repeat the same few (kommun:0127). Records read in one
-        # step share these dicts, as records are never changed once read.
+        self.decimal_mark: str | None = None  # the decimal-mark directive's
+        self.styles: dict[str, str | None] = {}  # a commodity directive's decimal mark
+        self.stack: list[str] = []  # the files being read, to find include cycles
+        self.dates: dict[str, dt.date] = {}  # by their text: books use each date many times
+        # Tags by comment text, for the fast path: books repeat the same few (kommun:0127).
+        # Its records share these dicts; this reader's own records get dicts of their own,
+        # as it adds the tags of a posting's comment lines to them.
         self.known_tags: dict[str, Tags] = {}
-        self.decimal_mark: str | None = None
-        self.styles: dict[str, str | None] = {}
-        self.stack: list[str] = []
-        self.dates: dict[str, dt.date] = {}
         self.bare: list[tuple[str, int, str, int]] = []  # bare numbers before any symbol
-        self.order = 0
 
     # -- problems -------------------------------------------------------------------------
     def problem(
@@ -223,6 +149,7 @@ class _Reader:
 
     # -- files ----------------------------------------------------------------------------
     def read_file(self, path: Path, *, where: tuple[str, int, str] | None = None) -> None:
+        """Read the file at `path`; `where` is the include line that names it, if any."""
         name = str(path)
         real = os.path.realpath(path)
         if real in self.stack:
@@ -252,6 +179,7 @@ class _Reader:
             self.stack.pop()
 
     def decode(self, name: str, raw: bytes) -> str | None:
+        """The file's text; None, with a problem, when it is not UTF-8 text."""
         try:
             # Not "utf-8-sig": it counts an error's position after the byte order mark.
             text = raw.decode("utf-8").removeprefix("\ufeff")
@@ -274,10 +202,11 @@ class _Reader:
 
     # -- lines ----------------------------------------------------------------------------
     def parse_text(self, text: str, file: str, folder: Path) -> None:
+        """Read one file's text, entry by entry; `folder` is where its includes start."""
         if "\r" in text:
             text = text.replace("\r\n", "\n")
         if not text.endswith("\n"):
-            text += "\n"  # every line ends in one, as the one-step patterns expect
+            text += "\n"  # every line ends in one, as the fast path's patterns expect
         n = len(text)
         at = 0  # where the line being read starts in `text` …
         i = 1  # … and its number
@@ -290,9 +219,9 @@ class _Reader:
                 i += 1
                 continue
             if first in "0123456789" and fast:
-                # Common transactions one after the other, each in one step.
+                # The common transactions from here on, if any, each in one step.
                 start = at
-                at, i = self.common_transactions(text, at, i, file)
+                at, i = take_common(text, at, i, file, self)
                 if at != start:
                     continue
             # Anything else is read line by line, from the lines of this entry only (the
@@ -331,111 +260,6 @@ class _Reader:
                 )
             return 1
         return self.directive(lines, line, lineno, file, folder)
-
-    def common_transactions(self, text: str, at: int, lineno: int, file: str) -> tuple[int, int]:
-        """Take the common transactions that follow one another in `text` from `at` (line
-        `lineno`), each matched by `_FAST_TRANSACTION` in one step; return where they end.
-
-        It stops at the first one that is not as common as it looks, recording nothing of
-        it: `transaction` reads that one line by line and reports whatever is wrong; the
-        two agree on everything taken here. Taking a common transaction changes nothing the
-        reader knows of the books (their currency, decimal mark), so that is looked up once.
-        """
-        match = _FAST_TRANSACTION
-        dates = self.dates
-        books = self.journal.commodity
-        # The decimal mark these books declare for their currency, if any (see amounts.py).
-        decided = self.decimal_mark or self.styles.get(books or "")
-        known_tags = self.known_tags
-        record = self.journal.transactions.append
-        while (found := match(text, at)) is not None:
-            groups = found.groups()  # the header's five, two postings' eight each, the rest
-            token, status, code, description, comment = groups[:5]
-            date = dates.get(token) or self.date(token)
-            if date is None:
-                break
-            postings: list[Posting] = []
-            elided = -1
-            total = ZERO
-            line = lineno
-            for account, number, mark, commodity, asserted, asserted_mark, in_, note in (
-                (groups[5:13], groups[13:21], *_POSTING_LINES(groups[21]))
-                if groups[21]
-                else (groups[5:13], groups[13:21])
-            ):
-                line += 1
-                if note:
-                    tags = known_tags.get(note)
-                    if tags is None:
-                        tags = known_tags[note] = parse_tags(note)
-                    if (tags and ("date" in tags or "date2" in tags)) or (
-                        "[" in note and _BRACKETED_DATE(note)
-                    ):
-                        break  # a posting date: refused with its message line by line
-                    note = note.strip()
-                else:
-                    tags = {}
-                    note = ""
-                if not number:  # None from a group of the match, '' from findall
-                    if elided >= 0:
-                        break
-                    elided = len(postings)
-                    postings.append(_new(Posting, (account, ZERO, True, None, tags, note, line)))
-                    continue
-                if (commodity or "") != books or (
-                    amount := _plain_number(number, mark, decided)
-                ) is None:
-                    break  # another currency, the books' first amount, an ambiguous mark
-                value = Decimal(amount)
-                if not value:
-                    value = value.copy_abs()  # -0.00 is 0.00, as the full reader reads it
-                total += value
-                assertion = None
-                if asserted:
-                    if (in_ or "") != books or (
-                        amount := _plain_number(asserted, asserted_mark, decided)
-                    ) is None:
-                        break
-                    assertion = Decimal(amount)
-                    if not assertion:
-                        assertion = assertion.copy_abs()
-                postings.append(_new(Posting, (account, value, False, assertion, tags, note, line)))
-            else:  # every posting taken
-                if elided >= 0:
-                    p = postings[elided]
-                    postings[elided] = _new(Posting, (p.account, -total, True, *p[3:]))
-                elif total:
-                    break
-                if comment and (comment := comment.strip()):
-                    tags = known_tags.get(comment)
-                    if tags is None:
-                        tags = known_tags[comment] = parse_tags(comment)
-                else:
-                    comment, tags = "", {}
-                record(
-                    _new(
-                        Transaction,
-                        (
-                            date,
-                            status or "",
-                            code or "",
-                            description or "",
-                            tags,
-                            comment,
-                            tuple(postings),
-                            file,
-                            lineno,
-                        ),
-                    )
-                )
-                at = found.end()
-                # The date line, a line per posting, and the blank and comment lines after
-                # (mostly one blank line, counted by its length: 1.5% of the reading time).
-                trailer = groups[-1]
-                lineno = line + 1 + (trailer.count("\n") if len(trailer) > 1 else len(trailer))
-                continue
-            break  # a posting that is not common
-        return at, lineno
 
     def directive(self, lines: list[str], line: str, lineno: int, file: str, folder: Path) -> int:
         """A directive line at lines[0] (line `lineno`) and its indented lines; returns how
@@ -516,6 +340,7 @@ class _Reader:
         return i
 
     def account_directive(self, rest: str, line: str, lineno: int, file: str) -> None:
+        """`account NAME  ; comment`: the first declaration of a name counts."""
         gap = _separator(rest)
         name, _, after = (rest[:gap], "", rest[gap:]) if gap >= 0 else (rest, "", "")
         name = name.strip().replace("\t", " ")
@@ -532,6 +357,8 @@ class _Reader:
             )
 
     def commodity_directive(self, rest: str, line: str, lineno: int, file: str) -> None:
+        """`commodity kr` or `commodity 1 000,00 kr`: the books' currency, and with a sample
+        amount its decimal mark, which decides how a lone ',' or '.' is read."""
         body, _ = _split_comment(rest)
         body = body.strip()
         if not body:
@@ -612,6 +439,7 @@ class _Reader:
         )
 
     def include(self, rest: str, line: str, lineno: int, file: str, folder: Path) -> None:
+        """`include FILE` (relative to the including file, or a glob pattern): read it now."""
         target = rest.strip()
         if not target:
             self.problem(file, lineno, "include without a file name", text=line)
@@ -642,6 +470,7 @@ class _Reader:
 
     # -- transactions ---------------------------------------------------------------------
     def date(self, token: str) -> dt.date | None:
+        """The date `token` names (2020-01-31, 2020/1/31, 2020.01.31); None if it names none."""
         cached = self.dates.get(token)
         if cached is not None:
             return cached
@@ -802,6 +631,8 @@ class _Reader:
         return i
 
     def posting(self, raw: str, body: str, lineno: int, file: str) -> Posting | None:
+        """The posting on line `raw` (`body`: without its indent); None, with a problem,
+        when it cannot be read."""
         indent = len(raw) - len(body)
         if body[0] in "*!" and (len(body) == 1 or body[1] in WHITESPACE):
             body = body[1:].lstrip(WHITESPACE)
@@ -914,6 +745,8 @@ class _Reader:
         return Posting(account, amount, False, assertion, tags, comment, lineno)
 
     def amount(self, text: str, raw: str, lineno: int, file: str, after: int = 0) -> Decimal | None:
+        """The amount `text` found in line `raw` from `after`, in the books' currency; None,
+        with a problem, when it cannot be read or is in another currency."""
         start = raw.find(text, after)
         try:
             amount = parse_amount(text, self.decimal_mark, self.styles)
@@ -948,12 +781,33 @@ class _Reader:
             )
         return amount.quantity
 
+    # -- what the fast path knows of the books (fast.Books) -------------------------------
+    @property
+    def transactions(self) -> list[Transaction]:
+        return self.journal.transactions
+
+    @property
+    def commodity(self) -> str | None:
+        return self.journal.commodity
+
+    @property
+    def decided_mark(self) -> str | None:
+        """The decimal mark the books declare for their currency, if any (see amounts.py)."""
+        return self.decimal_mark or self.styles.get(self.journal.commodity or "")
+
+    def tags(self, comment: str) -> Tags:
+        """The tags of `comment`, read once per comment text (`known_tags`)."""
+        tags = self.known_tags.get(comment)
+        if tags is None:
+            tags = self.known_tags[comment] = parse_tags(comment)
+        return tags
+
 
 def parse_books(path: Path, *, fast: bool = True) -> Journal:
     """Read the books from `path` and all files it includes; problems are in `.problems`.
 
-    `fast=False` reads every transaction line by line, never in one step: the same result,
-    slower (the tests compare the two).
+    `fast=False` reads every transaction line by line, without the fast path (`fast.py`):
+    the same result, only slower (the tests compare the two).
     """
     journal = Journal(root=str(path))
     reader = _Reader(journal, fast=fast)

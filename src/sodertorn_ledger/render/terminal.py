@@ -23,7 +23,6 @@ from sodertorn_ledger.render.labels import account_label, date_sv, footnote_mark
 
 if TYPE_CHECKING:  # each command imports only the report it makes
     from sodertorn_ledger.close import ClosePlan
-    from sodertorn_ledger.config import Member
     from sodertorn_ledger.fees import FeeReport
     from sodertorn_ledger.population.model import PopulationTable
     from sodertorn_ledger.reports.balance import BalanceSheet
@@ -31,6 +30,7 @@ if TYPE_CHECKING:  # each command imports only the report it makes
     from sodertorn_ledger.reports.projects import ProjectsReport
     from sodertorn_ledger.reports.result import OperatingResult
     from sodertorn_ledger.reports.trial_balance import TrialBalance
+    from sodertorn_ledger.settings import Member
 
 
 def make_console() -> Console:

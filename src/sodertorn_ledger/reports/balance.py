@@ -13,7 +13,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import NamedTuple
 
-from sodertorn_ledger.config import Settings
 from sodertorn_ledger.journal.model import ZERO, Account, Journal
 from sodertorn_ledger.reports.funds import (
     Summary,
@@ -21,6 +20,7 @@ from sodertorn_ledger.reports.funds import (
     compute_summary,
     year_end_balances,
 )
+from sodertorn_ledger.settings import Settings
 
 
 class BalanceLine(NamedTuple):

@@ -27,9 +27,9 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
-from sodertorn_ledger.config import Fund, Settings, covers
 from sodertorn_ledger.journal.model import ZERO, Account, Journal, Posting, Transaction
 from sodertorn_ledger.reports.trial_balance import sums_by_account
+from sodertorn_ledger.settings import Fund, Settings, covers
 
 CLOSING_TAG = "bokslut"
 """Tag of a year-end closing transaction; its value is the year closed (``bokslut:2020``)."""

@@ -10,9 +10,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import NamedTuple
 
-from sodertorn_ledger.config import Settings
 from sodertorn_ledger.journal.model import ZERO, Journal
 from sodertorn_ledger.reports.funds import account_class, movements
+from sodertorn_ledger.settings import Settings
 
 
 class SupplierCost(NamedTuple):

@@ -10,9 +10,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import NamedTuple
 
-from sodertorn_ledger.config import Line, Settings, covers
 from sodertorn_ledger.journal.model import ZERO, Account, Journal
 from sodertorn_ledger.reports.funds import movements
+from sodertorn_ledger.settings import Line, Settings, covers
 
 
 class ResultLine(NamedTuple):

@@ -1,20 +1,22 @@
-"""The pydantic validation of the settings: the validator of record, run when the quick
-reader of `config` is not sure (that is, when the file has a problem).
+"""The validator of the settings: pydantic, the one place where their rules are checked.
 
-The models are made from the records of `config` (their fields, defaults and the rules
-their annotations carry), so the two readers cannot drift apart, and on success they
-give the same records. Each validation error becomes a `Problem` with the file,
-the line, the key, what was expected and what was found.
+It runs when the cache has no settings for the file as it is (new, edited, or read by
+another version of the tool or of the rules). The pydantic models are made from the
+records of `model` (their fields, defaults and the rules their annotations carry), and
+once valid give those records. Each validation error becomes a `Problem` with the file,
+the line, the key, what was expected and what was found, in TOML's words.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import tomllib
 from collections.abc import Mapping
 from functools import cache, partial
 from pathlib import Path
 from types import GenericAlias, UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
 from pydantic import (
     AfterValidator,
@@ -27,27 +29,36 @@ from pydantic import (
     create_model,
 )
 
-from sodertorn_ledger.config import (
-    RECORDS,
+from sodertorn_ledger.problems import Problem
+from sodertorn_ledger.settings.errors import SettingsError, find_key_line
+from sodertorn_ledger.settings.model import (
     SETTINGS,
     After,
     Before,
     MinLength,
+    NotInFile,
     Settings,
-    SettingsError,
-    find_key_line,
-    setting_fields,
 )
-from sodertorn_ledger.problems import Problem
 
 _CONFIG = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-def validate_settings(data: dict[str, Any], path: Path, text: str) -> Settings:
-    """The settings in `data` (read from `path`, whose `text` locates the problems); raise
-    SettingsError with every problem pydantic finds."""
+def validate_settings(data: bytes, path: Path) -> Settings:
+    """The settings in `data`, the bytes of the file at `path`; raise SettingsError with
+    every problem found."""
     try:
-        settings = _adapter().validate_python(data)
+        # Line ends as reading the file as text gives them (a lone CR ends a line too).
+        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as err:
+        raise SettingsError(
+            [Problem(file=str(path), line=0, message=f"cannot read the settings: {err}")]
+        ) from None
+    try:
+        table = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise SettingsError([_toml_problem(path, err)]) from None
+    try:
+        settings = _adapter().validate_python(table)
     except ValidationError as err:
         raise SettingsError(
             [_validation_problem(path, text, error) for error in err.errors()]
@@ -61,6 +72,10 @@ def _adapter() -> TypeAdapter[Any]:
     return TypeAdapter(_pydantic_type(SETTINGS))
 
 
+def _is_record(hint: Any) -> bool:
+    return isinstance(hint, type) and issubclass(hint, tuple) and hasattr(hint, "_fields")
+
+
 def _pydantic_type(hint: Any) -> Any:
     """What pydantic validates for the annotation `hint`: the rules as pydantic's metadata,
     a settings record as a model that becomes that record once valid."""
@@ -68,7 +83,7 @@ def _pydantic_type(hint: Any) -> Any:
     if origin is Annotated:
         base, *rules = get_args(hint)
         return Annotated[(_pydantic_type(base), *map(_pydantic_rule, rules))]
-    if hint in RECORDS:
+    if _is_record(hint):
         # A rule on the whole record is an After on the annotation around it, which pydantic
         # runs after this one and reports at the record, as a model validator would.
         return Annotated[_model(hint), AfterValidator(partial(_from_model, hint))]
@@ -90,26 +105,52 @@ def _pydantic_rule(rule: Any) -> Any:
 
 
 @cache
-def _model(cls: type) -> type[BaseModel]:
-    """The model of a settings record, named as it (the name shows in some messages)."""
-    # The defaults are immutable; a factory keeps pydantic from deep-copying them (it cannot
-    # copy the read-only empty mapping).
+def _model(record: type) -> type[BaseModel]:
+    """The model of a settings record, named as it (the name shows in some messages): its
+    fields that are keys of the file."""
+    hints = get_type_hints(record, include_extras=True)
+    defaults: dict[str, Any] = record._field_defaults  # type: ignore[attr-defined]
+    # A factory gives each default itself, as the record does (pydantic would copy a dict).
     definitions: dict[str, Any] = {
-        f.name: (
-            _pydantic_type(f.annotation),
-            ... if f.required else Field(default_factory=partial(_same, f.default)),
+        name: (
+            _pydantic_type(hints[name]),
+            Field(default_factory=partial(_same, defaults[name])) if name in defaults else ...,
         )
-        for f in setting_fields(cls)
+        for name in record._fields  # type: ignore[attr-defined]
+        if not _not_in_file(hints[name])
     }
-    return create_model(cls.__name__, __config__=_CONFIG, __module__=__name__, **definitions)
+    return create_model(record.__name__, __config__=_CONFIG, __module__=__name__, **definitions)
+
+
+def _not_in_file(hint: Any) -> bool:
+    return get_origin(hint) is Annotated and any(
+        isinstance(rule, NotInFile) for rule in get_args(hint)[1:]
+    )
 
 
 def _same(value: Any) -> Any:
     return value
 
 
-def _from_model(cls: type, model: BaseModel) -> Any:
-    return cls(**dict(model))
+def _from_model(record: type, model: BaseModel) -> Any:
+    return record(**dict(model))
+
+
+# --- the problems, in TOML's words ---------------------------------------------------------
+
+
+def _toml_problem(path: Path, err: tomllib.TOMLDecodeError) -> Problem:
+    message = str(err)
+    match = re.search(r"\(at line (\d+), column (\d+)\)", message)
+    line, column = (int(match.group(1)), int(match.group(2))) if match else (0, None)
+    message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
+    return Problem(
+        file=str(path),
+        line=line,
+        column=column,
+        message=f"not valid TOML: {message}",
+        hint="see https://toml.io for the syntax; strings are in double quotes",
+    )
 
 
 def _validation_problem(path: Path, text: str, error: Any) -> Problem:

@@ -1,42 +1,27 @@
-"""The two readers of the settings agree: the quick reader of `config` accepts exactly the
-data the pydantic models of `config_validation` accept, and then builds equal settings.
-And the everyday path (valid settings) never imports pydantic.
-
-The data are what tomllib gives: valid settings of every shape the rules allow, and the
-same with a few mutations (a value of another type, a key missing or unknown, a padded
-string, a bad code, year, rate or account, a value copied to where it overlaps or repeats).
+"""Settings as tomllib reads them, for the property tests of the settings: valid settings
+of every shape the rules allow, and the same with a few mutations (a value of another type,
+a key missing or unknown, a padded string, a bad code, year, rate or account, a value
+copied to where it overlaps or repeats); and `toml_text`, which writes them as a file.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
-import re
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
+import json
 from typing import Any
 
-import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event
 from hypothesis import strategies as st
-from pydantic import ConfigDict, TypeAdapter
-
-from sodertorn_ledger.config import BLANKS, Settings, SettingsError, quick_settings
-from sodertorn_ledger.config_validation import validate_settings
-
-BUNDLED = Path(__file__).resolve().parent.parent / "ledger" / "sodertorn.toml"
-
-READERS = settings(
-    max_examples=1000,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
 
 Data = dict[str, Any]
 PathTo = tuple[str | int, ...]
+
+BLANKS = (
+    "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+"""Unicode's White_Space: what pydantic's str_strip_whitespace strips from a string's ends."""
 
 # --- valid settings --------------------------------------------------------------------
 
@@ -269,85 +254,41 @@ def mutate(data: Data, draw: st.DrawFn) -> str:
 
 
 @st.composite
-def settings_data(draw: st.DrawFn) -> Data:
-    """Valid settings with mostly one mutation (so that a single rule decides), at times
-    none or several."""
-    data = draw(valid_settings())
-    for _ in range(draw(st.sampled_from([0, 1, 1, 1, 1, 2, 3]))):
-        event(f"mutation: {mutate(data, draw)}")
-    return data
+def edits(draw: st.DrawFn) -> tuple[Data, Data]:
+    """Valid settings, and the same after an edit: mostly one mutation (so that a single
+    rule decides), at times several."""
+    before = draw(valid_settings())
+    after = copy.deepcopy(before)
+    for _ in range(draw(st.sampled_from([1, 1, 1, 1, 2, 3]))):
+        event(f"mutation: {mutate(after, draw)}")
+    return before, after
 
 
-# --- the properties --------------------------------------------------------------------
+# --- as a file -------------------------------------------------------------------------
 
 
-USERS_WORDS = re.compile(r"\S.*: (expected .+, got .+|missing \(a required setting\)|unknown .+)")
-PYDANTICS_WORDS = re.compile(r"Input should|should have|should match|valid (tuple|dict|list)")
+def toml_text(data: Data) -> str:
+    """`data` as a TOML file that tomllib reads back as `data` (every table inline)."""
+    return "".join(f"{_toml_string(key)} = {_toml_value(value)}\n" for key, value in data.items())
 
 
-def by_pydantic(data: Data) -> Settings | None:
-    try:
-        return validate_settings(data, Path("sodertorn.toml"), "")
-    except SettingsError as refused:
-        # Every problem is worded for the user, whichever check found it.
-        for problem in refused.problems:
-            assert USERS_WORDS.fullmatch(problem.message), problem.message
-            assert not PYDANTICS_WORDS.search(problem.message), problem.message
-        return None
+def _toml_value(value: Any) -> str:
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, dt.date):  # a datetime too
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(map(_toml_value, value)) + "]"
+    if isinstance(value, dict):
+        items = (f"{_toml_string(k)} = {_toml_value(v)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    raise TypeError(f"no TOML for {value!r}")
 
 
-@READERS
-@given(settings_data())
-def test_quick_reader_accepts_what_pydantic_accepts_and_builds_the_same(data: Data) -> None:
-    quick = quick_settings(data)
-    full = by_pydantic(data)
-    event("accepted" if full is not None else "refused")
-    assert (quick is None) == (full is None), (quick, full)
-    assert quick == full
-
-
-def test_the_bundled_settings_take_the_quick_path() -> None:
-    import tomllib
-
-    data = tomllib.loads(BUNDLED.read_text(encoding="utf-8"))
-    quick = quick_settings(data)
-    assert quick is not None
-    assert quick == by_pydantic(data)
-
-
-def test_blanks_are_what_pydantic_strips() -> None:
-    """BLANKS against pydantic's str_strip_whitespace, for every code point."""
-    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
-    strip = TypeAdapter(list[str], config=ConfigDict(str_strip_whitespace=True))
-    stripped = strip.validate_python([f"{c}x{c}" for c in chars])
-    assert "".join(c for c, s in zip(chars, stripped, strict=True) if s == "x") == BLANKS
-
-
-def test_loading_valid_settings_does_not_import_pydantic() -> None:
-    code = textwrap.dedent(
-        f"""
-        import sys
-        from pathlib import Path
-        from sodertorn_ledger.config import load_settings
-        settings = load_settings(Path({str(BUNDLED)!r}))
-        assert settings.fee_rate(2020), settings
-        print(sorted(m for m in sys.modules if m.split(".")[0] in ("pydantic", "pydantic_core")))
-        """
-    )
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert run.stdout.strip() == "[]"
-
-
-@pytest.mark.parametrize("command", [["summary", "2020"], ["fees", "2020"]])
-def test_everyday_commands_do_not_import_pydantic(command: list[str]) -> None:
-    """The whole command on the bundled books, as run (typer 0.26 and later would import
-    pydantic again: see pyproject.toml)."""
-    run = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "sodertorn_ledger", *command],
-        cwd=BUNDLED.parent.parent,
-        capture_output=True,
-        text=True,
-    )
-    assert run.returncode == 0, run.stderr[-2000:]
-    imported = [line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines()]
-    assert not [m for m in imported if m.split(".")[0] in ("pydantic", "pydantic_core")]
+def _toml_string(text: str) -> str:
+    # JSON's escapes are TOML's, but for DEL, which TOML wants escaped too.
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sodertorn_ledger.config import (
+from sodertorn_ledger.settings import (
     SettingsError,
     covers,
     load_settings,
