@@ -244,33 +244,29 @@ def rehearse(
     """Apply `edits` to a copy of the books in a temp folder; return `check(copy of main)`.
 
     The copy holds `files` (the books' files) and every file `snapshot` read, in the same
-    places relative to each other, so includes find them; files read for the plan are
-    copied as they were read. The folder is removed afterwards. Raises WriteFailed when
-    the copy cannot be written.
+    places relative to each other, so includes find them; each is copied as the snapshot
+    has it (files read for the plan as they were read). The folder is removed afterwards.
+    Raises OSError when a file cannot be read, WriteFailed when the copy cannot be
+    written.
     """
     sources = [Path(os.path.abspath(f)) for f in files]
     sources += [p for p in snapshot.paths() if p not in sources]
-    targets = [Path(os.path.abspath(e.path)) for e in edits]
+    copies = [(p, data) for p in sources if (data := snapshot.read(p)) is not None]
+    copies += [(Path(os.path.abspath(e.path)), e.after) for e in edits]
     main = Path(os.path.abspath(main))
-    root = Path(os.path.commonpath([p.parent for p in [*sources, *targets, main]]))
-    folder = Path(tempfile.mkdtemp(prefix=f"{REHEARSAL_PREFIX}{os.getpid()}-"))
+    root = Path(os.path.commonpath([p.parent for p, _ in copies] + [main.parent]))
     try:
-        copy: Path = folder
-        try:
-            for source in sources:
-                copy = folder / source.relative_to(root)
+        folder = Path(tempfile.mkdtemp(prefix=f"{REHEARSAL_PREFIX}{os.getpid()}-"))
+    except OSError as err:
+        raise WriteFailed(Path(tempfile.gettempdir()), _reason(err)) from None
+    try:
+        for path, data in copies:
+            copy = folder / path.relative_to(root)
+            try:
                 copy.parent.mkdir(parents=True, exist_ok=True)
-                data = snapshot.read(source)
-                if data is None:
-                    shutil.copyfile(source, copy)
-                else:
-                    copy.write_bytes(data)
-            for edit, target in zip(edits, targets, strict=True):
-                copy = folder / target.relative_to(root)
-                copy.parent.mkdir(parents=True, exist_ok=True)
-                copy.write_bytes(edit.after)
-        except OSError as err:
-            raise WriteFailed(copy, _reason(err)) from None
+                copy.write_bytes(data)
+            except OSError as err:
+                raise WriteFailed(copy, _reason(err)) from None
         _checkpoint()
         return check(folder / main.relative_to(root))
     finally:
@@ -315,8 +311,9 @@ def writing(main: Path) -> Iterator[Books]:
 
 
 def _remove_leftovers(main: Path) -> None:
-    """Temp files and rehearsal folders of a run that was killed: under the lock, no
-    writer of these books is running, so every such file is a leftover."""
+    """What killed runs left: temp files beside the books and among the backups (under
+    the lock no other writer of these books runs, so each is a leftover) and rehearsal
+    folders whose process is gone."""
     for folder, any_name in ((main.parent, False), (main.parent / BACKUP_FOLDER, True)):
         try:
             entries = list(os.scandir(folder))
