@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 
 from conftest import require_program
 from manual import assert_shows, page
+from sodertorn_ledger.books_writer import KILL_ENV, LOCK_FILE
 from sodertorn_ledger.cli import app
-from sodertorn_ledger.close_files import KILL_ENV
 from sodertorn_ledger.journal.loader import load_journal
 from sodertorn_ledger.render.json_report import summary_json
 from sodertorn_ledger.reports.funds import compute_summary
@@ -44,12 +44,15 @@ def copy_books(folder: Path) -> Path:
 
 
 def snapshot(main: Path) -> dict[str, bytes]:
-    """Every file of the books' folder (backups apart), by relative path."""
+    """Every file of the books' folder (backups and the writers' empty lock file apart),
+    by relative path."""
     root = main.parent
     return {
         str(p.relative_to(root)): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and ".backup" not in p.relative_to(root).parts
+        if p.is_file()
+        and ".backup" not in p.relative_to(root).parts
+        and p.relative_to(root) != Path(LOCK_FILE)
     }
 
 
@@ -78,11 +81,13 @@ def transactions_of(main: Path) -> list[tuple[object, ...]]:
 
 
 def close_in_subprocess(
-    main: Path, *args: str, kill_at: int | None = None
+    main: Path, *args: str, kill_at: int | None = None, temp: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != KILL_ENV}
     if kill_at is not None:
         env[KILL_ENV] = str(kill_at)
+    if temp is not None:
+        env["TMPDIR"] = str(temp)
     return subprocess.run(
         [sys.executable, "-m", "sodertorn_ledger", "close", "2020", "-f", str(main), *args],
         capture_output=True,
@@ -283,14 +288,16 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
 
 
 def test_a_second_close_at_the_same_time_stops(tmp_path: Path) -> None:
-    from sodertorn_ledger.close_files import exclusive
+    from sodertorn_ledger.books_writer import writing
 
     main = copy_books(tmp_path)
     before = snapshot(main)
-    with exclusive(main):
+    with writing(main):
         code, _, err = run("close", "2020", "-f", str(main))
     assert code == 1
-    assert "another `ledger close` of" in err and "is running; nothing was written" in err
+    assert err == (
+        "ledger: the books are busy: another ledger command is writing them; nothing was written\n"
+    )
     assert snapshot(main) == before
     assert run("close", "2020", "-f", str(main))[0] == 0  # the lock is released
 
@@ -323,15 +330,19 @@ def test_sigkill_at_every_step_leaves_books_before_or_closed_and_rerun_finishes(
 
     killed = 0
     states = []
+    left = []
     for step in range(1, 20):
         main = copy_books(tmp_path / f"kill{step}")
-        done = close_in_subprocess(main, kill_at=step)
+        temp = tmp_path / f"temp{step}"
+        temp.mkdir()
+        done = close_in_subprocess(main, kill_at=step, temp=temp)
         if done.returncode == 0:
             assert snapshot(main) == closed
             break
         assert done.returncode == -signal.SIGKILL, done.stderr
         killed += 1
-        state = snapshot(main)
+        left.append(leftovers(main, temp))
+        state = {k: v for k, v in snapshot(main).items() if not k.endswith(".tmp")}
         if state == closed:
             states.append("closed")
         else:
@@ -343,17 +354,33 @@ def test_sigkill_at_every_step_leaves_books_before_or_closed_and_rerun_finishes(
         for path in backups(main):
             name = path.name.split(".journal.")[0] + ".journal"
             assert path.read_bytes() == original[name]
-        again = close_in_subprocess(main)
+        again = close_in_subprocess(main, temp=temp)
         assert again.returncode == 0, again.stderr
         assert snapshot(main) == closed, f"the re-run after a kill at step {step}"
-    # Checkpoints: before each backup (2), before each write (3), after the last write.
-    assert killed == 6
-    assert states == ["before"] * 5 + ["closed"]
+        assert leftovers(main, temp) == [], f"the re-run after a kill at step {step}"
+    # Checkpoints: the rehearsal's copy made; for each file its backup's temp file written
+    # and the backup in place (main.journal, 2020.journal), its own temp file written and
+    # the file in place (the new 2021.journal first).
+    assert killed == 11
+    assert states == ["before"] * 10 + ["closed"]
+    folder, tmp, backup = "rehearsal folder", "temp file", "backup's temp file"
+    assert left == [
+        [folder], [tmp], [], [backup], [], [tmp], [], [backup], [], [tmp], []
+    ]  # fmt: skip
+
+
+def leftovers(main: Path, temp: Path) -> list[str]:
+    """What a killed run left behind: temp files beside the books or among the backups,
+    rehearsal folders in the temp folder."""
+    found = ["temp file" for p in main.parent.iterdir() if p.name.endswith(".tmp")] + [
+        "backup's temp file" for p in (main.parent / ".backup").glob("*") if p.name.endswith(".tmp")
+    ]
+    return found + ["rehearsal folder" for _ in temp.glob("ledger-rehearsal-*")]
 
 
 def test_every_crash_state_passes_hledger_check(tmp_path: Path) -> None:
     hledger = require_program("hledger")
-    for step in range(1, 7):
+    for step in range(1, 12):
         main = copy_books(tmp_path / f"kill{step}")
         done = close_in_subprocess(main, kill_at=step)
         assert done.returncode == -signal.SIGKILL

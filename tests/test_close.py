@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from report_books import small_books, write_books
+from sodertorn_ledger.books_writer import Snapshot, writing
 from sodertorn_ledger.close import (
     ClosePlan,
     close_differences,
@@ -19,7 +20,6 @@ from sodertorn_ledger.close import (
     insert_include,
     plan_close,
 )
-from sodertorn_ledger.close_files import apply_plan, read_text
 from sodertorn_ledger.journal.loader import load_journal
 from sodertorn_ledger.journal.parser import parse_books
 from sodertorn_ledger.money import journal_amount
@@ -34,6 +34,21 @@ def books(tmp_path: Path) -> Path:
     """A copy of the bundled books; the path of its main.journal."""
     shutil.copytree(BUNDLED, tmp_path / "ledger")
     return tmp_path / "ledger" / "main.journal"
+
+
+def read_text(path: Path) -> str | None:
+    """A file's text as the close reads it."""
+    return Snapshot().read_text(path)
+
+
+def apply_plan(plan: ClosePlan, main: Path) -> None:
+    """Write the plan as `ledger close` does, through the books writer under the lock."""
+    with writing(main) as books:
+        edits = []
+        for edit in plan.edits:
+            assert books.snapshot.read_text(edit.path) == edit.before
+            edits.append(books.snapshot.edit(edit.path, edit.after, edit.what))
+        books.apply(edits)
 
 
 def plan_for(main: Path, year: int) -> ClosePlan:

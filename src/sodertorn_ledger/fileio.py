@@ -1,6 +1,8 @@
 """Writing files safely: temp file in the same folder, fsync, rename.
 
 A reader (or a crash) sees either the old file or the new one, never half of it.
+`write_atomic` is the whole step; `write_temp` and `fsync_dir` are its parts, for a writer
+that checks something between writing the temp file and renaming it (books_writer.py).
 """
 
 from __future__ import annotations
@@ -22,26 +24,42 @@ def write_atomic(path: Path, data: bytes | str, *, overwrite: bool) -> None:
     if not overwrite and path.exists():
         raise FileExists(str(path))
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    tmp = write_temp(path, payload)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
-    _fsync_dir(folder)
+    fsync_dir(tmp.parent)
 
 
-def _fsync_dir(folder: Path) -> None:
-    # The rename itself is only durable once the directory entry is on disk.
+def write_temp(path: Path, data: bytes) -> Path:
+    """A new temp file ``.NAME.XXXXXXXX.tmp`` beside `path` holding `data`, on disk
+    (fsync) and with `path`'s permissions (0644 for a new file); the caller renames it.
+
+    Raises OSError when it cannot be written; then no temp file is left.
+    """
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            mode = 0o644
+        os.chmod(tmp, mode)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def fsync_dir(folder: Path) -> None:
+    """Put `folder`'s entries on disk: a rename is only durable once they are."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

@@ -7,9 +7,10 @@ import typer
 
 from sodertorn_ledger.commands.loading import books_path, load_books, load_settings
 from sodertorn_ledger.commands.options import FileOption, JsonOption
-from sodertorn_ledger.commands.output import fail, print_table, report_problems
+from sodertorn_ledger.commands.output import fail, print_table, report_problems, warn
 
 if TYPE_CHECKING:
+    from sodertorn_ledger.books_writer import Edit, Snapshot
     from sodertorn_ledger.close import ClosePlan
     from sodertorn_ledger.problems import Problem
 
@@ -34,40 +35,45 @@ def close(
     Safe to run again: a closed year that agrees with the books is left alone (exit 0);
     a closed year the books no longer agree with, or an earlier year left open, is refused
     (exit 1) with the accounts and amounts. Every changed file is copied to
-    ledger/.backup/ first. No prompts: suited to cron and CI.
+    ledger/.backup/ first. No prompts: suited to cron and CI; while another ledger
+    command writes the books it stops at once (exit 1).
 
     Example: ledger close 2020 --dry-run
     """
-    from sodertorn_ledger.close_files import CloseBusy, CloseConflict, diff, exclusive
+    from sodertorn_ledger import books_writer
     from sodertorn_ledger.render.json_report import close_json, print_json
 
     main = books_path(file)
     if not main.is_file():
         fail(f"no journal file at {main} (use -f PATH or set LEDGER_FILE)")
-    written: list[Path] = []
-    if dry_run:
-        plan = _plan(file, year, as_json=as_json)
-    else:
-        # One close at a time: planning and writing under the lock, so a second run
-        # (another cron job) plans from the books as the first one left them.
-        try:
-            with exclusive(main):
-                plan = _plan(file, year, as_json=as_json)
-                written = _write(plan, main) if plan.edits else []
-        except CloseBusy as err:
-            fail(f"{err}; nothing was written")
-        except CloseConflict as err:
-            fail(f"{err}; stopped (the next run completes the close)")
-        except OSError as err:
-            fail(f"cannot write {getattr(err, 'filename', '') or 'a file'}: {err.strerror or err}")
+    done = books_writer.Written(())
+    try:
+        if dry_run:
+            plan, edits = _plan(file, year, books_writer.Snapshot(), as_json=as_json)
+        else:
+            # Planning and writing under the books' lock, so a second run (another cron
+            # job, a `ledger fees --book`) waits for nothing and plans from the books as
+            # the first one left them.
+            with books_writer.writing(main) as books:
+                plan, edits = _plan(file, year, books.snapshot, as_json=as_json)
+                done = books.apply(edits)
+    except books_writer.Busy as err:
+        fail(f"{err}; nothing was written")
+    except (books_writer.Changed, books_writer.WriteFailed) as err:
+        more = " (the next run completes the close)" if err.written else ""
+        fail(f"{err}; {books_writer.stopped(err.written)}{more}")
+    except OSError as err:
+        fail(f"cannot read {err.filename}: {err.strerror}; nothing was changed")
+    written = done.files
+    for path in done.kept:
+        warn(f"{path}: {books_writer.KEPT}")
 
-    files = [str(e.path) for e in plan.edits]
+    files = [str(e.path) for e in edits]
     if dry_run:
+        changes = books_writer.diff(edits)
         if as_json:
             print_json(
-                close_json(
-                    plan, closed=plan.nothing_to_do, dry_run=True, files=files, diff=diff(plan)
-                )
+                close_json(plan, closed=plan.nothing_to_do, dry_run=True, files=files, diff=changes)
             )
             return
         _print_results(plan)
@@ -75,7 +81,7 @@ def close(
             typer.echo(f"{year} is already closed and agrees with the books; nothing to write.")
             return
         typer.echo(f"Dry run: nothing written. These changes would be made ({len(files)} files):")
-        typer.echo(diff(plan), nl=False)
+        typer.echo(changes, nl=False)
         return
 
     if as_json:
@@ -85,7 +91,7 @@ def close(
     if not written:
         typer.echo(f"{year} is already closed and agrees with the books; nothing to do.")
         return
-    for edit in plan.edits:
+    for edit in edits:
         typer.echo(f"wrote {edit.path}: {edit.what}")
     if plan.already_closed:
         typer.echo(f"{year} was already closed; the missing steps are done now.")
@@ -97,24 +103,30 @@ def close(
         typer.echo(f"Copies of the files as they were: {main.parent / '.backup'}/")
 
 
-def _plan(file: Path | None, year: int, *, as_json: bool) -> "ClosePlan":
+def _plan(
+    file: Path | None, year: int, snapshot: "Snapshot", *, as_json: bool
+) -> "tuple[ClosePlan, list[Edit]]":
     """Read the books and settings and plan the close; exit 1 on bad books or a refusal.
 
-    A plan with edits is rehearsed on a copy of the books first: after it the books must
-    read without errors and the close must find nothing left to do.
+    The files the close writes are read through `snapshot` before the books are loaded,
+    so the edits are planned from the bytes the books were read from. A plan with edits
+    is rehearsed on a copy of the books first: after it the books must read without
+    errors and the close must find nothing left to do.
     """
     import datetime as dt
 
+    from sodertorn_ledger.books_writer import Snapshot, rehearse
     from sodertorn_ledger.close import plan_close
-    from sodertorn_ledger.close_files import read_text, rehearse
     from sodertorn_ledger.journal.loader import load_journal
 
-    journal = load_books(file)
     main = books_path(file)
+    for name in (main, main.parent / f"{year}.journal", main.parent / f"{year + 1}.journal"):
+        snapshot.read(name)
+    journal = load_books(file)
     settings = load_settings(main)
 
     today = dt.date.today()
-    plan = plan_close(journal, settings, year, read_text, today=today)
+    plan = plan_close(journal, settings, year, snapshot.read_text, today=today)
     if plan.refused:
         report_problems(list(plan.problems))
         if as_json:
@@ -122,30 +134,25 @@ def _plan(file: Path | None, year: int, *, as_json: bool) -> "ClosePlan":
 
             print_json(close_json(plan, closed=False, refused=plan.problems))
         fail(f"refused to close {year}; nothing was written")
-    if not plan.edits:
-        return plan
+    edits = [snapshot.edit(e.path, e.after, e.what) for e in plan.edits]
+    if not edits:
+        return plan, edits
 
     copy_errors: list[Problem] = []
 
     def replan(copy: Path) -> "ClosePlan":
         copied = load_journal(copy)
         copy_errors.extend(copied.errors)
-        return plan_close(copied, settings, year, read_text, today=today)
+        return plan_close(copied, settings, year, Snapshot().read_text, today=today)
 
-    check = rehearse(plan, journal.files, main, replan)
-    if check is not None and (copy_errors or not check.nothing_to_do):
+    check = rehearse(main, snapshot, journal.files, edits, replan)
+    if copy_errors or not check.nothing_to_do:
         report_problems(copy_errors + list(check.problems))
         fail(
             f"internal error: the close of {year} would not leave the books closed; "
             "nothing was written"
         )
-    return plan
-
-
-def _write(plan: "ClosePlan", main: Path) -> list[Path]:
-    from sodertorn_ledger.close_files import apply_plan
-
-    return apply_plan(plan, main)
+    return plan, edits
 
 
 def _print_results(plan: "ClosePlan") -> None:

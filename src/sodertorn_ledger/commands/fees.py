@@ -15,11 +15,15 @@ from sodertorn_ledger.commands.loading import (
     population_folder,
 )
 from sodertorn_ledger.commands.options import FileOption, JsonOption, OreOption
-from sodertorn_ledger.commands.output import fail, print_table, report_problems, say
+from sodertorn_ledger.commands.output import fail, print_table, report_problems, say, warn
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sodertorn_ledger.books_writer import Books, Snapshot
     from sodertorn_ledger.fees import FeeReport
-    from sodertorn_ledger.journal.model import Transaction
+    from sodertorn_ledger.journal.model import Journal
+    from sodertorn_ledger.problems import Problem
     from sodertorn_ledger.settings import Settings
 
 
@@ -58,31 +62,12 @@ def fees(
 
     Example: ledger fees 2021 --book --date 2021-01-29 --dry-run
     """
-    from sodertorn_ledger.fees import fees_for_year
-
     if (dry_run or date is not None) and not book:
         fail("--date and --dry-run go with --book")
-    path = books_path(file)
-    journal = load_books(file)
-    settings = load_settings(path)
-    table = load_population(path, settings)
-    folder = str(population_folder(path))
-    report, problems = fees_for_year(journal, settings, table, year, folder=folder)
-    if report is None:
-        report_problems(problems)
-        fail(f"no fees for {year}; nothing was done")
     if book:
-        _book(
-            path,
-            journal_files=journal.files,
-            transactions=journal.transactions,
-            report=report,
-            settings=settings,
-            date=date,
-            dry_run=dry_run,
-            as_json=as_json,
-        )
+        _book(file, year, date, dry_run=dry_run, as_json=as_json)
         return
+    _, _, report = _fees(file, year, None)
     if as_json:
         from sodertorn_ledger.render.json_report import fees_json, print_json
 
@@ -91,6 +76,28 @@ def fees(
     from sodertorn_ledger.render.terminal import render_fees
 
     print_table(render_fees(report, ore=ore))
+
+
+def _fees(
+    file: Path | None, year: int, snapshot: "Snapshot | None"
+) -> "tuple[Journal, Settings, FeeReport]":
+    """The books, the settings and the fees of `year`; exit 1 on any problem. With a
+    snapshot, the year's journal is read through it before the books are loaded."""
+    from sodertorn_ledger.fees import fees_for_year
+
+    path = books_path(file)
+    target = path.parent / f"{year}.journal"
+    if snapshot is not None and target.is_file():
+        snapshot.read(target)
+    journal = load_books(file)
+    settings = load_settings(path)
+    table = load_population(path, settings)
+    folder = str(population_folder(path))
+    report, problems = fees_for_year(journal, settings, table, year, folder=folder)
+    if report is None:
+        report_problems(problems)
+        fail(f"no fees for {year}; nothing was done")
+    return journal, settings, report
 
 
 # --- booking ------------------------------------------------------------------------------
@@ -109,32 +116,55 @@ def _invoice_date(date: str | None, year: int) -> dt.date:
     return when
 
 
-def _book(
-    path: Path,
+def _book(file: Path | None, year: int, date: str | None, *, dry_run: bool, as_json: bool) -> None:
+    """--book: plan the invoices and, unless a dry run, write them under the books' lock,
+    planned from the books as they are then."""
+    from sodertorn_ledger import books_writer
+
+    when = _invoice_date(date, year)
+    try:
+        if dry_run:
+            _invoices(file, year, when, books_writer.Snapshot(), None, as_json=as_json)
+            return
+        with books_writer.writing(books_path(file)) as books:
+            _invoices(file, year, when, books.snapshot, books, as_json=as_json)
+    except books_writer.Busy as err:
+        fail(f"{err}; nothing was written")
+    except (books_writer.Changed, books_writer.WriteFailed) as err:
+        fail(f"{err}; {books_writer.stopped(err.written)}")
+    except OSError as err:
+        fail(f"cannot read {err.filename}: {err.strerror}; nothing was changed")
+
+
+def _invoices(
+    file: Path | None,
+    year: int,
+    when: dt.date,
+    snapshot: "Snapshot",
+    books: "Books | None",
     *,
-    journal_files: list[str],
-    transactions: "list[Transaction]",
-    report: "FeeReport",
-    settings: "Settings",
-    date: str | None,
-    dry_run: bool,
     as_json: bool,
 ) -> None:
+    """Plan the invoices of the members not yet invoiced for `year`; print them (a dry
+    run, `books` None) or rehearse them on a copy of the books and append them."""
+    from sodertorn_ledger.books_writer import KEPT, Edit, appended, rehearse
     from sodertorn_ledger.fees import books_decimal_mark, invoice_text, invoiced_accounts
 
-    year = report.year
-    when = _invoice_date(date, year)
+    journal, settings, report = _fees(file, year, snapshot)
+    path = books_path(file)
     target = path.parent / f"{year}.journal"
-    if not target.is_file():
+    before = snapshot.read(target) if target.is_file() else None
+    if before is None:
         fail(
             f"no journal for {year} at {target}; create it and add `include {target.name}` "
             f"to {path.name}, then run this again"
         )
-    included = {Path(f).resolve() for f in journal_files}
+    included = {Path(f).resolve() for f in journal.files}
     if target.resolve() not in included:
         fail(f"{target} is not included from {path}; add `include {target.name}` to it first")
 
-    by_account = invoiced_accounts(transactions, year, [m.fee_account for m in settings.members])
+    accounts = [m.fee_account for m in settings.members]
+    by_account = invoiced_accounts(journal.transactions, year, accounts)
     skip = {line.code for line in report.lines if line.fee_account in by_account}
     for line in report.lines:
         if line.code in skip:
@@ -143,10 +173,7 @@ def _book(
                 f"{line.code} {line.name}: already invoiced for {year} "
                 f"({t.file}:{t.line}); not booked again"
             )
-    try:
-        texts = [path.read_text(encoding="utf-8"), target.read_text(encoding="utf-8")]
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(f"cannot read the books: {exc}")
+    texts = [snapshot.read_text(path) or "", snapshot.read_text(target) or ""]
     text = invoice_text(
         report,
         settings.fees.receivable_account,
@@ -156,49 +183,45 @@ def _book(
         decimal_mark=books_decimal_mark(texts),
     )
     booked_codes = [line.code for line in report.lines if line.code not in skip]
+    if books is not None and text:
+        edit = Edit(target, before, appended(before, text), "invoices appended")
+        check = _read_back(year, accounts, target)
+        problems = rehearse(path, snapshot, journal.files, [edit], check)
+        if problems:
+            report_problems(problems)
+            fail(f"the invoices did not read back cleanly; {target} is unchanged")
+        for kept in books.apply([edit]).kept:
+            warn(f"{kept}: {KEPT}")
     if as_json:
         from sodertorn_ledger.render.json_report import invoices_json, print_json
 
-        if not dry_run and text:
-            _append(target, path, text)
-        print_json(invoices_json(report, target, when, skip, text, dry_run=dry_run))
+        print_json(invoices_json(report, target, when, skip, text, dry_run=books is None))
         return
     if not text:
         typer.echo(f"Every member is already invoiced for {year}; nothing was booked.")
         return
-    if dry_run:
+    if books is None:
         typer.echo(text, nl=False)
         say(f"(dry run: {len(booked_codes)} invoices not written to {target})")
         return
-    _append(target, path, text)
     typer.echo(f"Booked {len(booked_codes)} invoices for {year} in {target}.")
 
 
-def _append(target: Path, main: Path, text: str) -> None:
-    """The year's journal rewritten atomically as its old bytes plus the new transactions,
-    in its own line endings; if the books then do not read back cleanly, the old bytes are
-    put back."""
-    from sodertorn_ledger.fileio import write_atomic
-    from sodertorn_ledger.journal.loader import load_journal
+def _read_back(year: int, accounts: list[str], target: Path) -> "Callable[[Path], list[Problem]]":
+    """The rehearsal's check: the books with the invoices read without errors and every
+    member is invoiced for `year`."""
 
-    try:
-        old = target.read_bytes()
-    except OSError as exc:
-        fail(f"cannot read {target}: {exc.strerror}; nothing was changed")
-    newline = b"\r\n" if b"\r\n" in old else b"\n"
-    if not old or old.endswith(newline * 2):
-        separator = b""
-    elif old.endswith(newline):
-        separator = newline
-    else:
-        separator = newline * 2
-    added = text.replace("\n", newline.decode()).encode("utf-8")
-    try:
-        write_atomic(target, old + separator + added, overwrite=True)
-    except OSError as exc:
-        fail(f"cannot write {target}: {exc.strerror}; nothing was changed")
-    books = load_journal(main)
-    if books.errors:
-        write_atomic(target, old, overwrite=True)
-        report_problems(books.errors)
-        fail(f"the invoices did not read back cleanly; {target} is unchanged")
+    def check(copy: Path) -> "list[Problem]":
+        from sodertorn_ledger.fees import invoiced_accounts
+        from sodertorn_ledger.journal.loader import load_journal
+        from sodertorn_ledger.problems import Problem
+
+        books = load_journal(copy)
+        invoiced = invoiced_accounts(books.transactions, year, accounts)
+        missing = [a for a in accounts if a not in invoiced]
+        if books.errors or not missing:
+            return books.errors
+        message = f"internal error: not invoiced for {year} after booking: {', '.join(missing)}"
+        return [Problem(str(target), 0, message)]
+
+    return check
