@@ -289,7 +289,7 @@ def test_a_close_and_a_fees_book_at_once_both_land_or_one_is_busy(tmp_path: Path
         if closed:
             assert "Closed 2020." in closing.out
         if booked:
-            assert "Booked 1 invoices for 2020" in fees.out
+            assert "Booked 1 invoice for 2020" in fees.out
         written = (main.parent / "2020.journal").read_text(encoding="utf-8")
         assert written.count("; bokslut:2020") == closed, n
         assert written.count("; avgift:2020, kommun:0140") == booked, n

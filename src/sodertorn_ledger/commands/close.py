@@ -5,8 +5,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sodertorn_ledger.commands.loading import books_path, load_books, load_settings
-from sodertorn_ledger.commands.options import FileOption, JsonOption
+from sodertorn_ledger.commands.loading import books_path, load_books, load_settings, main_journal
+from sodertorn_ledger.commands.options import FileOption, JsonOption, year_argument
 from sodertorn_ledger.commands.output import fail, print_table, report_problems, warn
 
 if TYPE_CHECKING:
@@ -16,12 +16,7 @@ if TYPE_CHECKING:
 
 
 def close(
-    year: Annotated[
-        int,
-        typer.Argument(
-            help="The year to close, e.g. 2020.", min=1900, max=2998, show_default=False
-        ),
-    ],
+    year: Annotated[int, year_argument("The year to close, e.g. 2020.")],
     file: FileOption = None,
     dry_run: Annotated[
         bool,
@@ -43,9 +38,7 @@ def close(
     from sodertorn_ledger import books_writer
     from sodertorn_ledger.render.json_report import close_json, print_json
 
-    main = books_path(file)
-    if not main.is_file():
-        fail(f"no journal file at {main} (use -f PATH or set LEDGER_FILE)")
+    main = main_journal(file)
     done = books_writer.Written(())
     try:
         if dry_run:

@@ -14,8 +14,8 @@ from sodertorn_ledger.commands.loading import (
     load_settings,
     population_folder,
 )
-from sodertorn_ledger.commands.options import FileOption, JsonOption, OreOption
-from sodertorn_ledger.commands.output import fail, print_table, report_problems, say, warn
+from sodertorn_ledger.commands.options import FileOption, JsonOption, OreOption, year_argument
+from sodertorn_ledger.commands.output import fail, plural, print_table, report_problems, say, warn
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -28,9 +28,7 @@ if TYPE_CHECKING:
 
 
 def fees(
-    year: Annotated[
-        int, typer.Argument(help="The fee year, e.g. 2020.", min=1900, max=2999, show_default=False)
-    ],
+    year: Annotated[int, year_argument("The fee year, e.g. 2020.")],
     file: FileOption = None,
     as_json: JsonOption = False,
     ore: OreOption = False,
@@ -204,7 +202,7 @@ def _invoices(
         typer.echo(text, nl=False)
         say(f"(dry run: {len(booked_codes)} invoices not written to {target})")
         return
-    typer.echo(f"Booked {len(booked_codes)} invoices for {year} in {target}.")
+    typer.echo(f"Booked {plural(len(booked_codes), 'invoice')} for {year} in {target}.")
 
 
 def _read_back(year: int, accounts: list[str], target: Path) -> "Callable[[Path], list[Problem]]":

@@ -84,14 +84,20 @@ def keep_books_until_exit() -> None:
     _kept_until_exit = []
 
 
+def main_journal(file: Path | None) -> Path:
+    """The main journal (see `books_path`); exit 1 when there is none."""
+    path = books_path(file)
+    if not path.is_file():
+        fail(_no_books(path))
+    return path
+
+
 def load_books(file: Path | None, *, strict: bool = False) -> Journal:
     """Read and check the books; on any error print every problem and exit 1 (warnings
     are printed and the command goes on)."""
     from sodertorn_ledger.journal.loader import load_journal
 
-    path = books_path(file)
-    if not path.is_file():
-        fail(_no_books(path))
+    path = main_journal(file)
     journal = load_journal(path, strict=strict, for_good=True)
     if _kept_until_exit is not None:
         _kept_until_exit.append(journal)

@@ -3,27 +3,20 @@
 import datetime as dt
 from typing import Annotated
 
-import typer
-
 from sodertorn_ledger.commands.loading import (
     books_path,
     load_population,
     load_settings,
     population_folder,
 )
-from sodertorn_ledger.commands.options import FileOption, JsonOption
+from sodertorn_ledger.commands.options import FileOption, JsonOption, year_argument
 from sodertorn_ledger.commands.output import fail, print_table
 
 
 def population(
     year: Annotated[
         int | None,
-        typer.Argument(
-            help="Show folkmängd 31 December of this year (default: every year found).",
-            min=1900,
-            max=2999,
-            show_default=False,
-        ),
+        year_argument("Show folkmängd 31 December of this year (default: every year found)."),
     ] = None,
     file: FileOption = None,
     as_json: JsonOption = False,
