@@ -257,10 +257,43 @@ def test_overlapping_fund_accounts_are_refused(tmp_path: Path) -> None:
     assert '"Södertörnssamarbetet drift" and "Södertörnsmodellen"' in message
 
 
-def test_duplicate_member_code_is_refused(tmp_path: Path) -> None:
+def test_duplicate_member_code_names_both_lines(tmp_path: Path) -> None:
     path = variant(tmp_path, 'code = "0136"', 'code = "0127"')
     (message,) = problems_of(path)
-    assert "members" in message and '"0127" is given twice' in message
+    first, second = (n for n, t in enumerate(path.read_text().splitlines(), 1) if "0127" in t)
+    assert message == (
+        f'{second}: members[2].code: expected each kommunkod once, got "0127" twice, '
+        f"at members[1].code (line {first}) and members[2].code (line {second})"
+    )
+
+
+def test_duplicate_fee_account_names_both_lines(tmp_path: Path) -> None:
+    path = variant(
+        tmp_path,
+        'fee_account = "intäkter:drift:avgifter:salem"',
+        'fee_account = "intäkter:drift:avgifter:botkyrka"',
+    )
+    (message,) = problems_of(path)
+    first, second = (
+        n for n, t in enumerate(path.read_text().splitlines(), 1) if "avgifter:botkyrka" in t
+    )
+    assert message.startswith(f"{second}: members[6].fee_account: expected each fee_account once")
+    assert (
+        f"members[1].fee_account (line {first}) and members[6].fee_account (line {second})"
+        in message
+    )
+
+
+def test_duplicate_fund_name_names_both_lines(tmp_path: Path) -> None:
+    path = variant(tmp_path, 'name = "Södertörnskonferensen"', 'name = "Södertörnsmodellen"')
+    (message,) = problems_of(path)
+    first = line_of(path, 'name = "Södertörnsmodellen"')
+    second = first + 13
+    assert path.read_text().splitlines()[second - 1] == 'name = "Södertörnsmodellen"'
+    assert message == (
+        f'{second}: funds[4].name: expected each fund name once, got "Södertörnsmodellen" '
+        f"twice, at funds[2].name (line {first}) and funds[4].name (line {second})"
+    )
 
 
 def test_result_line_outside_the_operating_fund_is_refused(tmp_path: Path) -> None:
@@ -305,16 +338,40 @@ def test_a_fund_cannot_have_both(tmp_path: Path) -> None:
     ("rate", "expected"),
     [
         ('"4.000"', Decimal("4.00")),
-        ('"1e30"', Decimal("1e30")),
-        ("1000000000000000000000000000000", Decimal("1e30")),
+        ('"4"', Decimal("4.00")),
+        ('"1e8"', Decimal("100000000.00")),
+        ('"999999999.99"', Decimal("999999999.99")),
+        (f'"4.{"0" * 40}"', Decimal("4.00")),
+        ('"-0"', Decimal("0.00")),
+        ("100000000", Decimal("100000000.00")),
     ],
 )
-def test_rate_in_whole_ore_of_any_size(tmp_path: Path, rate: str, expected: Decimal) -> None:
+def test_a_rate_is_kept_as_kronor_and_ore(tmp_path: Path, rate: str, expected: Decimal) -> None:
+    """Every rate has two decimals and at most eleven digits: rate × folkmängd (≤ 10⁸) is
+    never rounded by Decimal's 28 digits."""
     path = variant(tmp_path, '"2019" = "4.00"', f'"2019" = {rate}')
-    assert load_settings(path).fee_rate(2020) == expected
+    got = load_settings(path).fee_rate(2020)
+    assert got == expected and str(got) == str(expected)
+    _, digits, exponent = got.as_tuple()
+    assert exponent == -2 and len(digits) <= 11 and not got.is_signed()
 
 
-def test_rate_beyond_decimal_precision_is_a_problem_not_a_crash(tmp_path: Path) -> None:
-    path = variant(tmp_path, '"2019" = "4.00"', '"2019" = "1234567890123456789012345678.001"')
+@pytest.mark.parametrize(
+    ("rate", "expected"),
+    [
+        ('"1234567890123456789012345678"', "a rate below 1 000 000 000 kr"),
+        ('"1234567890123456789012345678.001"', "a rate below 1 000 000 000 kr"),
+        ('"1000000000"', "a rate below 1 000 000 000 kr"),
+        ('"1e30"', "a rate below 1 000 000 000 kr"),
+        ("1000000000000000000000000000000", "a rate below 1 000 000 000 kr"),
+        ('"4.001"', "a rate in whole öre"),
+        (f'"4.{"0" * 40}1"', "a rate in whole öre"),
+    ],
+)
+def test_a_rate_beyond_the_precision_is_refused_with_its_line(
+    tmp_path: Path, rate: str, expected: str
+) -> None:
+    path = variant(tmp_path, '"2019" = "4.00"', f'"2019" = {rate}')
     (message,) = problems_of(path)
-    assert "fees.rates.2019: expected a rate in whole öre" in message
+    at = line_of(path, '"2019" =')
+    assert message.startswith(f"{at}: fees.rates.2019: expected {expected}"), message

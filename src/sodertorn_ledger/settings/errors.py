@@ -1,4 +1,5 @@
-"""How a problem of the settings reaches the user: `SettingsError`, and the line of a key.
+"""How a problem of the settings reaches the user: `SettingsError`, the name of a key and
+its line.
 
 Apart from the rules (`model`) and their validator (`validate`): nothing here decides what
 settings are valid, so the cache need not be made anew when it changes.
@@ -6,8 +7,10 @@ settings are valid, so the cache need not be made anew when it changes.
 
 from __future__ import annotations
 
+import json
 import re
-from pathlib import Path
+from bisect import bisect_left
+from collections.abc import Sequence
 
 from sodertorn_ledger.problems import Problem
 
@@ -20,76 +23,148 @@ class SettingsError(Exception):
         super().__init__("; ".join(p.message for p in problems))
 
 
-def key_line_in_file(path: Path, loc: tuple[str | int, ...]) -> int:
-    """`find_key_line` in the file at `path`; 0 when it cannot be read."""
-    try:
-        return find_key_line(path.read_text(encoding="utf-8"), loc)
-    except (OSError, UnicodeDecodeError):
-        return 0
+Loc = tuple[str | int, ...]
+"""A place in the settings as pydantic gives it: keys and (0-based) array indexes."""
 
 
-def find_key_line(text: str, loc: tuple[str | int, ...]) -> int:
-    """Best-effort line (1-based) of a key in the TOML text; 0 when it cannot be found.
+def key_name(loc: Loc) -> str:
+    """The place as the user reads it: ``members[2].fee_account`` (tables counted from
+    one), a key that is no plain word in TOML's quotes, pydantic's ``[key]`` marker (a bad
+    key of a table) as ``(key "19")``."""
+    out = ""
+    for i, part in enumerate(loc):
+        if part == "[key]":  # pydantic's marker for a bad dict key: the part before it
+            continue
+        if i + 1 < len(loc) and loc[i + 1] == "[key]":
+            out += f" (key {quoted(str(part))})"
+        elif isinstance(part, int):
+            out += f"[{part + 1}]"  # the user counts tables from one
+        else:
+            out += ("." if out else "") + (part if part.isprintable() else quoted(part))
+    return out or "(top level)"
 
-    Follows the path through `[table]` and `[[array]]` headers (counting array entries)
-    and then looks for `key =` inside the table reached.
+
+def quoted(text: str) -> str:
+    """A string as TOML quotes it, escapes and all: a message stays on one line."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def find_key_line(text: str, loc: Loc) -> int:
+    """Best-effort line (1-based) of a key in the TOML text; 0 when it cannot be found."""
+    return KeyLines(text).line_of(loc)
+
+
+_KEY = re.compile(r"""\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*=""")
+"""A line that starts with a key: quoted, or bare (TOML's bare keys)."""
+_BLANKS = re.compile(r"\s+")
+
+
+class KeyLines:
+    """The lines of a settings text, indexed once to find where keys are: a file of many
+    tables has many problems, and each is looked up without reading the file again.
+
+    Lines end at a newline only, as TOML's (a U+2028 in a string is no line end).
     """
-    lines = text.splitlines()
-    start, end = 0, len(lines)
-    table: list[str] = []
-    best = 0
-    parts = list(loc)
-    i = 0
-    while i < len(parts):
-        part = parts[i]
-        if isinstance(part, int):
-            i += 1
-            continue
-        nxt = parts[i + 1] if i + 1 < len(parts) else None
-        dotted = ".".join([*table, part])
-        if isinstance(nxt, int):
-            found = _nth_header(lines, start, end, f"[[{dotted}]]", nxt)
-            if found is not None:
-                start, end = found, _next_header(lines, found + 1, end, dotted)
-                best = found + 1
-                table = [dotted]
-                i += 2
+
+    __slots__ = ("_headers", "_keys", "lines")
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.split("\n")
+        self._headers: dict[str, list[int]] | None = None
+        self._keys: dict[str, list[int]] = {}
+
+    def text_of(self, line: int) -> str | None:
+        """The line `line` (1-based) as written; None for no line."""
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else None
+
+    def line_of(self, loc: Loc) -> int:
+        """Best-effort line (1-based) of a key; 0 when it cannot be found.
+
+        Follows the path through `[table]` and `[[array]]` headers (counting array entries)
+        and then looks for `key =` inside the table reached.
+        """
+        start, end = 0, len(self.lines)
+        table: list[str] = []
+        best = 0
+        parts = list(loc)
+        i = 0
+        while i < len(parts):
+            part = parts[i]
+            if isinstance(part, int):
+                i += 1
                 continue
-        header = _nth_header(lines, start, end, f"[{dotted}]", 0)
-        if header is not None:
-            start, end = header, _next_header(lines, header + 1, len(lines), dotted)
-            best = header + 1
-            table = [dotted]
-            i += 1
-            continue
-        key_line = _key_line(lines, start, end, part)
-        if key_line is not None:
-            return key_line + 1
+            nxt = parts[i + 1] if i + 1 < len(parts) else None
+            dotted = ".".join([*table, part])
+            if isinstance(nxt, int):
+                found = self._nth_header(start, end, f"[[{dotted}]]", nxt)
+                if found is not None:
+                    start, end = found, self._next_header(found + 1, end, dotted)
+                    best = found + 1
+                    table = [dotted]
+                    i += 2
+                    continue
+            header = self._nth_header(start, end, f"[{dotted}]", 0)
+            if header is not None:
+                start, end = header, self._next_header(header + 1, len(self.lines), dotted)
+                best = header + 1
+                table = [dotted]
+                i += 1
+                continue
+            key_line = self._key_line(start, end, part)
+            if key_line is not None:
+                return key_line + 1
+            return best
         return best
-    return best
+
+    def value_line(self, loc: Loc, value: str) -> int:
+        """The line of the string `value` given at `loc` (an entry of an array written over
+        several lines has a line of its own); else the line of the key."""
+        line = self.line_of(loc)
+        if line <= 0:
+            return line
+        needles = (quoted(value), f"'{value}'")
+        for number in range(line - 1, min(len(self.lines), line + 1000)):
+            text = self.lines[number]
+            if number >= line and (text.lstrip().startswith("[") or _KEY.match(text)):
+                break  # the next table or key: the value is not written plainly
+            if any(needle in text for needle in needles):
+                return number + 1
+        return line
+
+    def _index(self) -> dict[str, list[int]]:
+        if self._headers is None:
+            self._headers = {}
+            for number, line in enumerate(self.lines):
+                stripped = line.strip()
+                if stripped.startswith("["):
+                    self._headers.setdefault(_BLANKS.sub("", stripped), []).append(number)
+                match = _KEY.match(line)
+                if match:
+                    key = next(group for group in match.groups() if group is not None)
+                    self._keys.setdefault(key, []).append(number)
+        return self._headers
+
+    def _nth_header(self, start: int, end: int, header: str, n: int) -> int | None:
+        found = self._index().get(header.replace(" ", ""), [])
+        at = bisect_left(found, start) + n
+        return found[at] if at < len(found) and found[at] < end else None
+
+    def _next_header(self, start: int, end: int, table: str) -> int:
+        below = f"[{table}."
+        first = end
+        for header, numbers in self._index().items():
+            if not header.startswith(below):
+                at = bisect_left(numbers, start)
+                if at < len(numbers) and numbers[at] < first:
+                    first = numbers[at]
+        return first
+
+    def _key_line(self, start: int, end: int, key: str) -> int | None:
+        self._index()
+        found = _from(self._keys.get(key, []), start, end)
+        return found[0] if found else None
 
 
-def _nth_header(lines: list[str], start: int, end: int, header: str, n: int) -> int | None:
-    count = 0
-    for number in range(start, end):
-        if lines[number].strip().replace(" ", "") == header.replace(" ", ""):
-            if count == n:
-                return number
-            count += 1
-    return None
-
-
-def _next_header(lines: list[str], start: int, end: int, table: str) -> int:
-    for number in range(start, end):
-        stripped = lines[number].strip()
-        if stripped.startswith("[") and not stripped.startswith(f"[{table}."):
-            return number
-    return end
-
-
-def _key_line(lines: list[str], start: int, end: int, key: str) -> int | None:
-    pattern = re.compile(r'^\s*("?)' + re.escape(key) + r"\1\s*=")
-    for number in range(start, end):
-        if pattern.match(lines[number]):
-            return number
-    return None
+def _from(numbers: Sequence[int], start: int, end: int) -> Sequence[int]:
+    """The line numbers in [start, end) of a sorted list of them."""
+    return numbers[bisect_left(numbers, start) : bisect_left(numbers, end)]
