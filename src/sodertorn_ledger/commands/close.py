@@ -111,7 +111,7 @@ def _plan(file: Path | None, year: int, *, as_json: bool) -> "ClosePlan":
 
     journal = load_books(file)
     main = books_path(file)
-    settings = load_settings(main)
+    settings = load_settings(main, journal)
 
     today = dt.date.today()
     plan = plan_close(journal, settings, year, read_text, today=today)

@@ -64,7 +64,7 @@ def fees(
         fail("--date and --dry-run go with --book")
     path = books_path(file)
     journal = load_books(file)
-    settings = load_settings(path)
+    settings = load_settings(path, journal)
     table = load_population(path, settings)
     folder = str(population_folder(path))
     report, problems = fees_for_year(journal, settings, table, year, folder=folder)

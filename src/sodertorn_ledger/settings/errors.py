@@ -54,8 +54,9 @@ def find_key_line(text: str, loc: Loc) -> int:
     return KeyLines(text).line_of(loc)
 
 
-_KEY = re.compile(r"""\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*=""")
-"""A line that starts with a key: quoted, or bare (TOML's bare keys)."""
+_KEY = re.compile(r"""\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*[=.]""")
+"""A line that starts with a key, quoted or bare (TOML's bare keys), or with the first part
+of a dotted key (`fees.rates = …`)."""
 _BLANKS = re.compile(r"\s+")
 
 
@@ -113,7 +114,9 @@ class KeyLines:
             key_line = self._key_line(start, end, part)
             if key_line is not None:
                 return key_line + 1
-            return best
+            # A table given only through its subtables ([fees.rates] without [fees]).
+            below = self._first_header_below(start, end, dotted)
+            return best if below is None else below + 1
         return best
 
     def value_line(self, loc: Loc, value: str) -> int:
@@ -158,6 +161,16 @@ class KeyLines:
                 if at < len(numbers) and numbers[at] < first:
                     first = numbers[at]
         return first
+
+    def _first_header_below(self, start: int, end: int, table: str) -> int | None:
+        found = [
+            numbers[at]
+            for header, numbers in self._index().items()
+            if header.startswith((f"[{table}.", f"[[{table}."))
+            for at in [bisect_left(numbers, start)]
+            if at < len(numbers) and numbers[at] < end
+        ]
+        return min(found, default=None)
 
     def _key_line(self, start: int, end: int, key: str) -> int | None:
         self._index()

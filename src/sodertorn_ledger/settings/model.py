@@ -393,7 +393,7 @@ class Settings(NamedTuple):
     """The whole of sodertorn.toml, validated."""
 
     organisation: Name
-    currency: Name
+    currency: Annotated[str, MinLength(1), After(_check_currency)]
     fees: Fees
     members: Annotated[tuple[Member, ...], MinLength(1), After(_unique_members)]
     funds: Annotated[
