@@ -19,8 +19,9 @@ from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
 from sodertorn_ledger.problems import Problem
-from sodertorn_ledger.settings.errors import KeyLines, Loc, key_name
+from sodertorn_ledger.settings.errors import KeyLines, Loc, SettingsError, key_name
 from sodertorn_ledger.settings.model import YEAR_PLACEHOLDER, Settings
+from sodertorn_ledger.settings.reading import decode_settings, read_settings_file
 
 MAX_LISTED = 20
 """At most this many accounts are reported one by one, then how many more there are."""
@@ -105,9 +106,8 @@ def _in_books(books: Sequence[str], named: Named) -> bool:
 
 
 def _lines_of(settings: Settings) -> KeyLines | None:
-    from sodertorn_ledger.settings.errors import SettingsError
-    from sodertorn_ledger.settings.reading import decode_settings, read_settings_file
-
+    """The settings file's lines, to find each key's; None when it cannot be read (it may
+    have changed since the settings were read: then a problem has no line)."""
     try:
         return KeyLines(decode_settings(read_settings_file(settings.path)))
     except (SettingsError, UnicodeDecodeError):

@@ -7,9 +7,7 @@ settings are valid, so the cache need not be made anew when it changes.
 
 from __future__ import annotations
 
-import json
 import re
-from bisect import bisect_left
 from collections.abc import Sequence
 
 from sodertorn_ledger.problems import Problem
@@ -46,6 +44,8 @@ def key_name(loc: Loc) -> str:
 
 def quoted(text: str) -> str:
     """A string as TOML quotes it, escapes and all: a message stays on one line."""
+    import json  # only for a message
+
     return json.dumps(text, ensure_ascii=False)
 
 
@@ -54,10 +54,12 @@ def find_key_line(text: str, loc: Loc) -> int:
     return KeyLines(text).line_of(loc)
 
 
-_KEY = re.compile(r"""\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*[=.]""")
+# Patterns as text, compiled (and cached by `re`) when a problem is first reported: a
+# command whose settings are fine never needs them.
+_KEY = r"""\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*[=.]"""
 """A line that starts with a key, quoted or bare (TOML's bare keys), or with the first part
 of a dotted key (`fees.rates = …`)."""
-_BLANKS = re.compile(r"\s+")
+_BLANKS = r"\s+"
 
 
 class KeyLines:
@@ -125,23 +127,23 @@ class KeyLines:
         line = self.line_of(loc)
         if line <= 0:
             return line
-        needles = (quoted(value), f"'{value}'")
         for number in range(line - 1, min(len(self.lines), line + 1000)):
             text = self.lines[number]
-            if number >= line and (text.lstrip().startswith("[") or _KEY.match(text)):
-                break  # the next table or key: the value is not written plainly
-            if any(needle in text for needle in needles):
+            if number >= line and (text.lstrip().startswith("[") or re.match(_KEY, text)):
+                break  # the next table or key: the value is not written on a line of its own
+            if value in _strings_in(text, len(value)):
                 return number + 1
         return line
 
     def _index(self) -> dict[str, list[int]]:
         if self._headers is None:
             self._headers = {}
+            key_at_start, blanks = re.compile(_KEY), re.compile(_BLANKS)
             for number, line in enumerate(self.lines):
                 stripped = line.strip()
                 if stripped.startswith("["):
-                    self._headers.setdefault(_BLANKS.sub("", stripped), []).append(number)
-                match = _KEY.match(line)
+                    self._headers.setdefault(blanks.sub("", stripped), []).append(number)
+                match = key_at_start.match(line)
                 if match:
                     key = next(group for group in match.groups() if group is not None)
                     self._keys.setdefault(key, []).append(number)
@@ -149,7 +151,7 @@ class KeyLines:
 
     def _nth_header(self, start: int, end: int, header: str, n: int) -> int | None:
         found = self._index().get(header.replace(" ", ""), [])
-        at = bisect_left(found, start) + n
+        at = _bisect_left(found, start) + n
         return found[at] if at < len(found) and found[at] < end else None
 
     def _next_header(self, start: int, end: int, table: str) -> int:
@@ -157,7 +159,7 @@ class KeyLines:
         first = end
         for header, numbers in self._index().items():
             if not header.startswith(below):
-                at = bisect_left(numbers, start)
+                at = _bisect_left(numbers, start)
                 if at < len(numbers) and numbers[at] < first:
                     first = numbers[at]
         return first
@@ -167,7 +169,7 @@ class KeyLines:
             numbers[at]
             for header, numbers in self._index().items()
             if header.startswith((f"[{table}.", f"[[{table}."))
-            for at in [bisect_left(numbers, start)]
+            for at in [_bisect_left(numbers, start)]
             if at < len(numbers) and numbers[at] < end
         ]
         return min(found, default=None)
@@ -178,6 +180,30 @@ class KeyLines:
         return found[0] if found else None
 
 
+_STRING = r"""\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'"""
+
+
+def _strings_in(line: str, shortest: int) -> list[str]:
+    """The one-line strings of a line of TOML, as TOML reads them (escapes and all), of at
+    least `shortest` characters."""
+    import tomllib
+
+    out = []
+    for token in re.findall(_STRING, line):
+        if len(token) >= shortest + 2:
+            try:
+                out.append(tomllib.loads(f"v = {token}")["v"])
+            except tomllib.TOMLDecodeError:
+                continue
+    return out
+
+
+def _bisect_left(numbers: Sequence[int], value: int) -> int:
+    from bisect import bisect_left
+
+    return bisect_left(numbers, value)
+
+
 def _from(numbers: Sequence[int], start: int, end: int) -> Sequence[int]:
     """The line numbers in [start, end) of a sorted list of them."""
-    return numbers[bisect_left(numbers, start) : bisect_left(numbers, end)]
+    return numbers[_bisect_left(numbers, start) : _bisect_left(numbers, end)]

@@ -12,7 +12,6 @@ cache does not either.
 # No `from __future__ import annotations`: NamedTuple would turn each string annotation into
 # a ForwardRef, compiling it at every start, for the validator to evaluate again.
 import re
-from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Context, Decimal
 from itertools import pairwise
@@ -235,8 +234,8 @@ def _no_duplicates(values: Sequence[tuple[str, Loc]], what: str) -> None:
 
 
 def _sub_key(account: str) -> str:
-    """The account sorted so that its subaccounts come right after it: ':' is taken as the
-    lowest character (a control character, which no account name holds)."""
+    """The account's sort key that puts its subaccounts right after it ("a", "a:b", "a b"):
+    ':' becomes NUL, the lowest character, which no account name holds (_check_account)."""
     return account.replace(":", "\0")
 
 
@@ -457,6 +456,8 @@ def _result_lines_in_operating_fund(settings: Settings) -> Settings:
             for k, acc in enumerate(line.accounts)
         ]
     )
+    from bisect import bisect_right
+
     for kind in ("income", "costs"):
         parents: tuple[str, ...] = getattr(fund, kind)
         # The fund's entries do not overlap (_sane_funds), so the one that may cover an

@@ -267,7 +267,9 @@ def _validation_problem(path: Path, lines: KeyLines, error: Any) -> Problem:
         message = f"{key}: unknown setting (misspelt, or in the wrong table?)"
     else:
         message = f"{key}: expected {_expected(error)}, got {_shown(error.get('input'))}"
-    line = lines.line_of(loc)
+    found = error.get("input")
+    # A string's own line, where an array of tables is written over several lines.
+    line = lines.value_line(loc, found) if isinstance(found, str) else lines.line_of(loc)
     return Problem(file=str(path), line=line, message=message, text=lines.text_of(line))
 
 
