@@ -165,6 +165,16 @@ def many_accounts(path: Path) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def many_escaped_accounts(path: Path) -> None:
+    """Thirty-eight thousand accounts on one line (0.9 MB), each written with an escape
+    ("kostnader:\\u0078…"): a problem's line is found without reading each one anew."""
+    accounts = ", ".join(f'"kostnader:\\u0078{i}"' for i in range(38_000))
+    text = SETTINGS_TEXT.replace(
+        'costs = ["kostnader:södertörnsmodellen"]', f"costs = [{accounts}]"
+    )
+    path.write_text(text, encoding="utf-8")
+
+
 def chained_accounts(path: Path) -> None:
     """Accounts each inside the one before ("k", "k:a", "k:a:a", …): every pair overlaps."""
     accounts = ", ".join(f'"k{":a" * i}"' for i in range(900))
@@ -399,6 +409,15 @@ HOSTILE = {
     "45 000 accounts not in the books": Hostile(
         many_accounts,
         ['funds[2].costs[1]: expected an account of the books, got "kostnader:x0"', "and "],
+        (SUMMARY,),
+    ),
+    "38 000 escaped accounts not in the books": Hostile(
+        many_escaped_accounts,
+        [
+            '{file}:{line:costs = ["kostnader:\\u00780"}: funds[2].costs[1]: expected an account '
+            'of the books, got "kostnader:x0"',
+            "and 37980 more accounts of the settings that are not in the books",
+        ],
         (SUMMARY,),
     ),
     "900 accounts inside each other": Hostile(

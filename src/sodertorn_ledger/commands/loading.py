@@ -104,14 +104,13 @@ def load_settings_if_present(journal_path: Path, books: Journal) -> Settings | N
 def settings_accounts_problems(books: Journal, settings: Settings) -> list[Problem]:
     """The accounts the settings name that the books neither declare nor post to. (Checked
     on every run, never cached with the settings: the books change while they do not.)"""
-    from sodertorn_ledger.settings.check import check_accounts
+    from sodertorn_ledger.settings.check import all_in_books, check_accounts
 
     # Most books declare every account: the postings are gone through only when not.
-    problems = check_accounts(settings, books.declarations.keys())
-    if problems:
-        posted = {p.account for t in books.transactions for p in t.postings}
-        problems = check_accounts(settings, posted.union(books.declarations))
-    return problems
+    if all_in_books(settings, books.declarations.keys()):
+        return []
+    posted = {p.account for t in books.transactions for p in t.postings}
+    return check_accounts(settings, posted.union(books.declarations))
 
 
 def load_year(file: Path | None, year: int) -> tuple[Journal, Settings]:

@@ -70,6 +70,13 @@ def named_accounts(settings: Settings) -> list[Named]:
     return named
 
 
+def all_in_books(settings: Settings, accounts: Collection[str]) -> bool:
+    """True when every account the settings name is among `accounts` (a quick first look,
+    which makes no problems)."""
+    books = sorted(accounts)
+    return all(_in_books(books, n) for n in named_accounts(settings))
+
+
 def check_accounts(settings: Settings, accounts: Collection[str]) -> list[Problem]:
     """A problem for every account the settings name that is not among `accounts` (those
     the books declare or post to), at its key and line, with the nearest account of the

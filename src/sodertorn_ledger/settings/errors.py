@@ -69,12 +69,13 @@ class KeyLines:
     Lines end at a newline only, as TOML's (a U+2028 in a string is no line end).
     """
 
-    __slots__ = ("_headers", "_keys", "lines")
+    __slots__ = ("_headers", "_keys", "_strings", "lines")
 
     def __init__(self, text: str) -> None:
         self.lines = text.split("\n")
         self._headers: dict[str, list[int]] | None = None
         self._keys: dict[str, list[int]] = {}
+        self._strings: dict[int, frozenset[str]] = {}
 
     def text_of(self, line: int) -> str | None:
         """The line `line` (1-based) as written; None for no line."""
@@ -131,7 +132,10 @@ class KeyLines:
             text = self.lines[number]
             if number >= line and (text.lstrip().startswith("[") or re.match(_KEY, text)):
                 break  # the next table or key: the value is not written on a line of its own
-            if value in _strings_in(text, len(value)):
+            strings = self._strings.get(number)
+            if strings is None:
+                strings = self._strings[number] = _strings_in(text)
+            if value in strings:
                 return number + 1
         return line
 
@@ -183,19 +187,20 @@ class KeyLines:
 _STRING = r"""\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'"""
 
 
-def _strings_in(line: str, shortest: int) -> list[str]:
-    """The one-line strings of a line of TOML, as TOML reads them (escapes and all), of at
-    least `shortest` characters."""
-    import tomllib
+def _strings_in(line: str) -> frozenset[str]:
+    """The one-line strings of a line of TOML, as TOML reads them (escapes and all)."""
+    tokens = re.findall(_STRING, line)
+    plain = {token[1:-1] for token in tokens if token[0] == "'" or "\\" not in token}
+    escaped = [token for token in tokens if token[0] == '"' and "\\" in token]
+    if escaped:
+        import contextlib
+        import tomllib
 
-    out = []
-    for token in re.findall(_STRING, line):
-        if len(token) >= shortest + 2:
-            try:
-                out.append(tomllib.loads(f"v = {token}")["v"])
-            except tomllib.TOMLDecodeError:
-                continue
-    return out
+        # One parse for the whole line, which may hold thousands. A bad escape cannot be:
+        # TOML would have refused the file before any line was looked for.
+        with contextlib.suppress(tomllib.TOMLDecodeError):
+            plain.update(tomllib.loads(f"v = [{', '.join(escaped)}]")["v"])
+    return frozenset(plain)
 
 
 def _bisect_left(numbers: Sequence[int], value: int) -> int:
