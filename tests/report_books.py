@@ -64,7 +64,19 @@ account skulder  ; type:L
 account fonder  ; type:E
 account intäkter  ; type:R
 account kostnader  ; type:X
+account fonder:bidrag
+account fonder:modellen
+account intäkter:bidrag
+account intäkter:drift:avgifter:botkyrka
+account intäkter:modellen
+account kostnader:bidrag
+account kostnader:drift:personal
+account kostnader:drift:projekt
+account kostnader:modellen
+account tillgångar:fordringar
 """
+"""The account classes, and every account SMALL_SETTINGS names: the commands check that
+the settings name accounts of the books."""
 
 
 def write_books(folder: Path, journal: str, settings: str = SMALL_SETTINGS) -> Path:

@@ -47,7 +47,8 @@ ON_THE_BUNDLED_BOOKS = [
 
 IN_A_SCENARIO = {
     "ledger check -f bad.journal": "test_a_problem_in_the_books",
-    "ledger fees 2020": "test_a_missing_figure, test_bad_settings",
+    "ledger fees 2020": "test_a_missing_figure, test_bad_settings, test_a_kommunkod_twice, "
+    "test_a_misspelt_account",
     "ledger fees 2021 --book --date 2021-01-29 --dry-run": "test_booking_the_fees",
     "ledger fees 2021 --book --date 2021-01-29": "test_booking_the_fees",
     "ledger fees 2021 --book": "test_booking_the_fees",
@@ -234,6 +235,26 @@ def test_bad_settings(books_here: Path) -> None:
     bad = text.replace('"2019" = "4.00"', '"2019" = 4.0').replace('code = "0140"', 'code = "140"')
     assert bad.count("4.0\n") == 1 and 'code = "140"' in bad
     settings.write_text(bad, encoding="utf-8")
+    code, out, err = run("fees", "2020")
+    assert code == 1 and out == ""
+    assert_shows(MANUAL, "ledger fees 2020", err)
+
+
+def test_a_kommunkod_twice(books_here: Path) -> None:
+    settings = books_here / "sodertorn.toml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace('code = "0136"', 'code = "0127"'),
+        encoding="utf-8",
+    )
+    code, out, err = run("fees", "2020")
+    assert code == 1 and out == ""
+    assert_shows(MANUAL, "ledger fees 2020", err)
+
+
+def test_a_misspelt_account(books_here: Path) -> None:
+    settings = books_here / "sodertorn.toml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace("avgifter:haninge", "avgifter:haning"), encoding="utf-8")
     code, out, err = run("fees", "2020")
     assert code == 1 and out == ""
     assert_shows(MANUAL, "ledger fees 2020", err)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import time
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from sodertorn_ledger.settings import (
+    MAX_BYTES,
     SettingsError,
     covers,
     load_settings,
@@ -257,10 +260,43 @@ def test_overlapping_fund_accounts_are_refused(tmp_path: Path) -> None:
     assert '"Södertörnssamarbetet drift" and "Södertörnsmodellen"' in message
 
 
-def test_duplicate_member_code_is_refused(tmp_path: Path) -> None:
+def test_duplicate_member_code_names_both_lines(tmp_path: Path) -> None:
     path = variant(tmp_path, 'code = "0136"', 'code = "0127"')
     (message,) = problems_of(path)
-    assert "members" in message and '"0127" is given twice' in message
+    first, second = (n for n, t in enumerate(path.read_text().splitlines(), 1) if "0127" in t)
+    assert message == (
+        f'{second}: members[2].code: expected each kommunkod once, got "0127" twice, '
+        f"at members[1].code (line {first}) and members[2].code (line {second})"
+    )
+
+
+def test_duplicate_fee_account_names_both_lines(tmp_path: Path) -> None:
+    path = variant(
+        tmp_path,
+        'fee_account = "intäkter:drift:avgifter:salem"',
+        'fee_account = "intäkter:drift:avgifter:botkyrka"',
+    )
+    (message,) = problems_of(path)
+    first, second = (
+        n for n, t in enumerate(path.read_text().splitlines(), 1) if "avgifter:botkyrka" in t
+    )
+    assert message.startswith(f"{second}: members[6].fee_account: expected each fee_account once")
+    assert (
+        f"members[1].fee_account (line {first}) and members[6].fee_account (line {second})"
+        in message
+    )
+
+
+def test_duplicate_fund_name_names_both_lines(tmp_path: Path) -> None:
+    path = variant(tmp_path, 'name = "Södertörnskonferensen"', 'name = "Södertörnsmodellen"')
+    (message,) = problems_of(path)
+    first = line_of(path, 'name = "Södertörnsmodellen"')
+    second = first + 13
+    assert path.read_text().splitlines()[second - 1] == 'name = "Södertörnsmodellen"'
+    assert message == (
+        f'{second}: funds[4].name: expected each fund name once, got "Södertörnsmodellen" '
+        f"twice, at funds[2].name (line {first}) and funds[4].name (line {second})"
+    )
 
 
 def test_result_line_outside_the_operating_fund_is_refused(tmp_path: Path) -> None:
@@ -305,16 +341,284 @@ def test_a_fund_cannot_have_both(tmp_path: Path) -> None:
     ("rate", "expected"),
     [
         ('"4.000"', Decimal("4.00")),
-        ('"1e30"', Decimal("1e30")),
-        ("1000000000000000000000000000000", Decimal("1e30")),
+        ('"4"', Decimal("4.00")),
+        ('"1e8"', Decimal("100000000.00")),
+        ('"999999999.99"', Decimal("999999999.99")),
+        (f'"4.{"0" * 40}"', Decimal("4.00")),
+        ('"-0"', Decimal("0.00")),
+        ("100000000", Decimal("100000000.00")),
     ],
 )
-def test_rate_in_whole_ore_of_any_size(tmp_path: Path, rate: str, expected: Decimal) -> None:
+def test_a_rate_is_kept_as_kronor_and_ore(tmp_path: Path, rate: str, expected: Decimal) -> None:
+    """Every rate has two decimals and at most eleven digits: rate × folkmängd (≤ 10⁸) is
+    never rounded by Decimal's 28 digits."""
     path = variant(tmp_path, '"2019" = "4.00"', f'"2019" = {rate}')
-    assert load_settings(path).fee_rate(2020) == expected
+    got = load_settings(path).fee_rate(2020)
+    assert got == expected and str(got) == str(expected)
+    _, digits, exponent = got.as_tuple()
+    assert exponent == -2 and len(digits) <= 11 and not got.is_signed()
 
 
-def test_rate_beyond_decimal_precision_is_a_problem_not_a_crash(tmp_path: Path) -> None:
-    path = variant(tmp_path, '"2019" = "4.00"', '"2019" = "1234567890123456789012345678.001"')
+@pytest.mark.parametrize(
+    ("rate", "expected"),
+    [
+        ('"1234567890123456789012345678"', "a rate below 1 000 000 000 kr"),
+        ('"1234567890123456789012345678.001"', "a rate below 1 000 000 000 kr"),
+        ('"1000000000"', "a rate below 1 000 000 000 kr"),
+        ('"1e30"', "a rate below 1 000 000 000 kr"),
+        ("1000000000000000000000000000000", "a rate below 1 000 000 000 kr"),
+        ('"4.001"', "a rate in whole öre"),
+        (f'"4.{"0" * 40}1"', "a rate in whole öre"),
+    ],
+)
+def test_a_rate_beyond_the_precision_is_refused_with_its_line(
+    tmp_path: Path, rate: str, expected: str
+) -> None:
+    path = variant(tmp_path, '"2019" = "4.00"', f'"2019" = {rate}')
     (message,) = problems_of(path)
-    assert "fees.rates.2019: expected a rate in whole öre" in message
+    at = line_of(path, '"2019" =')
+    assert message.startswith(f"{at}: fees.rates.2019: expected {expected}"), message
+
+
+# --- text that reaches the books ------------------------------------------------------------
+
+TEXT_KEYS = [
+    ('organisation = "Södertörnssamarbetet"', "organisation = {}", "organisation"),
+    ('name = "Haninge"', "name = {}", "members[2].name"),
+    ('name = "Södertörnsmodellen"', "name = {}", "funds[2].name"),
+    ('note = "avser systemanalysen från 2019"', "note = {}", "funds[5].note"),
+    ('{ name = "Representation"', "{{ name = {}", "result.costs[4].name"),
+    ('"Produktion kartor, Details"', "{}", "projects.names.Produktion kartor"),
+]
+NOT_ONE_LINE = [
+    ("\\n", "U+000A, a line break"),
+    ("\\r", "U+000D, a carriage return"),
+    ("\\t", "U+0009, a tab"),
+    ("\\u001b[31m", "U+001B, an escape character"),
+    ("\\u0000", "U+0000, a NUL byte"),
+    ("\\u0085", "U+0085, a next-line character"),
+    ("\\u2028", "U+2028, a line separator"),
+    ("\\u2029", "U+2029, a paragraph separator"),
+    ("\\u202e", "U+202E, right-to-left override"),
+    ("\\u200b", "U+200B, zero width space"),
+    ("\u2028", "U+2028, a line separator"),  # in the file as it is, not escaped
+]
+
+
+@pytest.mark.parametrize(("old", "new", "key"), TEXT_KEYS)
+@pytest.mark.parametrize(("char", "named"), NOT_ONE_LINE)
+def test_every_text_is_one_line(
+    tmp_path: Path, old: str, new: str, key: str, char: str, named: str
+) -> None:
+    path = variant(tmp_path, old, new.format(f'"x{char}y"'))
+    messages = problems_of(path)
+    expected = f"{key}: expected one line of text, with no line break, tab or other control "
+    (message,) = [m for m in messages if expected in m and f"(found {named})" in m]
+    assert message.startswith(f"{line_of(BUNDLED, old)}: {key}: "), messages
+
+
+@pytest.mark.parametrize("name", ["Haninge; avgift:2021", "Haninge | Avgift", "Han|inge"])
+def test_a_member_name_holds_nothing_that_ends_an_invoice_description(
+    tmp_path: Path, name: str
+) -> None:
+    path = variant(tmp_path, 'name = "Haninge"', f'name = "{name}"')
+    (message,) = problems_of(path)
+    at = line_of(path, name)
+    assert message.startswith(f"{at}: members[2].name: expected a name without ';' or '|'")
+
+
+def test_the_operating_funds_name_holds_no_comma_other_funds_may(tmp_path: Path) -> None:
+    path = variant(tmp_path, 'name = "Södertörnsmodellen"', 'name = "Södertörns, modellen"')
+    assert load_settings(path).funds[1].name == "Södertörns, modellen"
+    path = variant(tmp_path, 'name = "Södertörnssamarbetet drift"', 'name = "Drift, samarbetet"')
+    (message,) = problems_of(path)
+    at = line_of(path, "Drift, samarbetet")
+    assert message.startswith(f"{at}: funds[1].name: expected the operating fund's name without")
+
+
+def test_a_no_break_space_is_text_but_no_part_of_an_account(tmp_path: Path) -> None:
+    path = variant(tmp_path, 'name = "Haninge"', 'name = "Han\u00a0inge"')
+    assert load_settings(path).members[1].name == "Han\u00a0inge"
+    path = variant(tmp_path, "avgifter:haninge", "avgifter:han\u00a0inge")
+    (message,) = problems_of(path)
+    assert "members[2].fee_account: expected an account name" in message
+
+
+@pytest.mark.parametrize(
+    ("currency", "ok"),
+    [
+        ("kr", True),
+        ("SEK", True),
+        ("€", True),
+        ("$", True),
+        ("kr1", False),
+        ("k r", False),
+        ("kr;", False),
+        ('\\"kr\\"', False),
+        ("kr.", False),
+        ("-kr", False),
+    ],
+)
+def test_the_currency_is_letters_or_a_currency_sign(
+    tmp_path: Path, currency: str, ok: bool
+) -> None:
+    path = variant(tmp_path, 'currency = "kr"', f'currency = "{currency}"')
+    if ok:
+        assert load_settings(path).currency == currency
+    else:
+        (message,) = problems_of(path)
+        assert message.startswith(f"{line_of(path, 'currency =')}: currency: expected a currency")
+
+
+@pytest.mark.parametrize(
+    "account",
+    ["intäkter:drift\\tx", "intäkter:drift\\nx", "intäkter:\\u001bdrift", "intäkter:\\u2028drift"],
+)
+def test_an_account_is_one_line_without_tabs(tmp_path: Path, account: str) -> None:
+    path = variant(tmp_path, 'income = ["intäkter:drift"]', f'income = ["{account}"]')
+    messages = problems_of(path)
+    assert any("funds[1].income: expected an account name" in m for m in messages), messages
+
+
+def test_overlapping_accounts_name_both_lines(tmp_path: Path) -> None:
+    path = variant(
+        tmp_path,
+        'costs = ["kostnader:södertörnsmodellen"]',
+        'costs = [\n    "kostnader:södertörnsmodellen",\n    "kostnader:drift:projekt",\n]',
+    )
+    (message,) = problems_of(path)
+    first = line_of(path, 'costs = ["kostnader:drift"]')
+    second = line_of(path, '"kostnader:drift:projekt",')
+    assert message == (
+        f"{second}: funds[2].costs[2]: expected each account in one place, got "
+        '"kostnader:drift" and "kostnader:drift:projekt", which overlap, in '
+        '"Södertörnssamarbetet drift" and "Södertörnsmodellen", at funds[1].costs[1] '
+        f"(line {first}) and funds[2].costs[2] (line {second})"
+    )
+
+
+def test_many_overlapping_accounts_are_checked_quickly(tmp_path: Path) -> None:
+    """Each entry is compared with its neighbour once sorted, not with every other one."""
+    many = ", ".join(f'"kostnader:södertörnsmodellen:k{i}"' for i in range(20_000))
+    path = variant(
+        tmp_path,
+        'costs = ["kostnader:södertörnsmodellen"]',
+        f'costs = [{many}, "kostnader:södertörnsmodellen"]',
+    )
+    start = time.monotonic()
+    (message,) = problems_of(path)
+    assert time.monotonic() - start < 20
+    assert "funds[2].costs[20001]: expected each account in one place" in message
+
+
+# --- reading the file -----------------------------------------------------------------------
+
+
+def test_a_fifo_is_refused_without_being_opened(tmp_path: Path) -> None:
+    path = tmp_path / "sodertorn.toml"
+    os.mkfifo(path)  # opening it to read would block until a writer comes
+    (message,) = problems_of(path)
+    assert message == (
+        "0: the settings are a FIFO (named pipe), not a file; nothing was read from it"
+    )
+
+
+def test_a_link_to_a_regular_file_is_read(tmp_path: Path) -> None:
+    (tmp_path / "sodertorn.toml").symlink_to(BUNDLED)
+    assert load_settings(tmp_path / "sodertorn.toml").organisation == "Södertörnssamarbetet"
+
+
+def test_the_size_limit(tmp_path: Path) -> None:
+    path = tmp_path / "sodertorn.toml"
+    data = BUNDLED.read_bytes()
+    path.write_bytes(data + b"#" * (MAX_BYTES - len(data) - 1) + b"\n")
+    assert load_settings(path).organisation == "Södertörnssamarbetet"
+    path.write_bytes(data + b"#" * (MAX_BYTES - len(data)) + b"\n")
+    (message,) = problems_of(path)
+    assert "larger than 1 MB" in message
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "sodertorn.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + BUNDLED.read_bytes())
+    assert load_settings(path) == load_settings(BUNDLED)._replace(path=path)
+
+
+def test_a_byte_that_is_not_utf8_has_its_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "sodertorn.toml"
+    path.write_bytes(BUNDLED.read_bytes().replace("Tyresö".encode(), b"Tyres\xf6"))
+    (message,) = problems_of(path)
+    at = line_of_bytes(path, b"Tyres\xf6")
+    assert message == f"{at}: not UTF-8: the byte 0xf6 cannot be read as text"
+
+
+def line_of_bytes(path: Path, needle: bytes) -> int:
+    return next(n for n, line in enumerate(path.read_bytes().split(b"\n"), 1) if needle in line)
+
+
+@pytest.mark.parametrize(
+    "value", ["[" * 33 + "]" * 33, "{a = " * 33 + "1" + "}" * 33, "[" * 100_000]
+)
+def test_nesting_too_deep_is_a_problem_not_a_crash(tmp_path: Path, value: str) -> None:
+    path = variant(tmp_path, 'currency = "kr"', f"currency = {value}")
+    (message,) = problems_of(path)
+    at = line_of(path, "currency =")
+    assert message == f"{at}: arrays and tables nested too deep (more than 32 levels)"
+
+
+def test_nesting_of_32_levels_is_read(tmp_path: Path) -> None:
+    path = variant(tmp_path, 'currency = "kr"', 'currency = "kr"\nx = ' + "[" * 32 + "]" * 32)
+    (message,) = problems_of(path)
+    assert "x: unknown setting" in message
+
+
+def test_brackets_in_strings_and_comments_do_not_nest(tmp_path: Path) -> None:
+    text = '"' + "[" * 40 + '"'
+    path = variant(
+        tmp_path,
+        'name = "Haninge"',
+        f'name = "Haninge"  # {"[" * 40}\n# {"{" * 40}\n'
+        f'x = [{text}, \'{"[" * 40}\', """{"[" * 40}\n{"[" * 40}"""]',
+    )
+    (message,) = problems_of(path)
+    assert "members[2].x: unknown setting" in message
+
+
+def test_a_line_separator_in_a_string_does_not_move_the_lines(tmp_path: Path) -> None:
+    path = variant(tmp_path, 'organisation = "Södertörnssamarbetet"', 'organisation = "a\u2028b"')
+    path.write_text(path.read_text().replace('code = "0140"', 'code = "140"'))
+    messages = problems_of(path)
+    # Lines as TOML counts them (str.splitlines would end one at the U+2028 too).
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = lines.index('code = "140"') + 1
+    assert at == line_of(BUNDLED, 'code = "0140"')
+    assert any(m.startswith(f"{at}: members[4].code") for m in messages), messages
+
+
+def test_at_most_twenty_problems_are_listed(tmp_path: Path) -> None:
+    members = "".join(
+        f'[[members]]\ncode = "{i}"\nname = "M"\nfee_account = "x:{i}"\n' for i in range(30)
+    )
+    funds = "# The funds of the Sammanställning"
+    path = variant(tmp_path, funds, members + funds)
+    messages = problems_of(path)
+    assert len(messages) == 21 and messages[-1] == "0: and 10 more problems in the settings"
+
+
+def test_tomllib_recursing_too_deep_is_a_problem_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should the cheap scan before tomllib miss a nesting, tomllib's RecursionError is
+    caught all the same."""
+    from sodertorn_ledger.settings import validate
+
+    monkeypatch.setattr(validate, "_too_deep", lambda text: None)
+    path = variant(tmp_path, 'currency = "kr"', "currency = " + "[" * 5000 + "]" * 5000)
+    (message,) = problems_of(path)
+    assert message == "0: arrays and tables nested too deep (more than 32 levels)"
+
+
+def test_an_integer_tomllib_cannot_read_is_a_problem(tmp_path: Path) -> None:
+    path = variant(tmp_path, '"2019" = "4.00"', '"2019" = ' + "9" * 5000)
+    (message,) = problems_of(path)
+    assert message == f"{line_of(path, '2019')}: not valid TOML: a number too long to read"

@@ -28,7 +28,14 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 
 from settings_strategies import Data, edits, toml_text, valid_settings
-from sodertorn_ledger.settings import Settings, SettingsError, load_settings, model, validate
+from sodertorn_ledger.settings import (
+    Settings,
+    SettingsError,
+    load_settings,
+    model,
+    reading,
+    validate,
+)
 from sodertorn_ledger.settings import cache as settings_cache
 
 REPO = Path(__file__).resolve().parent.parent
@@ -218,7 +225,7 @@ def rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 
 def test_the_key_covers_the_source_of_the_model_and_the_validator() -> None:
     sources = {Path(source).resolve() for source in settings_cache.RULES}
-    assert sources == {Path(str(m.__file__)).resolve() for m in (model, validate)}
+    assert sources == {Path(str(m.__file__)).resolve() for m in (model, validate, reading)}
     for source in sources:
         assert source.read_bytes()
 

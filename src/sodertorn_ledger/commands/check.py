@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from sodertorn_ledger.commands.loading import books_path, load_books
+from sodertorn_ledger.commands.loading import books_path, load_books, load_settings_if_present
 from sodertorn_ledger.commands.options import FileOption
 from sodertorn_ledger.commands.output import plural
 
@@ -16,11 +16,14 @@ def check(
         typer.Option("--strict", help="Also require every account to be declared (`account`)."),
     ] = False,
 ) -> None:
-    """Read and check the books; report every problem with file and line.
+    """Read and check the books; report every problem with file and line. When the books
+    have settings (sodertorn.toml beside the main journal), check them too: their values,
+    and that every account they name is an account of the books.
 
     Example: ledger check --strict
     """
     journal = load_books(file, strict=strict)
+    load_settings_if_present(books_path(file), journal)
     txns = journal.transactions
     postings = sum(len(t.postings) for t in txns)
     accounts = {p.account for t in txns for p in t.postings}

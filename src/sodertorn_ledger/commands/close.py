@@ -116,7 +116,7 @@ def _plan(
     for name in (main, main.parent / f"{year}.journal", main.parent / f"{year + 1}.journal"):
         snapshot.read(name)
     journal = load_books(file)
-    settings = load_settings(main)
+    settings = load_settings(main, journal)
 
     today = dt.date.today()
     plan = plan_close(journal, settings, year, snapshot.read_text, today=today)

@@ -88,7 +88,7 @@ def _fees(
     if snapshot is not None and target.is_file():
         snapshot.read(target)
     journal = load_books(file)
-    settings = load_settings(path)
+    settings = load_settings(path, journal)
     table = load_population(path, settings)
     folder = str(population_folder(path))
     report, problems = fees_for_year(journal, settings, table, year, folder=folder)

@@ -107,18 +107,48 @@ def load_books(file: Path | None, *, strict: bool = False) -> Journal:
     return journal
 
 
-def load_settings(journal_path: Path) -> Settings:
+def load_settings(journal_path: Path, books: Journal | None = None) -> Settings:
     """The settings beside the main journal; on a bad or missing file print its problems
-    and exit 1."""
+    and exit 1. With the books, every account the settings name must be an account of the
+    books too (declared or posted to): a misspelt one is an error, not a fund or a member
+    quietly left with nothing."""
     from sodertorn_ledger.settings import SettingsError, settings_path
     from sodertorn_ledger.settings import load_settings as read_settings
 
     path = settings_path(journal_path)
     try:
-        return read_settings(path)
+        settings = read_settings(path)
     except SettingsError as err:
         report_problems(err.problems)
         fail(f"cannot read the settings {path}; nothing was done")
+    if books is not None:
+        problems = settings_accounts_problems(books, settings)
+        if problems:
+            report_problems(problems)
+            fail(f"the settings {path} name accounts that are not in the books; nothing was done")
+    return settings
+
+
+def load_settings_if_present(journal_path: Path, books: Journal) -> Settings | None:
+    """As `load_settings` with the books, when there is a settings file (anything by its
+    name, even a broken link or a FIFO, which is then reported); None when there is none."""
+    from sodertorn_ledger.settings import settings_path
+
+    if not os.path.lexists(settings_path(journal_path)):
+        return None
+    return load_settings(journal_path, books)
+
+
+def settings_accounts_problems(books: Journal, settings: Settings) -> list[Problem]:
+    """The accounts the settings name that the books neither declare nor post to. (Checked
+    on every run, never cached with the settings: the books change while they do not.)"""
+    from sodertorn_ledger.settings.check import all_in_books, check_accounts
+
+    # Most books declare every account: the postings are gone through only when not.
+    if all_in_books(settings, books.declarations.keys()):
+        return []
+    posted = {p.account for t in books.transactions for p in t.postings}
+    return check_accounts(settings, posted.union(books.declarations))
 
 
 def load_year(file: Path | None, year: int) -> tuple[Journal, Settings]:
@@ -129,7 +159,7 @@ def load_year(file: Path | None, year: int) -> tuple[Journal, Settings]:
 
     journal = load_books(file)
     path = books_path(file)
-    settings = load_settings(path)
+    settings = load_settings(path, journal)
     if not has_transactions(journal, year) and not is_closed(journal, year - 1):
         years = years_in(journal)
         have = (

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sodertorn_ledger.problems import Problem
 from sodertorn_ledger.settings.errors import SettingsError
 from sodertorn_ledger.settings.model import (
     SETTINGS_NAME,
@@ -24,8 +23,10 @@ from sodertorn_ledger.settings.model import (
     Settings,
     covers,
 )
+from sodertorn_ledger.settings.reading import MAX_BYTES, read_settings_file
 
 __all__ = [
+    "MAX_BYTES",
     "SETTINGS_NAME",
     "Fees",
     "Fund",
@@ -48,24 +49,8 @@ def settings_path(journal_path: Path) -> Path:
 
 def load_settings(path: Path) -> Settings:
     """Read and validate the settings; raise SettingsError with every problem found."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SettingsError(
-            [
-                Problem(
-                    file=str(path),
-                    line=0,
-                    message="no settings file",
-                    hint=f"the books need {SETTINGS_NAME} beside the main journal "
-                    '(see the README, "Settings: `sodertorn.toml`")',
-                )
-            ]
-        ) from None
-    except OSError as err:
-        raise SettingsError(
-            [Problem(file=str(path), line=0, message=f"cannot read the settings: {err}")]
-        ) from None
+    # Before the cache: whatever was cached, a FIFO, a device or a huge file is not read.
+    data = read_settings_file(path)
     # Imported here, as validate: a module that only needs the records needs neither.
     from sodertorn_ledger.settings import cache
 

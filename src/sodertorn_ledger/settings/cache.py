@@ -11,7 +11,8 @@ validated on every run.
 What: one entry per settings file (and version of the tool and of Python, so that two
 installations side by side do not evict each other). An entry holds what it was made
 from — the settings file's path and exact bytes, the tool's and Python's versions and a
-checksum of the rules' source (model.py and validate.py) — and the settings. It serves
+checksum of the rules' source (model.py, validate.py, and reading.py, which says how the
+bytes become text) — and the settings. It serves
 only a file with the very same bytes, read by the same version under the same rules;
 anything else, or an entry that cannot be loaded as one, is a miss: the file is validated
 and its entry written anew.
@@ -40,7 +41,7 @@ FOLDER_VARIABLE = "SODERTORN_LEDGER_CACHE"
 APP_NAME = "sodertorn-ledger"
 
 _HERE = os.path.dirname(__file__)
-RULES = (os.path.join(_HERE, "model.py"), os.path.join(_HERE, "validate.py"))
+RULES = tuple(os.path.join(_HERE, name) for name in ("model.py", "validate.py", "reading.py"))
 """The source files whose code decides which settings are valid and what they become."""
 
 

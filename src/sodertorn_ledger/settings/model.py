@@ -13,18 +13,40 @@ cache does not either.
 # a ForwardRef, compiling it at every start, for the validator to evaluate again.
 import re
 from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal
+from decimal import Context, Decimal
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any, NamedTuple
 
 from sodertorn_ledger.problems import Problem
-from sodertorn_ledger.settings.errors import SettingsError, key_line_in_file
+from sodertorn_ledger.settings.errors import Loc, SettingsError
+from sodertorn_ledger.settings.reading import key_line_in_file
 
 SETTINGS_NAME = "sodertorn.toml"
 YEAR_PLACEHOLDER = "{year}"
 
-_ACCOUNT_PATTERN = r"^[^\s:;][^:;]*(:[^\s:;][^:;]*)*$"
+_ACCOUNT_PATTERN = r"[^\s:;][^:;]*(?::[^\s:;][^:;]*)*"
 """Components joined by ':', no component empty or starting with a blank, no ';'."""
+_NOT_PLAIN_SPACE = r"[^\S ]"
+"""A blank other than the space: a tab, a line break, a no-break space (hledger's account
+name ends at a tab or two blanks of any kind)."""
+_NOT_IN_TEXT = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+"""Unicode's control and format characters, surrogates, private and unassigned code points,
+line and paragraph separators: none of them is text of one line."""
+_CHARACTER_NAMES = {
+    "\t": "a tab",
+    "\n": "a line break",
+    "\r": "a carriage return",
+    "\x00": "a NUL byte",
+    "\x1b": "an escape character",
+    "\x85": "a next-line character",
+    "\u2028": "a line separator",
+    "\u2029": "a paragraph separator",
+}
+MAX_RATE = Decimal(1_000_000_000)
+"""A rate is below this (nine digits of kronor, two of öre): rate × folkmängd (at most
+10⁸) then has at most 20 digits, well inside Decimal's 28, so nothing is ever rounded."""
+_ORE = Decimal("0.01")
 
 
 def covers(prefix: str, account: str) -> bool:
@@ -61,11 +83,86 @@ class NotInFile(NamedTuple):
     """The field is no key of the file: the program sets it."""
 
 
+class EntryError(ValueError):
+    """A rule broken by entries below the value the rule is on (a kommunkod given twice,
+    accounts that overlap): what was expected, what was found, and where each entry is with
+    its value (a path below the value the rule is on), so that the validator names the key
+    and the line of each."""
+
+    def __init__(self, expected: str, got: str, *places: tuple[Loc, str | None]) -> None:
+        super().__init__(f"{expected}, got {got}")
+        self.expected = expected
+        self.got = got
+        self.places = places
+
+
+def _unprintable(value: str) -> str | None:
+    """The first character of `value` that is not text of one line, else None."""
+    if value.isascii() and value.isprintable():
+        return None
+    import unicodedata
+
+    return next((c for c in value if unicodedata.category(c) in _NOT_IN_TEXT), None)
+
+
+def _character(char: str) -> str:
+    """``U+000A, a line break``: a character the user cannot see, named."""
+    import unicodedata
+
+    name = _CHARACTER_NAMES.get(char) or unicodedata.name(char, "").lower()
+    if not name:
+        name = "a control character" if unicodedata.category(char) == "Cc" else "unprintable"
+    return f"U+{ord(char):04X}, {name}"
+
+
+def _one_line(value: str) -> str:
+    """Text the tool may write into the books, or show as a line of a report: no line
+    break, tab or other control or format character."""
+    bad = _unprintable(value)
+    if bad is not None:
+        raise ValueError(
+            "one line of text, with no line break, tab or other control or format "
+            f"character (found {_character(bad)})"
+        )
+    return value
+
+
+def _payee(value: str) -> str:
+    """A member's name, which `fees --book` writes into each invoice's description."""
+    _one_line(value)
+    for char, why in ((";", "starts a comment"), ("|", "ends the payee")):
+        if char in value:
+            raise ValueError(
+                f"a name without ';' or '|' (an invoice's description holds it, where "
+                f"'{char}' {why})"
+            )
+    return value
+
+
+def _check_currency(value: str) -> str:
+    """The currency symbol, written after every amount the tool books."""
+    import unicodedata
+
+    categories = {unicodedata.category(c) for c in value}
+    if any(category[0] != "L" and category != "Sc" for category in categories):
+        raise ValueError(
+            'a currency symbol of letters or a currency sign, e.g. "kr", "SEK" or "€" '
+            "(no digit, blank or punctuation: it follows every amount the tool books)"
+        )
+    return value
+
+
 def _check_account(value: str) -> str:
-    if not re.match(_ACCOUNT_PATTERN, value) or "  " in value:
+    if (
+        not re.fullmatch(_ACCOUNT_PATTERN, value)
+        or "  " in value
+        or re.search(_NOT_PLAIN_SPACE, value)
+        or _unprintable(value)
+    ):
         raise ValueError(
             "an account name: parts joined by ':', e.g. \"intäkter:drift\" "
-            "(no empty part, no ';', no double space)"
+            "(no empty part, no ';', no double space, no tab, line break or other "
+            "control character)"
         )
     return value
 
@@ -75,7 +172,7 @@ def _check_accounts(values: Sequence[str]) -> tuple[str, ...]:
 
 
 def _check_tag(value: str) -> str:
-    if not re.search(r"^[^\s:,;]+$", value):
+    if not re.fullmatch(r"[^\s:,;]+", value) or _unprintable(value):
         raise ValueError("a tag name: no blank, ':', ',' or ';'")
     return value
 
@@ -103,13 +200,20 @@ def _rate_exact(value: Any) -> Any:
 def _rate_sane(value: Decimal) -> Decimal:
     if not value.is_finite() or value < 0:
         raise ValueError("a non-negative rate in kr")
+    if value >= MAX_RATE:
+        raise ValueError(
+            "a rate below 1 000 000 000 kr per inhabitant (at most nine digits before the "
+            "decimal point)"
+        )
     # The digits below öre must be zeros ("4.000" is 4.00). Counted rather than quantized:
-    # quantize raises on a number with more digits than Decimal's precision ("1e30").
+    # a number may have more digits than Decimal's precision ("4.000…0" with 30 zeros).
     _, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)  # a finite number
     if any(digits[max(0, len(digits) + exponent + 2) :]):
         raise ValueError("a rate in whole öre (at most two decimals)")
-    return value
+    # Every rate as kronor and öre ("4" and "4.000" are 4.00, "-0" is 0.00): at most
+    # eleven digits, so that no product with it is rounded. Exact: what is cut is zeros.
+    return value.copy_abs().quantize(_ORE, context=Context(prec=28))
 
 
 def _year_key(value: str) -> str:
@@ -118,24 +222,46 @@ def _year_key(value: str) -> str:
     return value
 
 
-def _no_duplicates(values: Sequence[str], what: str) -> None:
-    seen: set[str] = set()
-    for v in values:
-        if v in seen:
-            raise ValueError(f'each {what} once; "{v}" is given twice')
-        seen.add(v)
+def _no_duplicates(values: Sequence[tuple[str, Loc]], what: str) -> None:
+    """Each value once; `values` with the place of each."""
+    seen: dict[str, Loc] = {}
+    for value, place in values:
+        if value in seen:
+            raise EntryError(
+                f"each {what} once", f'"{value}" twice', (seen[value], value), (place, value)
+            )
+        seen[value] = place
 
 
-def _no_overlap(owned: list[tuple[str, str]]) -> None:
-    """Every account belongs to one owner: no entry equal to or inside another owner's."""
-    for i, (a, owner_a) in enumerate(owned):
-        for b, owner_b in owned[i + 1 :]:
-            if covers(a, b) or covers(b, a):
-                where = "twice" if owner_a == owner_b else f'in "{owner_a}" and "{owner_b}"'
-                raise ValueError(f'each account in one place; "{a}" and "{b}" overlap {where}')
+def _sub_key(account: str) -> str:
+    """The account's sort key that puts its subaccounts right after it ("a", "a:b", "a b"):
+    ':' becomes NUL, the lowest character, which no account name holds (_check_account)."""
+    return account.replace(":", "\0")
 
 
-Name = Annotated[str, MinLength(1)]
+def _no_overlap(owned: list[tuple[str, str, Loc]]) -> None:
+    """Every account belongs to one owner: no entry equal to or inside another entry (the
+    owner's or another's). `owned`: (account, owner, place) in the order of the file."""
+    # Sorted by _sub_key, an entry that covers others is followed by one of them, so only
+    # neighbours need comparing (not every pair: a file can hold many thousands).
+    order = sorted(range(len(owned)), key=lambda i: (_sub_key(owned[i][0]), i))
+    pairs = [(i, j) for i, j in pairwise(order) if covers(owned[i][0], owned[j][0])]
+    if not pairs:
+        return
+    # The overlap the file reaches first.
+    first, second = min((sorted(pair) for pair in pairs), key=lambda pair: (pair[1], pair[0]))
+    (a, owner_a, place_a), (b, owner_b, place_b) = owned[first], owned[second]
+    where = "twice" if owner_a == owner_b else f'in "{owner_a}" and "{owner_b}"'
+    raise EntryError(
+        "each account in one place",
+        f'"{a}" and "{b}", which overlap, {where}',
+        (place_a, a),
+        (place_b, b),
+    )
+
+
+Name = Annotated[str, MinLength(1), After(_one_line)]
+"""A name the reports show, or the tool writes into the books: one line of text."""
 AccountName = Annotated[str, After(_check_account)]
 AccountNames = Annotated[tuple[str, ...], After(_check_accounts)]
 YearKey = Annotated[str, After(_year_key)]
@@ -149,7 +275,7 @@ class Member(NamedTuple):
     """A member municipality: SCB kommunkod, name, and the account its fee is booked on."""
 
     code: Annotated[str, After(_check_kommunkod)]
-    name: Name
+    name: Annotated[str, MinLength(1), After(_payee)]
     fee_account: AccountName
 
 
@@ -168,7 +294,7 @@ class Fund(NamedTuple):
     """
 
     name: Name
-    note: str | None = None
+    note: Annotated[str, After(_one_line)] | None = None
     account: AccountName | None = None
     income: AccountNames = ()
     costs: AccountNames = ()
@@ -209,7 +335,7 @@ class Projects(NamedTuple):
     tag: Annotated[str, After(_check_tag)] = "projekt"
     # A plain dict, typed read-only: the cache pickles the settings, and pickle cannot
     # store a MappingProxyType. Nothing changes it.
-    names: Mapping[str, str] = {}
+    names: Mapping[Annotated[str, After(_one_line)], Name] = {}
     """Display names by tag value, for published names a tag value cannot hold (a comma)."""
 
     def display_name(self, value: str) -> str:
@@ -222,24 +348,42 @@ def _one_kind_of_fund(fund: Fund) -> Fund:
             "either `account` (a fund that keeps its balance) or `result_account` "
             "(the operating fund, which starts every year at zero), one of the two"
         )
+    if fund.is_operating and "," in fund.name:
+        # The close declares "NAME från YEAR" as the result fund's `fond:` tag.
+        raise EntryError(
+            "the operating fund's name without ',' (the close writes it into a `fond:` tag, "
+            "whose value ends at a comma)",
+            repr(fund.name),
+            (("name",), fund.name),
+        )
     return fund
 
 
 def _unique_members(members: tuple[Member, ...]) -> tuple[Member, ...]:
-    _no_duplicates([m.code for m in members], "kommunkod")
-    _no_duplicates([m.fee_account for m in members], "fee_account")
+    _no_duplicates([(m.code, (i, "code")) for i, m in enumerate(members)], "kommunkod")
+    _no_duplicates(
+        [(m.fee_account, (i, "fee_account")) for i, m in enumerate(members)], "fee_account"
+    )
     return members
 
 
 def _sane_funds(funds: tuple[Fund, ...]) -> tuple[Fund, ...]:
-    _no_duplicates([f.name for f in funds], "fund name")
-    if sum(f.is_operating for f in funds) > 1:
-        raise ValueError("at most one fund with `result_account` (the operating fund)")
-    owned: list[tuple[str, str]] = []
-    for fund in funds:
-        for acc in [fund.account or "", *fund.income, *fund.costs]:
-            if acc:
-                owned.append((acc, fund.name))
+    _no_duplicates([(f.name, (i, "name")) for i, f in enumerate(funds)], "fund name")
+    operating = [i for i, f in enumerate(funds) if f.is_operating]
+    if len(operating) > 1:
+        raise EntryError(
+            "at most one fund with `result_account` (the operating fund)",
+            f"{len(operating)}",
+            *(((i, "result_account"), funds[i].result_account) for i in operating[:2]),
+        )
+    owned: list[tuple[str, str, Loc]] = []
+    for i, fund in enumerate(funds):
+        if fund.account:
+            owned.append((fund.account, fund.name, (i, "account")))
+        for kind in ("income", "costs"):
+            owned.extend(
+                (acc, fund.name, (i, kind, k)) for k, acc in enumerate(getattr(fund, kind))
+            )
     _no_overlap(owned)
     return funds
 
@@ -248,7 +392,7 @@ class Settings(NamedTuple):
     """The whole of sodertorn.toml, validated."""
 
     organisation: Name
-    currency: Name
+    currency: Annotated[str, MinLength(1), After(_check_currency)]
     fees: Fees
     members: Annotated[tuple[Member, ...], MinLength(1), After(_unique_members)]
     funds: Annotated[
@@ -286,6 +430,11 @@ class Settings(NamedTuple):
         return self.fees.rates[str(max(valid))]
 
 
+def _listed(accounts: Sequence[str]) -> str:
+    shown = ", ".join(accounts[:5])
+    return (shown + ", …" if len(accounts) > 5 else shown) or "none"
+
+
 def _result_lines_in_operating_fund(settings: Settings) -> Settings:
     """The lines of `ledger result` add up accounts of the operating fund."""
     result = settings.result
@@ -294,18 +443,35 @@ def _result_lines_in_operating_fund(settings: Settings) -> Settings:
         return settings
     fund = settings.operating_fund
     if fund is None:
-        raise ValueError("[result] lines need an operating fund (one with `result_account`)")
-    _no_overlap([(a, line.name) for line in lines for a in line.accounts])
-    for kind, group, parents in (
-        ("income", result.income, fund.income),
-        ("costs", result.costs, fund.costs),
-    ):
-        for line in group:
-            for acc in line.accounts:
-                if not any(covers(p, acc) for p in parents):
-                    raise ValueError(
-                        f'result.{kind} line "{line.name}": account "{acc}" is not among '
-                        f"the {kind} of {fund.name} ({', '.join(parents) or 'none'})"
+        raise EntryError(
+            "an operating fund (a [[funds]] entry with `result_account`) for the [result] lines",
+            "none",
+            (("result",), None),
+        )
+    _no_overlap(
+        [
+            (acc, line.name, ("result", kind, j, "accounts", k))
+            for kind in ("income", "costs")
+            for j, line in enumerate(getattr(result, kind))
+            for k, acc in enumerate(line.accounts)
+        ]
+    )
+    from bisect import bisect_right
+
+    for kind in ("income", "costs"):
+        parents: tuple[str, ...] = getattr(fund, kind)
+        # The fund's entries do not overlap (_sane_funds), so the one that may cover an
+        # account is the last one sorted before it (see _sub_key).
+        ordered = sorted(parents, key=_sub_key)
+        keys = [_sub_key(p) for p in ordered]
+        for j, line in enumerate(getattr(result, kind)):
+            for k, acc in enumerate(line.accounts):
+                at = bisect_right(keys, _sub_key(acc)) - 1
+                if at < 0 or not covers(ordered[at], acc):
+                    raise EntryError(
+                        f"an account among the {kind} of {fund.name} ({_listed(parents)})",
+                        f'"{acc}" in the line "{line.name}"',
+                        (("result", kind, j, "accounts", k), acc),
                     )
     return settings
 

@@ -9,7 +9,6 @@ the line, the key, what was expected and what was found, in TOML's words.
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
 from collections.abc import Mapping
@@ -30,39 +29,64 @@ from pydantic import (
 )
 
 from sodertorn_ledger.problems import Problem
-from sodertorn_ledger.settings.errors import SettingsError, find_key_line
+from sodertorn_ledger.settings.errors import KeyLines, Loc, SettingsError, key_name
 from sodertorn_ledger.settings.model import (
     SETTINGS,
     After,
     Before,
+    EntryError,
     MinLength,
     NotInFile,
     Settings,
 )
+from sodertorn_ledger.settings.reading import decode_settings
 
 _CONFIG = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+MAX_DEPTH = 32
+"""How deeply arrays and inline tables may nest; the settings need three levels."""
+MAX_PROBLEMS = 20
+"""At most this many problems are listed, then how many more there are (a file of many
+thousand bad entries would otherwise take minutes to report)."""
 
 
 def validate_settings(data: bytes, path: Path) -> Settings:
     """The settings in `data`, the bytes of the file at `path`; raise SettingsError with
     every problem found."""
     try:
-        # Line ends as reading the file as text gives them (a lone CR ends a line too).
-        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        text = decode_settings(data)
     except UnicodeDecodeError as err:
-        raise SettingsError(
-            [Problem(file=str(path), line=0, message=f"cannot read the settings: {err}")]
-        ) from None
+        raise SettingsError([_encoding_problem(path, data, err)]) from None
+    too_deep = _too_deep(text)
+    if too_deep is not None:
+        raise SettingsError([_depth_problem(path, text, too_deep)]) from None
     try:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise SettingsError([_toml_problem(path, err)]) from None
+    except RecursionError:
+        # _too_deep missed a nesting (it reads TOML's syntax roughly): tomllib recurses.
+        raise SettingsError([_depth_problem(path, text, None)]) from None
+    except ValueError as err:
+        # tomllib lets Python's own refusal through: an integer of more than 4300 digits.
+        raise SettingsError([_number_problem(path, text, err)]) from None
     try:
         settings = _adapter().validate_python(table)
     except ValidationError as err:
-        raise SettingsError(
-            [_validation_problem(path, text, error) for error in err.errors()]
-        ) from None
+        errors = err.errors()
+        lines = KeyLines(text)
+        problems = [_validation_problem(path, lines, error) for error in errors[:MAX_PROBLEMS]]
+        if len(errors) > MAX_PROBLEMS:
+            problems.append(
+                Problem(
+                    file=str(path),
+                    line=0,
+                    message=f"and {len(errors) - MAX_PROBLEMS} more problems in the settings",
+                    hint="fix the ones above first",
+                )
+            )
+        raise SettingsError(problems) from None
     assert isinstance(settings, Settings)
     return settings
 
@@ -153,16 +177,117 @@ def _toml_problem(path: Path, err: tomllib.TOMLDecodeError) -> Problem:
     )
 
 
-def _validation_problem(path: Path, text: str, error: Any) -> Problem:
+def _encoding_problem(path: Path, data: bytes, err: UnicodeDecodeError) -> Problem:
+    """The line and column of the first byte that is not UTF-8."""
+    start = data.rfind(b"\n", 0, err.start) + 1
+    before = data[start : err.start].decode("utf-8")
+    if start == 0:
+        before = before.removeprefix("\ufeff")
+    return Problem(
+        file=str(path),
+        line=data.count(b"\n", 0, err.start) + 1,
+        column=len(before) + 1,
+        message=f"not UTF-8: the byte 0x{data[err.start]:02x} cannot be read as text",
+        hint="save the settings as UTF-8 (as the journal)",
+    )
+
+
+_TOKENS = re.compile(
+    "|".join(
+        [
+            r'"""(?:[^\\]|\\.?)*?(?:"""|\Z)',  # a multi-line string, escapes and all
+            r"'''.*?(?:'''|\Z)",
+            r'"(?:[^"\\\n]|\\[^\n]?)*(?:"|(?=\n)|\Z)',  # a string
+            r"'[^'\n]*(?:'|(?=\n)|\Z)",
+            r"#[^\n]*",  # a comment
+            r"[\[\]{}]",
+        ]
+    ),
+    re.DOTALL,
+)
+"""What can hold a bracket in TOML: strings and comments (whose brackets do not count),
+and the brackets themselves. A string or comment left open ends at the line's or the
+text's end, so no token fails once begun: one pass over the text, however it is written."""
+
+
+def _too_deep(text: str) -> int | None:
+    """Where arrays and inline tables first nest more than MAX_DEPTH deep (an offset in
+    `text`), else None. Cheap, and before tomllib, which recurses once a level."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return None
+    depth = 0
+    for token in _TOKENS.finditer(text):
+        char = token.group()
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return token.start()
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return None
+
+
+def _depth_problem(path: Path, text: str, offset: int | None) -> Problem:
+    line, column = (0, None)
+    if offset is not None:
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return Problem(
+        file=str(path),
+        line=line,
+        column=column,
+        message=f"arrays and tables nested too deep (more than {MAX_DEPTH} levels)",
+        hint="the settings nest three levels at most; is this the right file?",
+    )
+
+
+def _number_problem(path: Path, text: str, err: ValueError) -> Problem:
+    long_number = re.search(r"[0-9][0-9_]{4000,}", text)
+    offset = long_number.start() if long_number else None
+    line = 0 if offset is None else text.count("\n", 0, offset) + 1
+    return Problem(
+        file=str(path),
+        line=line,
+        message="not valid TOML: a number too long to read"
+        if long_number
+        else f"not valid TOML: {err}",
+        hint='a rate is a string of kronor, e.g. "4.00"',
+    )
+
+
+def _validation_problem(path: Path, lines: KeyLines, error: Any) -> Problem:
     loc: tuple[str | int, ...] = tuple(error["loc"])
-    key = _key_name(loc)
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, EntryError):
+        return _entry_problem(path, lines, loc, cause)
+    key = key_name(loc)
     if error["type"] == "missing":
         message = f"{key}: missing (a required setting)"
     elif error["type"] == "extra_forbidden":
         message = f"{key}: unknown setting (misspelt, or in the wrong table?)"
     else:
         message = f"{key}: expected {_expected(error)}, got {_shown(error.get('input'))}"
-    return Problem(file=str(path), line=find_key_line(text, loc), message=message)
+    found = error.get("input")
+    # A string's own line, where an array of tables is written over several lines.
+    line = lines.value_line(loc, found) if isinstance(found, str) else lines.line_of(loc)
+    return Problem(file=str(path), line=line, message=message, text=lines.text_of(line))
+
+
+def _entry_problem(path: Path, lines: KeyLines, loc: Loc, cause: EntryError) -> Problem:
+    """A rule broken by entries (a kommunkod given twice): the problem is at the last of
+    them, and names the line of each."""
+    places: list[tuple[Loc, int]] = []
+    for place, value in cause.places:
+        where = (*loc, *place)
+        line = lines.line_of(where) if value is None else lines.value_line(where, value)
+        places.append((where, line))
+    last, line = places[-1]
+    message = f"{key_name(last)}: expected {cause.expected}, got {cause.got}"
+    if len(places) > 1:
+        message += ", at " + " and ".join(
+            f"{key_name(where)} (line {at})" if at else key_name(where) for where, at in places
+        )
+    return Problem(file=str(path), line=line, message=message, text=lines.text_of(line))
 
 
 _EXPECTED = {
@@ -190,25 +315,6 @@ def _expected(error: Any) -> str:
         return f"at least {n} character{plural} (blanks at either end do not count)"
     # A rule's own ValueError says what it expects; anything else as pydantic words it.
     return str(error["msg"]).removeprefix("Value error, ").removeprefix("Input should be ")
-
-
-def _key_name(loc: tuple[str | int, ...]) -> str:
-    out = ""
-    for i, part in enumerate(loc):
-        if part == "[key]":  # pydantic's marker for a bad dict key: the part before it
-            continue
-        if i + 1 < len(loc) and loc[i + 1] == "[key]":
-            out += f" (key {_quoted(str(part))})"
-        elif isinstance(part, int):
-            out += f"[{part + 1}]"  # the user counts tables from one
-        else:
-            out += ("." if out else "") + (part if part.isprintable() else _quoted(part))
-    return out or "(top level)"
-
-
-def _quoted(key: str) -> str:
-    """A key as TOML quotes it, escapes and all: a message stays on one line."""
-    return json.dumps(key, ensure_ascii=False)
 
 
 def _shown(value: Any) -> str:
