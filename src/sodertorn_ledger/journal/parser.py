@@ -307,7 +307,7 @@ class _Reader:
                 lineno,
                 f"unsupported directive '{word}'",
                 "these books support only: account, commodity, decimal-mark, include, "
-                "comment … end comment (see the README, 'The ledger format')",
+                "comment … end comment (see docs/journal-format.md)",
                 column=1,
                 text=line,
             )
