@@ -37,6 +37,7 @@ from journal_strategies import (
     FaultKind,
     GeneratedJournal,
     inject_fault,
+    join_lines,
     journals,
 )
 from sodertorn_ledger.cli import app
@@ -344,3 +345,44 @@ def test_posting_date_tag_is_not_silently_ignored(hledger: Hledger) -> None:
         theirs = hledger.balances(hledger.run(*hledger.balance_args(main, "-p", "2021")))
         ours = ours_balances(main, "--year", "2021")
         assert {a: b for a, b in theirs.items() if b} == {a: b for a, b in ours.items() if b}
+
+
+_LINE_END_BOOKS = (
+    "; exported from a spreadsheet\n"
+    "decimal-mark ,\n"
+    "account tillgångar:bank\n"
+    "\n"
+    + "".join(
+        f"2020-01-{day:02d} * Faktura {day}  ; kommun:0127\n"
+        f"    kostnader:drift  {day},50 kr  ; projekt:x\n"
+        "    ; a note\n"
+        "    tillgångar:bank\n"
+        "\n"
+        for day in range(1, 29)
+    )
+    + "comment\nnot read\nend comment\n"
+    # The last line is a comment: hledger 1.25 takes a bare CR at the very end of a file
+    # into the last amount's currency (`kr<CR>`).
+    + "; slut\n"
+)
+
+
+@pytest.mark.parametrize(
+    "ends",
+    [("\n",), ("\r\n",), ("\r",), ("\r", "\n", "\r\n")],
+    ids=["LF", "CRLF", "CR", "mixed"],
+)
+def test_every_line_end_reads_as_in_hledger(hledger: Hledger, ends: tuple[str, ...]) -> None:
+    lines = _LINE_END_BOOKS.split("\n")[:-1]
+    text = join_lines(lines, ends)
+    with tempfile.TemporaryDirectory() as tmp:
+        main = Path(tmp) / "main.journal"
+        main.write_bytes(text.encode("utf-8"))
+        whole, printed = hledger.run_all(
+            [hledger.balance_args(main), ("-f", str(main), "print", "-O", "json")]
+        )
+        assert hledger.balances(whole) == ours_balances(main)
+        journal = load_journal(main)
+        assert journal.problems == []
+        assert len(journal.transactions) == 28
+        _compare_transactions(journal, json.loads(printed.stdout))
