@@ -367,3 +367,23 @@ def _naive_separator(text: str) -> int:
 @given(st.text(st.sampled_from("a \t\u00a0b"), max_size=30))
 def test_the_gap_is_the_first_two_blanks(text: str) -> None:
     assert parser._separator(text) == _naive_separator(text)
+
+
+@pytest.mark.parametrize("end", ["\r", "mixed"])
+def test_whole_book_problems_show_their_own_line(tmp_path: Path, end: str) -> None:
+    # Problems of the checks (assertions, undeclared accounts) carry no text: the line
+    # shown is found by the reader's line ends, not by counting LFs.
+    lines = ["; x", "2020-01-01 t", "    a  1 kr = 2 kr", "    b", "2020-01-02 u", "    a  1 kr"]
+    lines += ["    b", ""]
+    text = "\r".join(lines) if end == "\r" else "\r".join(lines[:4]) + "\n" + "\n".join(lines[4:])
+    main = write(tmp_path / "main.journal", text)
+    journal = load_journal(main, strict=True)
+    assert [(p.line, p.text) for p in journal.errors] == [
+        (3, "    a  1 kr = 2 kr"),
+        (3, "    a  1 kr = 2 kr"),
+        (4, "    b"),
+    ]
+    assert "3 |     a  1 kr = 2 kr\n" in format_problem(journal.errors[0])
+    # In a file of LF and CRLF only, problems.py finds the line itself.
+    write(tmp_path / "main.journal", "\r\n".join(lines))
+    assert [p.text for p in load_journal(main).errors] == [None]

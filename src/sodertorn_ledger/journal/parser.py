@@ -991,6 +991,44 @@ class _Reader:
         return tags
 
 
+def with_source_lines(problems: list[Problem]) -> list[Problem]:
+    """`problems`, where one has a line but not its text, with the text of that line as
+    this reader numbers the lines, in a file where that differs from counting LFs (one
+    with a bare CR): `format_problem` would otherwise show another line than the one
+    meant. Each such file is read once more, by the rules the books are read by."""
+    wanted = {p.file for p in problems if p.text is None and p.line > 0}
+    if not wanted:
+        return problems
+    lines: dict[str, list[str] | None] = {name: _bare_cr_lines(name) for name in wanted}
+    out = []
+    for p in problems:
+        found = lines.get(p.file) if p.text is None and p.line > 0 else None
+        if found is not None and p.line <= len(found):
+            p = p._replace(text=found[p.line - 1])
+        out.append(p)
+    return out
+
+
+def _bare_cr_lines(name: str) -> list[str] | None:
+    """The lines of the journal file `name` as the reader numbers them, if it has a bare
+    CR (None: it has none, or it cannot be read as a journal file)."""
+    try:
+        status = os.stat(name)
+        if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_FILE_BYTES:
+            return None
+        with open(os.open(name, _OPEN_FLAGS), "rb") as handle:
+            status = os.fstat(handle.fileno())
+            raw = _read_at_most(
+                handle, _regular_size(status.st_mode, status.st_size), MAX_FILE_BYTES
+            )
+    except (OSError, ValueError, _NotAFile, _TooBig):
+        return None
+    if raw.count(b"\r") == raw.count(b"\r\n") or _binary(raw):
+        return None
+    text = raw.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 def parse_books(path: Path, *, fast: bool = True) -> Journal:
     """Read the books from `path` and all files it includes; problems are in `.problems`.
 
@@ -1005,4 +1043,4 @@ def parse_books(path: Path, *, fast: bool = True) -> Journal:
     return journal
 
 
-__all__ = ["parse_books", "parse_tags"]
+__all__ = ["parse_books", "parse_tags", "with_source_lines"]
