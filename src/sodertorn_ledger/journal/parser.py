@@ -937,7 +937,7 @@ class _Reader:
         with a problem, when it cannot be read or is in another currency."""
         start = raw.find(text, after)
         try:
-            amount = parse_amount(text, self.decimal_mark, self.styles)
+            amount = parse_amount(text, self.decimal_mark, self.styles, limited=True)
         except AmountError as exc:
             self.problem(
                 file,
