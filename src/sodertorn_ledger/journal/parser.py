@@ -5,6 +5,11 @@ subset) to data. It is the specification of how the books are read.
 `Journal` whose `problems` list every problem found (it never raises for bad input). Checks
 that need the whole books (balance assertions, declared accounts) live in `checks.py`.
 
+Files: only regular files are read (a FIFO or a device is never opened), each within
+`MAX_FILE_BYTES`, all of them within `MAX_BOOK_BYTES` and `MAX_FILES`; a file that is not
+UTF-8 text is a problem naming it. LF, CRLF and a bare CR each end a line. Includes are
+followed with a stack of open files, never by recursion, so they nest to any depth.
+
 The reader goes line by line: directives, includes, transactions (`transaction`) and their
 postings (`posting`, amounts in `amounts.py`); it words every error and warning. Big books
 are nearly all common transactions, so before reading a transaction it lets the fast path
@@ -293,7 +298,10 @@ class _Reader:
         def refuse(message: str, hint: str = "") -> None:
             self.problem(file, line, message, hint, column=column, text=text)
 
-        real = os.path.realpath(name)
+        try:
+            real = os.path.realpath(name)
+        except (OSError, ValueError):  # it cannot be read either: the reading says why
+            real = name
         if real in self.reading:
             refuse(
                 f"include cycle: {name} is already being read",
@@ -519,7 +527,7 @@ class _Reader:
             )
         # Indented lines after a directive: comments are fine, anything else is not read.
         while i < len(lines):
-            nxt = lines[i].rstrip("\r")
+            nxt = lines[i]
             if not nxt or nxt[0] not in WHITESPACE:
                 break
             body = nxt.strip()
