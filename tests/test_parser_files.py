@@ -38,6 +38,7 @@ BOOKS = (
     "    y  3 kr\n"
 )
 """Three transactions, the last unbalanced (an error at line 10)."""
+TXN_LINE = "2020-01-01 t\n    a  1 kr\n    b\n"
 
 
 def write(path: Path, text: str) -> Path:
@@ -387,3 +388,19 @@ def test_whole_book_problems_show_their_own_line(tmp_path: Path, end: str) -> No
     # In a file of LF and CRLF only, problems.py finds the line itself.
     write(tmp_path / "main.journal", "\r\n".join(lines))
     assert [p.text for p in load_journal(main).errors] == [None]
+
+
+def test_a_pattern_that_matches_too_many_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parser, "MAX_FILES", 5)
+    for i in range(5):
+        write(tmp_path / f"{i}.journal", TXN_LINE)
+    main = write(tmp_path / "main.journal", "include ?.journal\n")
+    journal = read(main)  # main.journal and five: one file more than the books may read
+    assert len(journal.transactions) == 4
+    assert "the books have read 5 files already" in _refused(journal)
+    write(tmp_path / "5.journal", TXN_LINE)
+    assert _refused(read(main)) == (
+        "include pattern '?.journal' matches more than 5 files, more than the books may read"
+    )

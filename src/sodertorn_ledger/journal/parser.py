@@ -654,8 +654,21 @@ class _Reader:
         where: _Include = (file, lineno, line, line.find(target) + 1)
         if any(magic in full for magic in "*?["):  # as glob.has_magic
             import glob  # here: books without a pattern are most books
+            from itertools import islice
 
-            matches = sorted(glob.glob(full))
+            # No more matches are gathered than the books may read (a pattern like /*/*/*
+            # would list a whole disk).
+            matches = sorted(islice(glob.iglob(full), MAX_FILES + 1))
+            if len(matches) > MAX_FILES:
+                self.problem(
+                    file,
+                    lineno,
+                    f"include pattern '{target}' matches more than {MAX_FILES} files, "
+                    "more than the books may read",
+                    "include the journal files by a narrower pattern",
+                    text=line,
+                )
+                return
             if not matches:
                 self.problem(file, lineno, f"include pattern '{target}' matches no file", text=line)
             where = (file, lineno, line, None)
