@@ -184,8 +184,9 @@ class GeneratedJournal:
     """Lines at the end of main.journal (comments, blank lines, an unclosed comment block)."""
     extra_included: list[str] = field(default_factory=list)
     """Extra lines at the end of the included file (used to make an include cycle)."""
-    crlf: bool = False
-    """Windows line endings (both tools read them)."""
+    line_ends: tuple[str, ...] = ("\n",)
+    """The line ends, taken in turn line by line: LF, CRLF (Windows), a bare CR (old Mac,
+    spreadsheet exports) or a mix; both tools read each as the end of one line."""
     bom: bool = False
     """A UTF-8 byte order mark at the start of main.journal."""
 
@@ -221,16 +222,41 @@ class GeneratedJournal:
             lines.append(self.include_line)
         _render_txns(self.main_after, lines, str(main))
         lines.extend(self.trailing)
-        end = "\r\n" if self.crlf else "\n"
-        main.write_text(end.join(lines) + end, encoding="utf-8-sig" if self.bom else "utf-8")
+        includes = (self.include_line,) if self.include_line else ()
+        text = join_lines(lines, self.line_ends, includes)
+        main.write_text(text, encoding="utf-8-sig" if self.bom else "utf-8", newline="")
         if self.include_target is not None:
             target = directory / self.include_target.replace("*", "other")
             target.parent.mkdir(parents=True, exist_ok=True)
             inc_lines = list(self.included_head)
             _render_txns(self.included, inc_lines, str(target))
             inc_lines.extend(self.extra_included)
-            target.write_text(end.join(inc_lines) + end, encoding="utf-8")
+            text = join_lines(inc_lines, self.line_ends, tuple(self.extra_included))
+            target.write_text(text, encoding="utf-8", newline="")
         return main
+
+
+def join_lines(lines: list[str], ends: tuple[str, ...], lf: tuple[str, ...] = ()) -> str:
+    """`lines`, each ended by the next of `ends` in turn.
+
+    A bare CR before an empty line that ends in LF would make one CRLF of the two: that CR
+    is written as CRLF. hledger 1.25 reads a bare CR as a line end except in two places,
+    where it keeps it as text: at the very end of a file (`-1 kr<CR>` is then in another
+    currency, `kr<CR>`) and after an include's file name. There, and after the lines in
+    `lf`, a bare CR is written as LF (the reader reads every bare CR as a line end; its
+    own tests have files that end in one).
+    """
+    out = []
+    last = len(lines) - 1
+    for i, line in enumerate(lines):
+        end = ends[i % len(ends)]
+        if end == "\r":
+            if i == last or line in lf:
+                end = "\n"
+            elif lines[i + 1] == "" and ends[(i + 1) % len(ends)][0] == "\n":
+                end = "\r\n"
+        out.append(line + end)
+    return "".join(out)
 
 
 def _render_txns(txns: list[TxnSpec], lines: list[str], file: str) -> None:
@@ -508,7 +534,13 @@ def journals(draw: st.DrawFn) -> GeneratedJournal:
         main_before, included, main_after = txns, [], []
     if included:
         included[0].before = [line for line in included[0].before if line.strip()]
-    trailing = draw(st.sampled_from([[], [""], ["; slut"], ["comment", "ej stängt block"]]))
+    line_ends = draw(st.sampled_from([("\n",)] * 6 + [("\r\n",), ("\r",), ("\n", "\r", "\r\n")]))
+    trailers = [[], [""], ["; slut"], ["comment", "ej stängt block"]]
+    if "\r" in line_ends:
+        # A file's last line ends in LF (see join_lines): after a bare CR, an empty last
+        # line would make one CRLF of the two line ends.
+        trailers.remove([""])
+    trailing = draw(st.sampled_from(trailers))
     journal = GeneratedJournal(
         style=style,
         head=head + decl_lines,
@@ -520,7 +552,7 @@ def journals(draw: st.DrawFn) -> GeneratedJournal:
         main_after=main_after,
         declared=declared,
         trailing=trailing,
-        crlf=draw(st.integers(0, 5)) == 0,
+        line_ends=line_ends,
         bom=draw(st.integers(0, 5)) == 0,
     )
     tenths = draw(st.sampled_from([0, 2, 5]))
@@ -659,6 +691,9 @@ FRAGMENTS = [
     "1824368.40 SEK",
     "1.824.368,40 kr",
     "1,234",
+    "999 999 999 999 999,9999 kr",
+    "1 000 000 000 000 000 kr",
+    "0,12345 kr",
     "1\u00a0000",
     "\u22125",
     "\u0661\u0662",  # digits of another script (Arabic-Indic one, two)
@@ -688,6 +723,8 @@ FRAGMENTS = [
     "=",
     '"',
     "\r\n",
+    "\r",
+    "\r    ",
     "\ufeff",
     "\x85",
     "\u2028",

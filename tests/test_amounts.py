@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
+from pathlib import Path
 
 import pytest
 
 from sodertorn_ledger.journal.amounts import AmountError, parse_amount
+from sodertorn_ledger.journal.loader import load_journal
+from sodertorn_ledger.reports.trial_balance import trial_balance
 
 
 @pytest.mark.parametrize(
@@ -89,3 +92,80 @@ def test_lookalike_error_points_at_the_character() -> None:
         parse_amount("1 000\u00a0000 kr", None, {})
     assert info.value.offset == 5
     assert "ordinary space" in info.value.hint
+
+
+# --- the limit on an amount's length, and exact sums ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "999 999 999 999 999,9999 kr",  # 15 digits and 4 decimals: the longest
+        "-999999999999999.9999 kr",
+        "kr 999.999.999.999.999,9999",
+        "0000000000000000000001 kr",  # leading zeros are no digits of the value
+        "0,0001 kr",
+        "-0,0000 kr",
+    ],
+)
+def test_the_longest_amounts_are_read(text: str) -> None:
+    assert parse_amount(text, None, {}, limited=True).quantity.adjusted() < 15
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "offset"),
+    [
+        ("1 000 000 000 000 000 kr", "more than 15 digits before the decimal mark", 0),
+        ("-1000000000000000 kr", "more than 15 digits before the decimal mark", 1),
+        ("kr -9999999999999999,5", "more than 15 digits before the decimal mark", 4),
+        ("1234567890123456789012345678901234567890 kr", "more than 15 digits", 0),
+        ("1,23456 kr", "more than 4 decimals", 0),
+        ("1,50000 kr", "more than 4 decimals", 0),  # as written: the zeros count
+        ("-0,00000 kr", "more than 4 decimals", 1),
+    ],
+)
+def test_longer_amounts_are_refused(text: str, message: str, offset: int) -> None:
+    with pytest.raises(AmountError, match=message) as raised:
+        parse_amount(text, ",", {}, limited=True)
+    assert raised.value.offset == offset
+    assert "docs/journal-format.md" in raised.value.hint
+    parse_amount(text, ",", {})  # a commodity directive's sample is not an amount
+
+
+def test_a_sum_of_the_longest_amounts_is_exact(tmp_path: Path) -> None:
+    # 2 000 transactions of the longest amounts: every sum the reports make needs up to 23
+    # digits, and Python's default context keeps 28. Were any sum rounded, or made in
+    # floating point, a figure below would be off.
+    count = 2000
+    longest = "999 999 999 999 999,9999 kr"
+    text = "decimal-mark ,\n" + "".join(
+        f"2020-01-01 t\n    a  {longest}\n    b  -999 999 999 999 999,9998 kr\n    c\n\n"
+        for _ in range(count)
+    )
+    # … and one transaction whose amounts differ from zero only in the 20th digit.
+    text += (
+        "2020-01-02 u\n"
+        f"    a  {longest}\n    a  {longest}\n"
+        "    b  -999 999 999 999 999,9999 kr\n    b  -999 999 999 999 999,9998 kr\n"
+    )
+    path = tmp_path / "main.journal"
+    path.write_text(text, encoding="utf-8")
+    journal = load_journal(path)
+    ((problem),) = journal.errors
+    assert problem.line == 5 * count + 2
+    assert problem.message == "transaction does not balance: the amounts add up to 0,0001 kr"
+
+    units = 9_999_999_999_999_999_999  # the longest amount in 10^-4 kr
+    exact = {  # from strings: exact (arithmetic on Decimals is what is tested)
+        "a": Decimal(f"{count * units}E-4"),
+        "b": Decimal(f"{-count * (units - 1)}E-4"),
+        "c": Decimal(f"{-count}E-4"),
+    }
+    balances = dict(trial_balance(journal).rows)
+    assert balances == exact
+    assert trial_balance(journal).total == 0
+    assert exact["a"] == Decimal("1999999999999999999.8000")  # 23 digits: a float has 16
+    # The same sums in a context of fewer digits are off: the test would catch a rounding.
+    with localcontext() as short:
+        short.prec = 22
+        assert dict(trial_balance(journal).rows) != exact

@@ -37,9 +37,11 @@ from journal_strategies import (
     FaultKind,
     GeneratedJournal,
     inject_fault,
+    join_lines,
     journals,
 )
 from sodertorn_ledger.cli import app
+from sodertorn_ledger.journal.amounts import beyond_limits
 from sodertorn_ledger.journal.loader import load_journal
 from sodertorn_ledger.journal.model import Journal
 
@@ -289,6 +291,11 @@ def _read_both(hledger: Hledger, directive: str, amount: str) -> None:
             assert journal.errors, f"hledger rejects {amount!r} but we read it:\n{theirs.stderr}"
             return
         h = json.loads(theirs.stdout)[0]["tpostings"][0]
+        too_long = beyond_limits(_quantity(h["pamount"][0]))
+        if too_long:
+            # hledger reads any length; the books' amounts are limited (amounts.py).
+            assert [e.message for e in journal.errors] == [too_long], amount
+            return
         assert journal.errors == [], f"hledger reads {amount!r} but we reject it"
         assert h["pamount"][0]["acommodity"] == "kr"
         assert journal.transactions[0].postings[0].amount == _quantity(h["pamount"][0]), amount
@@ -318,6 +325,10 @@ def test_amount_texts_read_as_hledger_reads_them(
         ("", "5,.20 kr"),
         ("", ".60,095 kr"),
         ("decimal-mark ,", "2., kr"),
+        # hledger reads these; the books refuse more than 4 decimals or 15 digits before:
+        ("", "0.00001 kr"),
+        ("decimal-mark ,", "1 234,56789 kr"),
+        ("", "1000000000000000 kr"),
         # hledger reads these (6, 0.5, 74, 0.9, 0.2, 659):
         ("decimal-mark ,", "6. kr"),
         ("decimal-mark ,", ".5 kr"),
@@ -344,3 +355,44 @@ def test_posting_date_tag_is_not_silently_ignored(hledger: Hledger) -> None:
         theirs = hledger.balances(hledger.run(*hledger.balance_args(main, "-p", "2021")))
         ours = ours_balances(main, "--year", "2021")
         assert {a: b for a, b in theirs.items() if b} == {a: b for a, b in ours.items() if b}
+
+
+_LINE_END_BOOKS = (
+    "; exported from a spreadsheet\n"
+    "decimal-mark ,\n"
+    "account tillgångar:bank\n"
+    "\n"
+    + "".join(
+        f"2020-01-{day:02d} * Faktura {day}  ; kommun:0127\n"
+        f"    kostnader:drift  {day},50 kr  ; projekt:x\n"
+        "    ; a note\n"
+        "    tillgångar:bank\n"
+        "\n"
+        for day in range(1, 29)
+    )
+    + "comment\nnot read\nend comment\n"
+    # The last line is a comment: hledger 1.25 takes a bare CR at the very end of a file
+    # into the last amount's currency (`kr<CR>`).
+    + "; slut\n"
+)
+
+
+@pytest.mark.parametrize(
+    "ends",
+    [("\n",), ("\r\n",), ("\r",), ("\r", "\n", "\r\n")],
+    ids=["LF", "CRLF", "CR", "mixed"],
+)
+def test_every_line_end_reads_as_in_hledger(hledger: Hledger, ends: tuple[str, ...]) -> None:
+    lines = _LINE_END_BOOKS.split("\n")[:-1]
+    text = join_lines(lines, ends)
+    with tempfile.TemporaryDirectory() as tmp:
+        main = Path(tmp) / "main.journal"
+        main.write_bytes(text.encode("utf-8"))
+        whole, printed = hledger.run_all(
+            [hledger.balance_args(main), ("-f", str(main), "print", "-O", "json")]
+        )
+        assert hledger.balances(whole) == ours_balances(main)
+        journal = load_journal(main)
+        assert journal.problems == []
+        assert len(journal.transactions) == 28
+        _compare_transactions(journal, json.loads(printed.stdout))

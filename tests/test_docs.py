@@ -97,13 +97,41 @@ def test_the_readme_links_every_page_of_docs() -> None:
         assert f"docs/{path.name}" in listed, f"add docs/{path.name} to README's Documentation"
 
 
+def _sources() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "src").rglob("*.py")))
+
+
 def test_the_pages_the_tools_messages_name_are_in_the_readme() -> None:
-    # Messages say "see the README, 'The ledger format'": the Documentation list has it.
-    source = "\n".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "src").rglob("*.py")))
-    named = set(re.findall(r"see the README, [\"']([^\"']+)[\"']", source))
+    # Messages that say "see the README, 'A page'": the Documentation list has the page.
+    named = set(re.findall(r"see the README, [\"']([^\"']+)[\"']", _sources()))
     listed = "\n".join(section(page("README.md"), "Documentation"))
     for name in named:
         assert f"- [{name}](docs/" in listed, name
+
+
+def docs_named(source: str) -> set[str]:
+    """The pages of docs/ that messages point to: ``see docs/journal-format.md``, with an
+    optional ``#heading``."""
+    return set(re.findall(r"see (docs/[\w.-]+\.md(?:#[\w-]+)?)", source))
+
+
+def test_the_pages_the_tools_messages_name_exist() -> None:
+    named = docs_named(_sources())
+    assert "docs/journal-format.md" in named  # the journal reader's hint, at least
+    for target in sorted(named):
+        path, _, anchor = target.partition("#")
+        file = REPO / path
+        assert file.is_file(), f"a message names {target}: no such file"
+        if anchor:
+            assert anchor in anchors(file.read_text(encoding="utf-8")), target
+
+
+def test_a_message_naming_a_missing_page_is_caught() -> None:
+    assert docs_named("(see docs/nowhere.md) and see docs/journal-format.md#x") == {
+        "docs/nowhere.md",
+        "docs/journal-format.md#x",
+    }
+    assert not (REPO / "docs/nowhere.md").is_file()
 
 
 @pytest.mark.parametrize("name", list(pages()))

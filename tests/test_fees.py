@@ -76,6 +76,26 @@ def test_fees_rate_times_population() -> None:
     }
 
 
+def test_fees_are_exact_at_any_size() -> None:
+    # Neither the rate (settings) nor a folkmängd (SCB's file) is bounded by the books'
+    # limit on amounts: rate × folkmängd and its sums are exact however long (Python's
+    # default context would round them to 28 digits).
+    rate = Decimal("123456789012345678901234567890.01")
+    population = 10**20 + 1
+    pop = table({("0127", DEC31_2019): population, ("0140", DEC31_2019): population})
+    report, problems = compute_fees(2020, MEMBERS, rate, pop, {}, folder="ledger/befolkning")
+    assert problems == [] and report is not None
+    ore = 12345678901234567890123456789001 * population  # the fee in öre, as an int
+
+    def kr(ore: int) -> Decimal:
+        return Decimal(f"{ore}E-2")  # from a string: exact (arithmetic would round)
+
+    assert [line.fee for line in report.lines] == [kr(ore), kr(ore)]
+    assert report.total_fee == kr(2 * ore)
+    assert report.total_difference == kr(-2 * ore)
+    assert fees_json(report)["total"]["fee"] == f"{2 * ore // 100}.{2 * ore % 100:02d}"
+
+
 def test_missing_member_figure_names_member_date_and_folder() -> None:
     pop = table({("0127", DEC31_2019): 94606, ("0140", dt.date(2020, 12, 31)): 11222})
     report, problems = compute_fees(2020, MEMBERS, Decimal(4), pop, {}, folder="ledger/befolkning")

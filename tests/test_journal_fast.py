@@ -83,6 +83,22 @@ _SEEN = "2020-01-01 a\n    a  1 kr\n    b\n\n"  # the books' currency is known f
         _SEEN + "2020-01-02 t  ; date:2020-03-01\n    a  1 kr\n    b\n",  # the transaction's
         # Python 3.11.2's possessive quantifiers read this account with a trailing blank.
         _SEEN + "2020-01-02 t\n    fonder:bidrag från tillväxtverket   100 kr\n    b\n",
+        # The limits of an amount: 15 digits before the decimal mark, 4 after it.
+        _SEEN + "2020-01-02 t\n    a  999 999 999 999 999,9999 kr\n    b\n",
+        _SEEN + "2020-01-02 t\n    a  -999999999999999.9999 kr\n    b\n",
+        _SEEN + "2020-01-02 t\n    a  1 000 000 000 000 000 kr\n    b\n",
+        _SEEN + "2020-01-02 t\n    a  1000000000000000 kr\n    b\n",
+        _SEEN + "2020-01-02 t\n    a  -1234567890123456789012345678901234567890 kr\n    b\n",
+        _SEEN + "2020-01-02 t\n    a  0000000000000000000001 kr\n    b\n",  # leading zeros
+        _SEEN + "2020-01-02 t\n    a  1,23456 kr\n    b  -1,23456 kr\n",
+        _SEEN + "2020-01-02 t\n    a  1.50000 kr\n    b\n",
+        _SEEN + "2020-01-02 t\n    a  -0.00000 kr\n    b  0 kr\n",
+        "decimal-mark ,\n" + _SEEN + "2020-01-02 t\n    a  1.23456 kr\n    b\n",  # a group mark
+        _SEEN + "2020-01-02 t\n    a  1 kr = 10000000000000000 kr\n    b\n",
+        _SEEN + "2020-01-02 t\n    a  1 kr = 1,00000 kr\n    b\n",
+        # Sums that Python's default context would round, were the amounts not limited.
+        _SEEN + "2020-01-02 t\n    a  10000000000000000000000000000.01 kr\n"
+        "    b  -10000000000000000000000000000 kr\n",
     ],
 )
 def test_one_step_reading_agrees_with_line_by_line_on_edge_cases(text: str) -> None:
@@ -99,9 +115,14 @@ _amount_texts = st.builds(
         f"{sign}{whole}{mark + fraction if mark else ''}{gap if currency else ''}{currency}"
     ),
     sign=st.sampled_from(["", "-", "", "-", "+", "\u2212"]),
-    whole=st.sampled_from(["0", "1", "12", "1234", "1 234", "12 345 678", "00", "1 23", "\u0661"]),
+    whole=st.sampled_from(
+        [
+            *("0", "1", "12", "1234", "1 234", "12 345 678", "00", "1 23", "\u0661"),
+            *("999999999999999", "1000000000000000", "999 999 999 999 999 9", "0" * 20 + "1"),
+        ]
+    ),
     mark=st.sampled_from([".", ",", "", ".", ",", ".."]),
-    fraction=st.sampled_from(["50", "00", "5", "0", "123", "1234"]),
+    fraction=st.sampled_from(["50", "00", "5", "0", "123", "1234", "12345", "00000"]),
     gap=_mostly(" ", "", "  "),
     currency=_mostly("kr", "SEK", "", "€", "kr_", '"kr"'),
 )
@@ -229,6 +250,11 @@ def test_it_takes_common_transactions_as_the_reference_reader_reads_them(tmp_pat
         ("2020-01-02 t\n    a  1 kr\n    ; below a posting\n    b\n", None),
         ("2020-01-02 t\n    a  1 kr\n    b\n \n", None),  # a whitespace-only line after
         ("2020-01-02 t\n    a  1 kr\n    b\n  ; a comment line below\n", None),
+        ("2020-01-02 t\n    a  1000000000000000 kr\n    b\n", None),  # too long
+        ("2020-01-02 t\n    a  -1 000 000 000 000 000,5 kr\n    b\n", None),
+        ("2020-01-02 t\n    a  1,23456 kr\n    b\n", ","),  # too many decimals
+        ("2020-01-02 t\n    a  1 kr = 1000000000000000 kr\n    b\n", None),
+        ("2020-01-02 t\n    a  1 kr = 0.00000 kr\n    b\n", None),
     ],
 )
 def test_it_leaves_what_it_is_not_sure_of(text: str, decided_mark: str | None) -> None:

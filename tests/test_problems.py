@@ -106,3 +106,11 @@ def test_a_fifo_is_not_read(tmp_path: Path) -> None:
             unblock.write("2020-01-01 x\n")
     assert not blocked, "format_problem opened a FIFO"
     assert shown == [f"{fifo}:1: m"]
+
+
+def test_a_line_is_found_whatever_ends_the_lines_before_it(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.journal"
+    path.write_bytes(b"; one\r\n; two\r; three\n; four\r\n")
+    for number, text in enumerate(["; one", "; two", "; three", "; four"], 1):
+        assert f"{number} | {text}" in format_problem(Problem(str(path), number, "m"))
+    assert format_problem(Problem(str(path), 5, "m")) == f"{path}:5: m"

@@ -15,10 +15,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from functools import reduce
 from typing import TYPE_CHECKING, NamedTuple
 
 from sodertorn_ledger.journal.model import ZERO, Account, Posting, Transaction
-from sodertorn_ledger.money import format_count, journal_amount
+from sodertorn_ledger.money import EXACT, format_count, journal_amount
 from sodertorn_ledger.population.model import Figure, PopulationTable
 from sodertorn_ledger.problems import Problem
 
@@ -44,7 +45,7 @@ class FeeLine(NamedTuple):
 
     @property
     def difference(self) -> Decimal:
-        return self.booked - self.fee
+        return EXACT.subtract(self.booked, self.fee)
 
 
 class FeeReport(NamedTuple):
@@ -59,15 +60,21 @@ class FeeReport(NamedTuple):
 
     @property
     def total_fee(self) -> Decimal:
-        return sum((line.fee for line in self.lines), ZERO)
+        return _exact_sum(line.fee for line in self.lines)
 
     @property
     def total_booked(self) -> Decimal:
-        return sum((line.booked for line in self.lines), ZERO)
+        return _exact_sum(line.booked for line in self.lines)
 
     @property
     def total_difference(self) -> Decimal:
-        return self.total_booked - self.total_fee
+        return EXACT.subtract(self.total_booked, self.total_fee)
+
+
+def _exact_sum(values: Iterable[Decimal]) -> Decimal:
+    # A fee is rate × folkmängd, neither of which the books' limit on amounts bounds
+    # (journal/amounts.py): its sums are kept exact at any size.
+    return reduce(EXACT.add, values, ZERO)
 
 
 def population_date(year: int) -> dt.date:
@@ -136,7 +143,7 @@ def compute_fees(
                 name=member.name,
                 fee_account=member.fee_account,
                 figure=figure,
-                fee=rate * figure.population,
+                fee=EXACT.multiply(rate, figure.population),  # exact at any size
                 booked=booked.get(member.fee_account, ZERO),
             )
         )

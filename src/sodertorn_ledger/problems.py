@@ -84,19 +84,18 @@ def _source_line(problem: Problem) -> str | None:
             if handle.read(4) == b"PK\x03\x04":  # a zip (xlsx): rows are not lines
                 return None
             handle.seek(0)
-            read = 0
-            for number, raw in enumerate(handle, 1):
-                read += len(raw)
-                if number == problem.line:
-                    if b"\x00" in raw:
-                        return None  # a binary file: its bytes say nothing to the user
-                    line = raw.rstrip(b"\r\n").decode("utf-8", errors="surrogateescape")
-                    return line.removeprefix("\ufeff") if number == 1 else line
-                if read > _SEARCH_LIMIT:
-                    return None
+            head = handle.read(_SEARCH_LIMIT)
     except OSError:
         return None
-    return None
+    # LF, CRLF and a bare CR each end a line, as the journal reader counts them.
+    lines = head.splitlines()
+    if problem.line > len(lines) or (problem.line == len(lines) and len(head) == _SEARCH_LIMIT):
+        return None  # beyond what was read (the last line read may be cut short)
+    raw = lines[problem.line - 1]
+    if b"\x00" in raw:
+        return None  # a binary file: its bytes say nothing to the user
+    line = raw.decode("utf-8", errors="surrogateescape")
+    return line.removeprefix("\ufeff") if problem.line == 1 else line
 
 
 def _excerpt(text: str, column: int | None) -> tuple[str, int | None]:

@@ -54,7 +54,11 @@ def find_books(start: Path) -> Path | None:
     path relative to `start` when it is below it; None when no folder has one."""
     for folder in (start, *start.parents):
         for candidate in (folder / DEFAULT_BOOKS, folder / DEFAULT_BOOKS.name):
-            if candidate.is_file():
+            try:
+                found = candidate.is_file()
+            except OSError:  # a folder we may not look into: look further up
+                found = False
+            if found:
                 return Path(os.path.relpath(candidate, start))
     return None
 
@@ -87,7 +91,11 @@ def keep_books_until_exit() -> None:
 def main_journal(file: Path | None) -> Path:
     """The main journal (see `books_path`); exit 1 when there is none."""
     path = books_path(file)
-    if not path.is_file():
+    try:
+        found = path.is_file()
+    except OSError as exc:  # a name the file system cannot take (e.g. too long)
+        fail(f"cannot read {path}: {exc.strerror}")
+    if not found:
         fail(_no_books(path))
     return path
 

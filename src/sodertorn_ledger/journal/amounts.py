@@ -11,12 +11,41 @@ An amount is a number with an optional commodity symbol on either side (``1 824 
 
 Characters that hledger rejects but that office programs paste in (no-break space, thin
 space, Unicode minus) get errors that name the character and what to type instead.
+
+**The size of an amount, and why every sum is exact.** An amount in the books (a
+posting's, a balance assertion's) has at most 15 digits before its decimal mark and 4
+after it (`model.AMOUNT_DIGITS`, `model.AMOUNT_DECIMALS`): below 10^15 kr, hundreds of
+times any Swedish state budget, to a hundredth of an öre. A longer one is an error at
+its line and column; hledger would read it, and Python would round its sums.
+
+The program adds amounts in Python's default decimal context, whose 28 significant
+digits round anything longer, silently. With the limit, no sum of the books' amounts
+ever needs more:
+
+- every amount is a whole number of 10^-4 kr (at most 4 decimals), below 10^19 of them;
+- a sum or difference of such numbers is again a whole number of 10^-4 kr, and Decimal
+  computes it exactly whenever that number has at most 28 digits, i.e. whenever the
+  result is below 10^24 kr;
+- each amount is written on a posting line of at least 6 bytes (indent, account, two
+  blanks, a digit, a line end) and the books are at most 512 MiB
+  (`parser.MAX_BOOK_BYTES`), so they hold fewer than 9 * 10^7 amounts;
+- a figure of any report adds up the books' amounts with each amount counted at most a
+  few times (an inferred amount is minus the others of its transaction; an opening
+  balance is closing - income - costs, so an amount enters at most 3 times). Counted
+  even 11 times each, 9 * 10^7 amounts below 10^15 kr stay below 10^24 kr;
+- every partial sum on the way is such a figure too, so no step rounds.
+
+So the reports, the checks and the close are exact in the default context, with no
+context set anywhere. A product is another matter: the fee (rate * folkmängd, neither
+from the books) is computed in `money.EXACT` (fees.py).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import NamedTuple
+
+from sodertorn_ledger.journal.model import AMOUNT_DECIMALS, AMOUNT_DIGITS
 
 DIGITS = frozenset("0123456789")
 MARKS = frozenset(".,")
@@ -159,11 +188,32 @@ def _symbol(text: str, start: int) -> int:
     return end
 
 
-def parse_amount(text: str, decimal_mark: str | None, styles: dict[str, str | None]) -> Amount:
+def beyond_limits(value: Decimal) -> str:
+    """Why `value`, as written, is too long for an amount in the books ('' when it is not)."""
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # never NaN or infinite: read from digits
+    if value.adjusted() >= AMOUNT_DIGITS:
+        return f"the amount has more than {AMOUNT_DIGITS} digits before the decimal mark"
+    if exponent < -AMOUNT_DECIMALS:
+        return f"the amount has more than {AMOUNT_DECIMALS} decimals"
+    return ""
+
+
+LIMITS_HINT = (
+    f"an amount has at most {AMOUNT_DIGITS} digits before the decimal mark and "
+    f"{AMOUNT_DECIMALS} after it, so that every sum stays exact (see docs/journal-format.md)"
+)
+
+
+def parse_amount(
+    text: str, decimal_mark: str | None, styles: dict[str, str | None], *, limited: bool = False
+) -> Amount:
     """Read one amount (``-1 450,00 kr``, ``kr -1450``); `text` is stripped, non-empty.
 
     `decimal_mark` is the ``decimal-mark`` directive in force; `styles` maps a commodity to
-    the decimal mark its ``commodity`` directive showed.
+    the decimal mark its ``commodity`` directive showed. `limited`: an amount of the books,
+    which may not be longer than the limits above (a commodity directive's sample only
+    shows a style).
     """
     bad = _lookalike(text)
     if bad is not None:
@@ -227,4 +277,6 @@ def parse_amount(text: str, decimal_mark: str | None, styles: dict[str, str | No
     except AmountError as exc:
         exc.offset += begin
         raise
+    if limited and (too_long := beyond_limits(value)):
+        raise AmountError(too_long, LIMITS_HINT, begin)
     return Amount(-value if negative else value, commodity, ambiguous, shown)

@@ -23,7 +23,14 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Protocol
 
-from sodertorn_ledger.journal.model import ZERO, Posting, Tags, Transaction
+from sodertorn_ledger.journal.model import (
+    AMOUNT_DECIMALS,
+    AMOUNT_DIGITS,
+    ZERO,
+    Posting,
+    Tags,
+    Transaction,
+)
 
 _new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot path)
 
@@ -67,7 +74,8 @@ def one_step_patterns(possessive_groups: bool) -> tuple[str, str]:
     """The patterns of a common posting line and of a common transaction.
 
     A posting line: indent, account (single inner spaces), two or more blanks, a plain
-    amount (digits in space groups, one decimal part, a letter-only currency), a balance
+    amount (digits in space groups, one decimal part of at most `AMOUNT_DECIMALS` digits,
+    a letter-only currency), a balance
     assertion, a comment. A transaction, matched on the text (not line by line): an ISO
     date, an optional status and code, a description, a comment, then two or more common
     posting lines (the first two in groups of their own, the rest as one block), not
@@ -90,7 +98,7 @@ def one_step_patterns(possessive_groups: bool) -> tuple[str, str]:
     number = (
         r"(-?[0-9]++"
         + never_back(r"(?: [0-9]++)", "*")  # digit groups
-        + never_back(r"(?:([.,])[0-9]++)", "?")  # the decimal part
+        + never_back(rf"(?:([.,])[0-9]{{1,{AMOUNT_DECIMALS}}}+)", "?")  # the decimal part
         + ")"
         + never_back(r"(?: ?([^\W\d]++))", "?")  # the currency
     )
@@ -197,6 +205,8 @@ def take_common(text: str, at: int, lineno: int, file: str, books: Books) -> tup
             ) is None:
                 break  # another currency, the books' first amount, an ambiguous mark
             value = Decimal(amount)
+            if len(amount) > AMOUNT_DIGITS and value.adjusted() >= AMOUNT_DIGITS:
+                break  # too long for the books: the reference reader says so
             if not value:
                 value = value.copy_abs()  # -0.00 is 0.00, as the reference reader reads it
             total += value
@@ -207,6 +217,8 @@ def take_common(text: str, at: int, lineno: int, file: str, books: Books) -> tup
                 ) is None:
                     break
                 assertion = Decimal(amount)
+                if len(amount) > AMOUNT_DIGITS and assertion.adjusted() >= AMOUNT_DIGITS:
+                    break
                 if not assertion:
                     assertion = assertion.copy_abs()
             postings.append(_new(Posting, (account, value, False, assertion, tags, note, line)))

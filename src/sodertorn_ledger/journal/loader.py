@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sodertorn_ledger.journal.checks import check_assertions, check_declared
 from sodertorn_ledger.journal.model import Journal
-from sodertorn_ledger.journal.parser import parse_books
+from sodertorn_ledger.journal.parser import parse_books, with_source_lines
 
 
 def load_journal(path: Path, *, strict: bool = False, for_good: bool = False) -> Journal:
@@ -31,6 +31,7 @@ def load_journal(path: Path, *, strict: bool = False, for_good: bool = False) ->
         journal.problems.extend(check_assertions(journal))
         if strict:
             journal.problems.extend(check_declared(journal))
+        journal.problems[:] = with_source_lines(journal.problems)
     finally:
         if for_good:
             gc.freeze()

@@ -25,6 +25,12 @@ Records with the same comment may share one dict (the reader's fast path keeps o
 comment text), so a record's tags are never changed once read."""
 
 ZERO = Decimal(0)
+AMOUNT_DIGITS = 15
+"""The most digits an amount in the books may have before its decimal mark (below a
+thousand million million kronor); why, in `amounts.py`."""
+AMOUNT_DECIMALS = 4
+"""The most digits an amount in the books may have after its decimal mark (a hundredth
+of an öre)."""
 
 
 class Posting(NamedTuple):

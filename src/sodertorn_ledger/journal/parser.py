@@ -5,6 +5,11 @@ subset) to data. It is the specification of how the books are read.
 `Journal` whose `problems` list every problem found (it never raises for bad input). Checks
 that need the whole books (balance assertions, declared accounts) live in `checks.py`.
 
+Files: only regular files are read (a FIFO or a device is never opened), each within
+`MAX_FILE_BYTES`, all of them within `MAX_BOOK_BYTES` and `MAX_FILES`; a file that is not
+UTF-8 text is a problem naming it. LF, CRLF and a bare CR each end a line. Includes are
+followed with a stack of open files, never by recursion, so they nest to any depth.
+
 The reader goes line by line: directives, includes, transactions (`transaction`) and their
 postings (`posting`, amounts in `amounts.py`); it words every error and warning. Big books
 are nearly all common transactions, so before reading a transaction it lets the fast path
@@ -19,8 +24,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import stat
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 
 from sodertorn_ledger.journal.amounts import AmountError, parse_amount
 from sodertorn_ledger.journal.fast import take_common
@@ -98,18 +105,134 @@ def _split_comment(text: str) -> tuple[str, str]:
     return text[:semi], text[semi + 1 :].strip()
 
 
+_GAP = re.compile(r"[ \t]{2}").search
+
+
 def _separator(text: str) -> int:
     """Index of the first run of two whitespace characters (hledger's account/amount gap), or -1."""
-    start = 0
-    while True:
-        i = text.find(" ", start)
-        j = text.find("\t", start)
-        if i < 0 and j < 0:
-            return -1
-        k = j if i < 0 or (0 <= j < i) else i
-        if k + 1 < len(text) and text[k + 1] in WHITESPACE:
-            return k
-        start = k + 1
+    gap = _GAP(text)
+    return gap.start() if gap else -1
+
+
+MAX_FILE_BYTES = 256 * 2**20
+"""The most one journal file may hold (256 MiB): a million transactions are about 160 MB.
+Checked before the file is read, so a file given by mistake (a disk image) is not read."""
+MAX_BOOK_BYTES = 512 * 2**20
+"""The most all the books' files may hold together (512 MiB). It also bounds the number of
+amounts, which keeps every sum of them exact (see `amounts.py`)."""
+MAX_FILES = 10_000
+"""The most files one reading of the books may open (a file included twice counts twice):
+books have a file a year; it bounds the work on includes that multiply."""
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+_TEXT_FILES = "the books are plain text journal files (UTF-8); is this the file you meant?"
+
+_Include = tuple[str, int, str | None, int | None]
+"""Where an include stands: file, line, the line's text, the file name's column."""
+
+
+class _File:
+    """A file being read: its text, where the reading stands, and the files an include in
+    it named, to be read before the rest of it (last first)."""
+
+    __slots__ = ("at", "file", "folder", "includes", "line", "real", "text")
+
+    def __init__(self, text: str, file: str, folder: Path, real: str) -> None:
+        self.text = text
+        self.file = file
+        self.folder = folder
+        self.real = real
+        self.at = 0
+        self.line = 1
+        self.includes: list[tuple[str, _Include]] = []
+
+
+class _NotAFile(Exception):
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+class _TooBig(Exception):
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size  # as far as it was found out
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:.0f} MiB"
+
+
+def _regular_size(mode: int, size: int) -> int:
+    """The size of a regular file; what else it is, as `_NotAFile`."""
+    if stat.S_ISREG(mode):
+        return size
+    if stat.S_ISDIR(mode):
+        kind = "a directory"
+    elif stat.S_ISFIFO(mode):
+        kind = "a named pipe (FIFO)"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    else:
+        kind = "not a regular file"
+    raise _NotAFile(kind)
+
+
+def _read_at_most(handle: BinaryIO, size: int, limit: int) -> bytes:
+    """The file's bytes, `size` as its status said; `_TooBig` past `limit`."""
+    if size > limit:
+        raise _TooBig(size)
+    raw = handle.read(size + 1)
+    if len(raw) <= size:
+        return raw
+    # The file grew since (or its status says 0, as in /proc): read on, a piece at a time.
+    pieces = [raw]
+    read = len(raw)
+    while piece := handle.read(1 << 20):
+        pieces.append(piece)
+        read += len(piece)
+        if read > limit:
+            raise _TooBig(read)
+    return b"".join(pieces)
+
+
+def _binary(raw: bytes) -> str:
+    """Why `raw` is not text ('' when it may be): what it is, never its bytes."""
+    if raw.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "it is a zip archive, such as an Excel workbook"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "it is UTF-16 text: save it as UTF-8"
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        return f"a NUL byte on line {_line_around(raw, nul)[0]}"
+    return ""
+
+
+def _line_around(raw: bytes, at: int) -> tuple[int, int, int]:
+    """The line that holds byte `at`: its number (CRLF, LF and a bare CR each end one),
+    start and end."""
+    head = raw[:at]
+    line = head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
+    start = max(head.rfind(b"\n"), head.rfind(b"\r")) + 1
+    if start == 0 and raw.startswith(b"\xef\xbb\xbf"):
+        start = 3  # after the byte order mark
+    ends = [k for k in (raw.find(b"\n", at), raw.find(b"\r", at)) if k >= 0]
+    return line, start, min(ends, default=len(raw))
+
+
+def _block_end(text: str, at: int) -> int:
+    """Where the comment block that starts at `at` ends: after its `end comment` line (the
+    end of the text if it has none). Found by search, not line by line: a file of many
+    blocks is read in one pass."""
+    find = text.find
+    k = find("\nend comment", at)
+    while k >= 0:
+        stop = find("\n", k + 1)  # every line ends in one
+        if text[k + 1 : stop].rstrip() == "end comment":
+            return stop + 1
+        k = find("\nend comment", stop)
+    return len(text)
 
 
 class _Reader:
@@ -123,7 +246,10 @@ class _Reader:
         self.fast = fast  # False: every transaction line by line (tests compare the two)
         self.decimal_mark: str | None = None  # the decimal-mark directive's
         self.styles: dict[str, str | None] = {}  # a commodity directive's decimal mark
-        self.stack: list[str] = []  # the files being read, to find include cycles
+        self.files: list[_File] = []  # the files being read: each includes the next
+        self.reading: set[str] = set()  # their real paths, to find include cycles
+        self.opened = 0  # files opened, of MAX_FILES
+        self.bytes_read = 0  # of MAX_BOOK_BYTES
         self.dates: dict[str, dt.date] = {}  # by their text: books use each date many times
         # Tags by comment text, for the fast path: books repeat the same few (kommun:0127).
         # Its records share these dicts; this reader's own records get dicts of their own,
@@ -148,68 +274,142 @@ class _Reader:
         )
 
     # -- files ----------------------------------------------------------------------------
-    def read_file(self, path: Path, *, where: tuple[str, int, str] | None = None) -> None:
-        """Read the file at `path`; `where` is the include line that names it, if any."""
-        name = str(path)
-        real = os.path.realpath(path)
-        if real in self.stack:
-            file, line, text = where or (name, 0, "")
-            self.problem(
-                file,
-                line,
+    def read_books(self, path: Path) -> None:
+        """Read the file at `path` and, each where its include stands, the files it includes.
+
+        Includes are followed with a stack of open files, not by recursion: the depth of
+        the includes is limited only by `MAX_FILES`.
+        """
+        self.open(str(path), None)
+        files = self.files
+        while files:
+            current = files[-1]
+            if current.includes:
+                self.open(*current.includes.pop())
+            elif not self.read_on(current):
+                files.pop()
+                self.reading.discard(current.real)
+
+    def open(self, name: str, where: _Include | None) -> None:
+        """Start reading the file `name` (a problem when it cannot be read as a journal file);
+        `where` is the include that names it (None: the main journal)."""
+        file, line, text, column = where or (name, 0, None, None)
+
+        def refuse(message: str, hint: str = "") -> None:
+            self.problem(file, line, message, hint, column=column, text=text)
+
+        try:
+            real = os.path.realpath(name)
+        except (OSError, ValueError):  # it cannot be read either: the reading says why
+            real = name
+        if real in self.reading:
+            refuse(
                 f"include cycle: {name} is already being read",
                 "remove the include that leads back to a file that includes this one",
-                text=text,
             )
             return
+        if self.opened >= MAX_FILES:
+            refuse(
+                f"cannot read {name}: the books have read {MAX_FILES} files already, "
+                "the most they may",
+                "is a file included over and over? (see docs/journal-format.md)",
+            )
+            return
+        self.opened += 1
+        left = MAX_BOOK_BYTES - self.bytes_read
         try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            file, line, text = where or (name, 0, "")
-            self.problem(file, line, f"cannot read {name}: {exc.strerror}", text=text)
+            # A FIFO or a device is never opened (it would block, or never end); the file is
+            # opened without blocking, and checked again, in case it changed in between.
+            limit = min(MAX_FILE_BYTES, left)
+            status = os.stat(name)
+            if _regular_size(status.st_mode, status.st_size) > limit:
+                raise _TooBig(status.st_size)
+            with open(os.open(name, _OPEN_FLAGS), "rb") as handle:
+                status = os.fstat(handle.fileno())
+                raw = _read_at_most(handle, _regular_size(status.st_mode, status.st_size), limit)
+        except FileNotFoundError:
+            if where is None:
+                refuse(f"cannot read {name}: no such file")
+            else:
+                refuse(
+                    f"included file not found: {name}",
+                    "check the file name; include paths are relative to the including file",
+                )
+            return
+        except _NotAFile as exc:
+            refuse(
+                f"cannot read {name}: it is {exc.kind}, not a journal file",
+                "the books are plain text files; include only those",
+            )
+            return
+        except _TooBig as exc:
+            if exc.size <= MAX_FILE_BYTES:
+                refuse(
+                    f"cannot read {name}: the books would be more than {_mib(MAX_BOOK_BYTES)} "
+                    "in all with it",
+                    "keep the books to their journal files (see docs/journal-format.md)",
+                )
+            else:
+                refuse(
+                    f"cannot read {name}: it is more than {_mib(MAX_FILE_BYTES)}, "
+                    "the most a journal file may be",
+                    "is it a journal file? split big books into a file a year "
+                    "(see docs/journal-format.md)",
+                )
+            return
+        except (OSError, ValueError) as exc:  # e.g. a name too long for the file system
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            refuse(f"cannot read {name}: {reason}")
+            return
+        self.bytes_read += len(raw)
+        binary = _binary(raw)
+        if binary:
+            refuse(f"cannot read {name}: it is not a text file ({binary})", _TEXT_FILES)
             return
         content = self.decode(name, raw)
         if content is None:
             return
         self.journal.files.append(name)
-        self.stack.append(real)
-        try:
-            self.parse_text(content, name, path.parent)
-        finally:
-            self.stack.pop()
+        self.reading.add(real)
+        self.files.append(_File(content, name, Path(name).parent, real))
 
     def decode(self, name: str, raw: bytes) -> str | None:
-        """The file's text; None, with a problem, when it is not UTF-8 text."""
+        """The file's text, every line ended by one \\n; None, with a problem, when it is not
+        UTF-8."""
         try:
             # Not "utf-8-sig": it counts an error's position after the byte order mark.
             text = raw.decode("utf-8").removeprefix("\ufeff")
         except UnicodeDecodeError as exc:
-            line = raw.count(b"\n", 0, exc.start) + 1
-            column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+            line, start, end = _line_around(raw, exc.start)
+            shown = raw[start:end].decode("utf-8", errors="surrogateescape")
             self.problem(
                 name,
                 line,
                 f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
                 "save the file as UTF-8 (in most editors: Save as… → Encoding: UTF-8)",
-                column=column,
+                column=len(raw[start : exc.start].decode("utf-8", errors="surrogateescape")) + 1,
+                text=shown,
             )
             return None
-        if "\x00" in text:
-            line = text.count("\n", 0, text.index("\x00")) + 1
-            self.problem(name, line, "the file contains a NUL character", "is it a text file?")
-            return None
+        if "\r" in text:
+            # CRLF (Windows), LF and a bare CR (old Mac, some spreadsheet exports) each end a
+            # line, as in hledger: the lines are numbered alike.
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if not text.endswith("\n"):
+            text += "\n"  # every line ends in one, as the fast path's patterns expect
         return text
 
     # -- lines ----------------------------------------------------------------------------
-    def parse_text(self, text: str, file: str, folder: Path) -> None:
-        """Read one file's text, entry by entry; `folder` is where its includes start."""
-        if "\r" in text:
-            text = text.replace("\r\n", "\n")
-        if not text.endswith("\n"):
-            text += "\n"  # every line ends in one, as the fast path's patterns expect
+    def read_on(self, current: _File) -> bool:
+        """Read on in the file `current`, entry by entry, up to its end (False) or up to an
+        include (True: the files it names are `current.includes`, to be read first)."""
+        text = current.text
+        file = current.file
+        folder = current.folder
+        includes = current.includes
         n = len(text)
-        at = 0  # where the line being read starts in `text` …
-        i = 1  # … and its number
+        at = current.at  # where the line being read starts in `text` …
+        i = current.line  # … and its number
         fast = self.fast
         find = text.find
         while at < n:
@@ -228,8 +428,8 @@ class _Reader:
             # whole text is never split: big books are nearly all common transactions).
             if first in WHITESPACE or first in ";#*":
                 end = find("\n", at) + 1
-            elif text.startswith("comment", at):
-                end = n  # a comment block reads on to its `end comment`
+            elif text.startswith("comment", at) and text[at + 7] in " \t\n":
+                end = _block_end(text, at)  # a comment block reads on to its `end comment`
             else:
                 entry_end = _ENTRY_END(text, at)  # a date or directive line, indented lines
                 end = entry_end.end() if entry_end else n
@@ -237,6 +437,10 @@ class _Reader:
             read = self.entry(lines, i, file, folder)
             at += sum(map(len, lines[:read])) + read
             i += read
+            if includes:
+                current.at, current.line = at, i
+                return True
+        return False
 
     def entry(self, lines: list[str], lineno: int, file: str, folder: Path) -> int:
         """Read the entry (or line) that starts `lines`, at `lineno`; the lines it took."""
@@ -307,7 +511,7 @@ class _Reader:
                 lineno,
                 f"unsupported directive '{word}'",
                 "these books support only: account, commodity, decimal-mark, include, "
-                "comment … end comment (see the README, 'The ledger format')",
+                "comment … end comment (see docs/journal-format.md)",
                 column=1,
                 text=line,
             )
@@ -323,7 +527,7 @@ class _Reader:
             )
         # Indented lines after a directive: comments are fine, anything else is not read.
         while i < len(lines):
-            nxt = lines[i].rstrip("\r")
+            nxt = lines[i]
             if not nxt or nxt[0] not in WHITESPACE:
                 break
             body = nxt.strip()
@@ -439,34 +643,39 @@ class _Reader:
         )
 
     def include(self, rest: str, line: str, lineno: int, file: str, folder: Path) -> None:
-        """`include FILE` (relative to the including file, or a glob pattern): read it now."""
+        """`include FILE` (relative to the including file, or a glob pattern): the files to
+        read next, before the rest of this one."""
         target = rest.strip()
         if not target:
             self.problem(file, lineno, "include without a file name", text=line)
             return
         pattern = os.path.expanduser(target)
         full = pattern if os.path.isabs(pattern) else str(folder / pattern)
+        where: _Include = (file, lineno, line, line.find(target) + 1)
         if any(magic in full for magic in "*?["):  # as glob.has_magic
             import glob  # here: books without a pattern are most books
+            from itertools import islice
 
-            matches = sorted(glob.glob(full))
+            # No more matches are gathered than the books may read (a pattern like /*/*/*
+            # would list a whole disk).
+            matches = sorted(islice(glob.iglob(full), MAX_FILES + 1))
+            if len(matches) > MAX_FILES:
+                self.problem(
+                    file,
+                    lineno,
+                    f"include pattern '{target}' matches more than {MAX_FILES} files, "
+                    "more than the books may read",
+                    "include the journal files by a narrower pattern",
+                    text=line,
+                )
+                return
             if not matches:
                 self.problem(file, lineno, f"include pattern '{target}' matches no file", text=line)
-            for match in matches:
-                self.read_file(Path(match), where=(file, lineno, line))
-            return
-        path = Path(full)
-        if not path.is_file():
-            self.problem(
-                file,
-                lineno,
-                f"included file not found: {path}",
-                "check the file name; include paths are relative to the including file",
-                column=line.find(target) + 1,
-                text=line,
-            )
-            return
-        self.read_file(path, where=(file, lineno, line))
+            where = (file, lineno, line, None)
+        else:
+            matches = [full]
+        # Read by `read_books` in this order (it takes the last first).
+        self.files[-1].includes.extend((match, where) for match in reversed(matches))
 
     # -- transactions ---------------------------------------------------------------------
     def date(self, token: str) -> dt.date | None:
@@ -749,7 +958,7 @@ class _Reader:
         with a problem, when it cannot be read or is in another currency."""
         start = raw.find(text, after)
         try:
-            amount = parse_amount(text, self.decimal_mark, self.styles)
+            amount = parse_amount(text, self.decimal_mark, self.styles, limited=True)
         except AmountError as exc:
             self.problem(
                 file,
@@ -803,6 +1012,44 @@ class _Reader:
         return tags
 
 
+def with_source_lines(problems: list[Problem]) -> list[Problem]:
+    """`problems`, where one has a line but not its text, with the text of that line as
+    this reader numbers the lines, in a file where that differs from counting LFs (one
+    with a bare CR): `format_problem` would otherwise show another line than the one
+    meant. Each such file is read once more, by the rules the books are read by."""
+    wanted = {p.file for p in problems if p.text is None and p.line > 0}
+    if not wanted:
+        return problems
+    lines: dict[str, list[str] | None] = {name: _bare_cr_lines(name) for name in wanted}
+    out = []
+    for p in problems:
+        found = lines.get(p.file) if p.text is None and p.line > 0 else None
+        if found is not None and p.line <= len(found):
+            p = p._replace(text=found[p.line - 1])
+        out.append(p)
+    return out
+
+
+def _bare_cr_lines(name: str) -> list[str] | None:
+    """The lines of the journal file `name` as the reader numbers them, if it has a bare
+    CR (None: it has none, or it cannot be read as a journal file)."""
+    try:
+        status = os.stat(name)
+        if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_FILE_BYTES:
+            return None
+        with open(os.open(name, _OPEN_FLAGS), "rb") as handle:
+            status = os.fstat(handle.fileno())
+            raw = _read_at_most(
+                handle, _regular_size(status.st_mode, status.st_size), MAX_FILE_BYTES
+            )
+    except (OSError, ValueError, _NotAFile, _TooBig):
+        return None
+    if raw.count(b"\r") == raw.count(b"\r\n") or _binary(raw):
+        return None
+    text = raw.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 def parse_books(path: Path, *, fast: bool = True) -> Journal:
     """Read the books from `path` and all files it includes; problems are in `.problems`.
 
@@ -811,10 +1058,10 @@ def parse_books(path: Path, *, fast: bool = True) -> Journal:
     """
     journal = Journal(root=str(path))
     reader = _Reader(journal, fast=fast)
-    reader.read_file(path)
+    reader.read_books(path)
     if journal.commodity is None and reader.bare:
         journal.commodity = ""  # books kept in bare numbers throughout
     return journal
 
 
-__all__ = ["parse_books", "parse_tags"]
+__all__ = ["parse_books", "parse_tags", "with_source_lines"]
