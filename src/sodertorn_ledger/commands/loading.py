@@ -58,7 +58,11 @@ def load_books(file: Path | None, *, strict: bool = False) -> Journal:
     from sodertorn_ledger.journal.loader import load_journal
 
     path = books_path(file)
-    if not path.is_file():
+    try:
+        found = path.is_file()
+    except OSError as exc:  # pathlib lets some through: a name too long (ENAMETOOLONG), ...
+        fail(f"cannot read the journal {path}: {exc.strerror or exc}")
+    if not found:
         fail(f"no journal file at {path} (use -f PATH or set LEDGER_FILE)")
     journal = load_journal(path, strict=strict, for_good=True)
     if _kept_until_exit is not None:
