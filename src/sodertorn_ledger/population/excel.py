@@ -49,8 +49,8 @@ def _text(value: Any) -> str:
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))  # beyond, as written: 1e+30 is no count of people
     return " ".join(str(value).split())
 
 
@@ -98,8 +98,11 @@ def _check_zip(data: bytes) -> None:
 
 def _reason(exc: BaseException) -> str:
     """An exception of zipfile, zlib or openpyxl in a few words, for the message."""
+    kind = type(exc).__name__
+    if kind == "error":  # zlib.error, struct.error
+        kind = f"{type(exc).__module__}.{kind}"
     text = " ".join(str(exc).split())
-    return shorten(f"{type(exc).__name__}: {text}" if text else type(exc).__name__, 100)
+    return shorten(f"{kind}: {text}" if text else kind, 100)
 
 
 def parse_excel(file: str, data: bytes, names: dict[str, Code]) -> FileResult:

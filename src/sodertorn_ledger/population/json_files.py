@@ -130,8 +130,10 @@ def _count(value: Any, place: str) -> int | None:
         return None
     if isinstance(value, int) and not isinstance(value, bool):
         if abs(value) > MAX_COUNT:
-            limit = count_text(MAX_COUNT)
-            raise _Bad(f"{place}: {value} is above {limit}: no municipality has that many")
+            try:  # the text reader's words for a figure too large
+                parse_count(str(value))
+            except BadValue as exc:
+                raise _Bad(f"{place}: {exc}") from None
         return value
     if isinstance(value, _Number):
         whole = _WHOLE_FLOAT.fullmatch(value.text)
@@ -160,6 +162,11 @@ def _object(value: Any, place: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise _Bad(f"{place}: {_what(value)} where an object belongs")
     return value
+
+
+def _key(name: str) -> str:
+    """A member's name in a key path, as JSON writes it: ``dimension["Region"]``."""
+    return json.dumps(shorten(name, 40), ensure_ascii=False)
 
 
 def _member(document: dict[str, Any], key: str, place: str) -> Any:
@@ -253,7 +260,7 @@ def _categories(dimension: dict[str, Any], where: str) -> list[Category]:
         for code, position in positions.items():
             if not (isinstance(position, int) and 0 <= position < len(codes)) or codes[position]:
                 raise _Bad(
-                    f"{where}.category.index[{shorten(code, 40)!r}]: position {_what(position)} "
+                    f"{where}.category.index[{_key(code)}]: position {_what(position)} "
                     f"is not one of 0–{len(codes) - 1}, each once"
                 )
             codes[position] = code
@@ -311,7 +318,7 @@ def _cube(
     dims = _object(_member(dataset, "dimension", at.rstrip(".") or "the dataset"), f"{at}dimension")
     categories: list[list[Category]] = []
     for dim_id, size in zip(ids, sizes, strict=True):
-        where = f"{at}dimension[{shorten(dim_id, 40)!r}]"
+        where = f"{at}dimension[{_key(dim_id)}]"
         cats = _categories(_object(dims.get(dim_id), where), where)
         if len(cats) != size:
             raise _Bad(f"{where}: {len(cats)} categories but size {size}")
@@ -342,9 +349,7 @@ def _cube(
         values = _object(raw_values, value_at)
         for key in values:  # sparse: each key a cell's position
             if not (_POSITION.fullmatch(key) and int(key) < total):
-                raise _Bad(
-                    f"{value_at}[{shorten(key, 40)!r}]: not a cell's position (0–{total - 1})"
-                )
+                raise _Bad(f"{value_at}[{_key(key)}]: not a cell's position (0–{total - 1})")
     default_content = _label(dataset.get("label"))
     cells: list[Cell] = []
     for n, combo in enumerate(product(*categories)):
@@ -361,10 +366,10 @@ def _cube(
             if i not in (region_id, time_id, content_id)
         )
         try:
-            value = _count(raw, place)
+            value = _count(raw, "")
         except _Bad as exc:
             at = ", ".join(f"{i} {c.code or c.label}" for i, c in coordinates.items())
-            raise _Bad(f"{exc} ({shorten(at, 120)})") from None
+            raise _Bad(f"{place} ({shorten(at, 120)}){exc}") from None
         cells.append(
             Cell(
                 coordinates[region_id],

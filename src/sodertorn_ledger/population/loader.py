@@ -176,7 +176,7 @@ def read_file_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes | Proble
     if kind is not None:
         return _not_file(file, kind)
     if info.st_size > limit:
-        return _too_large(file, size_text(info.st_size), limit)
+        return _too_large(file, f"{count_text(info.st_size)} bytes", limit)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     flags |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     try:
@@ -193,7 +193,7 @@ def read_file_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes | Proble
             chunks.append(chunk)
             size += len(chunk)
             if size > limit:
-                return _too_large(file, f"more than {size_text(limit)} (it grew while read)", limit)
+                return _too_large(file, "it grew while read", limit)
     except OSError as exc:
         return Problem(file, 0, f"cannot read: {exc.strerror or exc}")
     finally:
@@ -212,7 +212,8 @@ def _too_large(file: str, size: str, limit: int) -> Problem:
     return Problem(
         file,
         0,
-        f"too large for a population file: {size} (at most {size_text(limit)} is read)",
+        f"too large for a population file: {size}; at most {size_text(limit)} "
+        f"({count_text(limit)} bytes) is read",
         hint="download only the members and the years needed (SCB's table BE0101N1)",
     )
 
