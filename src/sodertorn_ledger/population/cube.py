@@ -60,6 +60,7 @@ def figures_from_cells(cells: Iterable[Cell], *, file: str, names: dict[str, Cod
     seen: dict[tuple[object, ...], Cell] = {}
     regions: dict[Category, tuple[Code, str] | None] = {}
     times: dict[str, dt.date | None] = {}
+    split_keys: dict[tuple[tuple[str, Category], ...], tuple[tuple[str, str], ...]] = {}
     for cell in wanted:
         if not all(chosen[dim](cat) for dim, cat in cell.splits):
             continue
@@ -77,7 +78,12 @@ def figures_from_cells(cells: Iterable[Cell], *, file: str, names: dict[str, Cod
                 _problem(file, cell, f"cannot read the time {cell.time!r} as a year or date")
             )
             continue
-        coordinate = (code, date, tuple((d, c.code or c.label) for d, c in cell.splits))
+        split_key = split_keys.get(cell.splits)
+        if split_key is None:
+            split_key = split_keys[cell.splits] = tuple(
+                (d, c.code or c.label) for d, c in cell.splits
+            )
+        coordinate = (code, date, split_key)
         earlier = seen.get(coordinate)
         if earlier is not None:
             if earlier.value != cell.value:

@@ -58,6 +58,9 @@ MAX_PARTS = 10_000
 """A workbook is a zip of a few dozen parts; counted in the bytes before the zip is opened."""
 MAX_UNZIPPED = 100 * 1024 * 1024
 """The most bytes a workbook may unpack to, by its zip's own directory."""
+MAX_WHOLE_PART = 10 * 1024 * 1024
+"""The most bytes of a part openpyxl reads whole (shared strings, styles, the workbook):
+only sheets are read as a stream."""
 MAX_RATIO = 200
 """A part of more than a megabyte packed more tightly than this is a zip bomb, not a table."""
 MAX_GRID_CELLS = 2 * MAX_CELLS
@@ -87,6 +90,14 @@ def _check_zip(data: bytes) -> None:
             raise _Unreadable(
                 f"a workbook that unpacks to more than {size_text(MAX_UNZIPPED)}: too large "
                 "for a population file"
+            )
+        whole = info.filename.endswith((".xml", ".rels")) and not info.filename.startswith(
+            "xl/worksheets/"
+        )
+        if whole and info.file_size > MAX_WHOLE_PART:
+            raise _Unreadable(
+                f"part {name} unpacks to {size_text(info.file_size)}; at most "
+                f"{size_text(MAX_WHOLE_PART)} is read: too large for a population file"
             )
         if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             ratio = info.file_size // max(info.compress_size, 1)
@@ -162,7 +173,7 @@ def _grid(sheet: Any, budget: int) -> list[list[str]]:
     rows: list[list[str]] = []
     width = 0
     for row in sheet.iter_rows(values_only=True):
-        width = max(width, len(row))
+        width = max(width, len(row), 1)  # an empty row costs as much as a cell
         if (len(rows) + 1) * width > budget:
             raise _Unreadable(
                 f"sheet {_sheet_ref(str(sheet.title))} has more than "

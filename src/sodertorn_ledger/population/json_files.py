@@ -37,9 +37,11 @@ from sodertorn_ledger.problems import Problem
 _HINT = (
     "expected JSON from SCB's PxWeb API (format json, json-stat or json-stat2) for table BE0101N1"
 )
-MAX_ITEMS = 6 * MAX_CELLS
+MAX_ITEMS = 3 * MAX_CELLS
 """The most commas (so array items and object members) in one JSON file, counted before it
-is parsed: PxWeb's json format spends about five on each cell."""
+is parsed, as what Python's json makes of them costs up to 200 bytes each: JSON-stat
+spends one on a cell, PxWeb's json format about five (so 300 000 cells, twice what SCB's
+API gives in one download)."""
 
 
 class _Bad(Exception):
@@ -352,6 +354,7 @@ def _cube(
                 raise _Bad(f"{value_at}[{_key(key)}]: not a cell's position (0–{total - 1})")
     default_content = _label(dataset.get("label"))
     cells: list[Cell] = []
+    shared: dict[tuple[tuple[str, Category], ...], tuple[tuple[str, Category], ...]] = {}
     for n, combo in enumerate(product(*categories)):
         if isinstance(values, list):
             raw, place = values[n], f"{value_at}[{n}]"
@@ -365,6 +368,7 @@ def _cube(
             for i, cat in coordinates.items()
             if i not in (region_id, time_id, content_id)
         )
+        splits = shared.setdefault(splits, splits)  # one tuple for many cells
         try:
             value = _count(raw, "")
         except _Bad as exc:

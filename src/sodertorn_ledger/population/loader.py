@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sodertorn_ledger.population.model import (
+    MAX_CELLS,
     MAX_FILE_BYTES,
     Code,
     Figure,
@@ -28,6 +29,12 @@ Parser = Callable[[str, bytes, dict[str, Code]], FileResult]
 SUPPORTED = ".csv, .txt, .tsv (SCB CSV or kommunkod;kommun;år;folkmängd), .px, .json, .xlsx"
 _IGNORED_SUFFIXES = frozenset({".md"})  # a note beside the data is not data
 _TEXT_SUFFIXES = frozenset({".csv", ".txt", ".tsv", ".px", ".json"})
+MAX_FOLDER_FILES = 100
+"""The most files read from the population folder (a year or a few a file)."""
+MAX_FOLDER_BYTES = 4 * MAX_FILE_BYTES
+"""The most bytes read from all the files of the folder together."""
+MAX_FOLDER_FIGURES = 2 * MAX_CELLS
+"""The most figures kept from all the files together."""
 MAX_PROBLEMS_PER_FILE = 20
 """More problems than this in one file are counted, not listed: a broken file of half a
 million rows gives a screenful, not half a million messages."""
@@ -58,12 +65,15 @@ def binary_kind(data: bytes) -> str | None:
         if data.startswith(magic):
             return kind
     head = data[:8192]
-    if b"\x00" in head:
-        # UTF-16 without a byte-order mark has a NUL beside nearly every ASCII letter.
-        if head.count(b"\x00") * 3 >= len(head):
-            return "UTF-16 text or other binary data"
-        return "binary data"
-    return None
+    if b"\x00" not in head:
+        return None
+    if not head.strip(b"\x00"):
+        return "binary data (NUL bytes only)"
+    # UTF-16 without a byte-order mark: a NUL beside nearly every ASCII letter.
+    for nuls, letters in ((head[0::2], head[1::2]), (head[1::2], head[0::2])):
+        if nuls.count(0) >= 0.9 * len(nuls) and letters.count(0) <= 0.1 * len(letters):
+            return "UTF-16 text"
+    return "binary data"
 
 
 def _parser_for(name: str, data: bytes) -> Parser | None:
@@ -160,11 +170,12 @@ def _not_a_file(mode: int) -> str | None:
     return "not a regular file"
 
 
-def read_file_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes | Problem:
+def read_file_bounded(path: Path, limit: int = MAX_FILE_BYTES, *, why: str = "") -> bytes | Problem:
     """The bytes of a regular file (a symbolic link to one is fine) of at most `limit`
     bytes; a problem naming the file for anything else. A FIFO or a device is never read:
     it is opened without blocking and refused on what the open descriptor is; the size is
-    checked before reading and again while reading, as a file may grow."""
+    checked before reading and again while reading, as a file may grow. `why` is the
+    limit's reason, when it is not the limit of one file."""
     file = str(path)
     try:
         info = os.stat(path)
@@ -176,7 +187,7 @@ def read_file_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes | Proble
     if kind is not None:
         return _not_file(file, kind)
     if info.st_size > limit:
-        return _too_large(file, f"{count_text(info.st_size)} bytes", limit)
+        return _too_large(file, f"{count_text(info.st_size)} bytes", limit, why)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     flags |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     try:
@@ -189,11 +200,15 @@ def read_file_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes | Proble
             return _not_file(file, kind)
         chunks: list[bytes] = []
         size = 0
-        while chunk := os.read(fd, min(1 << 20, limit + 1 - size)):
+        # One read of the size the stat gave (and a byte more, to see a file that grew):
+        # a single chunk is returned as it is, not copied by the join.
+        step = min(info.st_size + 1, limit + 1)
+        while chunk := os.read(fd, min(step, limit + 1 - size)):
             chunks.append(chunk)
             size += len(chunk)
+            step = 1 << 20
             if size > limit:
-                return _too_large(file, "it grew while read", limit)
+                return _too_large(file, "it grew while read", limit, why)
     except OSError as exc:
         return Problem(file, 0, f"cannot read: {exc.strerror or exc}")
     finally:
@@ -208,33 +223,36 @@ def _not_file(file: str, kind: str) -> Problem:
     return Problem(file, 0, f"is {kind}, not a file with figures", hint=hint)
 
 
-def _too_large(file: str, size: str, limit: int) -> Problem:
+def _too_large(file: str, size: str, limit: int, why: str) -> Problem:
+    at_most = why or f"at most {size_text(limit)} ({count_text(limit)} bytes) is read"
     return Problem(
         file,
         0,
-        f"too large for a population file: {size}; at most {size_text(limit)} "
-        f"({count_text(limit)} bytes) is read",
+        f"too large for a population file: {size}; {at_most}",
         hint="download only the members and the years needed (SCB's table BE0101N1)",
     )
 
 
-def _capped(problems: list[Problem]) -> list[Problem]:
-    """At most MAX_PROBLEMS_PER_FILE problems of one file, then one saying how many more."""
-    count: dict[str, int] = {}
+def _keep_first_problems(result: FileResult) -> None:
+    """Keep a file's first MAX_PROBLEMS_PER_FILE problems and count the rest."""
+    extra = len(result.problems) - MAX_PROBLEMS_PER_FILE
+    if extra > 0:
+        result.omitted += extra
+        del result.problems[MAX_PROBLEMS_PER_FILE:]
+
+
+def _capped(problems: list[Problem], omitted: dict[str, int]) -> list[Problem]:
+    """At most MAX_PROBLEMS_PER_FILE problems of each file, then one saying how many more
+    (`omitted`: those already left out, per file)."""
+    by_file: dict[str, list[Problem]] = {}
     for problem in problems:
-        count[problem.file] = count.get(problem.file, 0) + 1
-    if all(n <= MAX_PROBLEMS_PER_FILE for n in count.values()):
-        return problems
-    shown: dict[str, int] = {}
+        by_file.setdefault(problem.file, []).append(problem)
     out: list[Problem] = []
-    for problem in problems:
-        n = shown.get(problem.file, 0)
-        shown[problem.file] = n + 1
-        if n < MAX_PROBLEMS_PER_FILE:
-            out.append(problem)
-        elif n == MAX_PROBLEMS_PER_FILE:
-            more = count[problem.file] - MAX_PROBLEMS_PER_FILE
-            out.append(Problem(problem.file, 0, f"and {count_text(more)} more problems"))
+    for file, found in by_file.items():
+        out.extend(found[:MAX_PROBLEMS_PER_FILE])
+        more = omitted.get(file, 0) + max(0, len(found) - MAX_PROBLEMS_PER_FILE)
+        if more:
+            out.append(Problem(file, 0, f"and {count_text(more)} more problems"))
     return out
 
 
@@ -262,19 +280,50 @@ def read_population_folder(
             Problem(str(folder), 0, f"cannot list the folder: {exc.strerror or exc}")
         ]
     results: list[tuple[str, FileResult]] = []
+    files = read = figures = 0
     for path in entries:
         if path.name.startswith((".", "~$")):
             continue
         if path.suffix.casefold() in _IGNORED_SUFFIXES:
             continue
         file = str(path)
-        data = read_file_bounded(path)
+        files += 1
+        if files > MAX_FOLDER_FILES or figures > MAX_FOLDER_FIGURES:
+            if files > MAX_FOLDER_FILES:
+                what = f"more than {MAX_FOLDER_FILES} files"
+            else:
+                what = f"more than {count_text(MAX_FOLDER_FIGURES)} figures in its files"
+            results.append((file, FileResult(problems=[_not_read(file, what)])))
+            break
+        budget = MAX_FOLDER_BYTES - read
+        data = read_file_bounded(
+            path,
+            min(MAX_FILE_BYTES, budget),
+            why=""
+            if budget >= MAX_FILE_BYTES
+            else f"the folder's files may have {size_text(MAX_FOLDER_BYTES)} together, and "
+            f"those before it have {count_text(read)} bytes",
+        )
         if isinstance(data, Problem):
             results.append((file, FileResult(problems=[data])))
             continue
-        results.append((file, parse_population_file(file, data, names)))
+        read += len(data)
+        result = parse_population_file(file, data, names)
+        del data
+        _keep_first_problems(result)  # a broken file's messages are counted, not all kept
+        figures += len(result.figures)
+        results.append((file, result))
     table, problems = merge_figures(results)
-    return table, _capped(problems)
+    return table, _capped(problems, {file: result.omitted for file, result in results})
+
+
+def _not_read(file: str, what: str) -> Problem:
+    return Problem(
+        file,
+        0,
+        f"not read, nor the files after it: the population folder has {what}",
+        hint="keep only SCB's folkmängd files for the members in the folder",
+    )
 
 
 def figures_json(figures: list[Figure]) -> list[dict[str, object]]:

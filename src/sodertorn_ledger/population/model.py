@@ -125,13 +125,15 @@ class Cell(NamedTuple):
 class FileResult:
     """What one file yields: its figures and its problems (each naming the file)."""
 
-    __slots__ = ("figures", "problems")
+    __slots__ = ("figures", "omitted", "problems")
 
     def __init__(
         self, figures: list[Figure] | None = None, problems: list[Problem] | None = None
     ) -> None:
         self.figures = [] if figures is None else figures
         self.problems = [] if problems is None else problems
+        self.omitted = 0
+        """Problems counted but not kept (a broken file of half a million rows)."""
 
 
 def norm(text: str) -> str:

@@ -288,6 +288,7 @@ def _parse(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
 
     cells: list[Cell] = []
     problems: list[Problem] = []
+    shared: dict[tuple[tuple[str, Category], ...], tuple[tuple[str, Category], ...]] = {}
     for token, combo in zip(data_tokens, product(*categories), strict=True):
         coordinates = dict(zip(variables, combo, strict=True))
         try:
@@ -302,6 +303,7 @@ def _parse(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
             for var, cat in coordinates.items()
             if var not in (region_var, time_var, content_var)
         )
+        splits = shared.setdefault(splits, splits)  # one tuple for many cells
         cells.append(
             Cell(
                 coordinates[region_var],
