@@ -13,6 +13,7 @@ each; binary files, file-system oddities and the big files are made here at run 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import os
 import resource
@@ -255,6 +256,22 @@ def _sparse(size: int) -> Make:
     return make
 
 
+def _after_many_files(target: Path) -> None:
+    """99 more files beside the bundled one, so that `target` is the 101st."""
+    scb = next(target.parent.glob("BE0101N1_*.csv"))
+    for n in range(1, 100):
+        shutil.copy(scb, target.parent / f"kopia-{n:03d}.csv")
+    shutil.copy(scb, target)
+
+
+def _after_150_MB(target: Path) -> None:
+    """A fourth file of 50 MB after three (and the bundled one): past the folder's 200 MB.
+    They hold NULs only (each refused as binary, after it is read)."""
+    for n in range(3):
+        _sparse(MAX_FILE_BYTES)(target.parent / f"stor-{n}.csv")
+    _sparse(MAX_FILE_BYTES)(target)
+
+
 PLAIN = "kommunkod;kommun;år;folkmängd\n"
 
 
@@ -452,6 +469,11 @@ GENERATED = [
         ("{file}: not a text file (it looks like UTF-16 text)",),
     ),
     Case(
+        "utf16-utan-bom.txt",
+        _bytes("kommunkod\tkommun\tår\tfolkmängd\n0127\tBotkyrka\t2021\t1\n".encode("utf-16-le")),
+        ("{file}: not a text file (it looks like UTF-16 text)",),
+    ),
+    Case(
         "nollor.json",
         _bytes(b'{"class": "dataset"\x00\x00\x00}'),
         ("{file}: not a text file (it looks like binary data)",),
@@ -472,6 +494,23 @@ GENERATED = [
         (
             "{file}: too large for a population file: 52 428 801 bytes; at most 50 MB "
             "(52 428 800 bytes) is read",
+        ),
+    ),
+    # the folder: a bounded number of files and bytes
+    Case(
+        "zz.csv",
+        _after_many_files,
+        (
+            "{file}: not read, nor the files after it: the population folder has more than "
+            "100 files",
+        ),
+    ),
+    Case(
+        "stor-3.csv",
+        _after_150_MB,
+        (
+            "{file}: too large for a population file: 52 428 800 bytes; the folder's files may "
+            "have 200 MB together, and those before it have … bytes",
         ),
     ),
     # names that are hard to print
@@ -547,8 +586,8 @@ GENERATED = [
     ),
     Case(
         "många-komman.json",
-        _bytes(lambda: b"[" + b"0," * 3_100_000 + b"0]"),
-        ("{file}: 3 100 000 commas (items): too large for a population file (at most 3 000 000)",),
+        _bytes(lambda: b"[" + b"0," * 1_600_000 + b"0]"),
+        ("{file}: 1 600 000 commas (items): too large for a population file (at most 1 500 000)",),
     ),
 ]
 CASES = _committed() + GENERATED
@@ -570,7 +609,7 @@ def _snapshot(folder: Path) -> dict[str, object]:
         if path.is_symlink():
             seen[key] = ("link", os.readlink(path))
         elif path.is_file() and not path.is_socket() and not path.is_fifo():
-            seen[key] = path.read_bytes()
+            seen[key] = hashlib.sha256(path.read_bytes()).hexdigest()
         else:
             seen[key] = ("other", info.st_mode)
     return seen
