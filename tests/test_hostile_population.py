@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sodertorn_ledger.population.loader import read_file_bounded
 from sodertorn_ledger.population.model import MAX_FILE_BYTES
@@ -409,6 +411,16 @@ GENERATED = [
         ("{file}: 'Tabell 1'!B4: '4.2e4' has an exponent: a figure is written out in digits",),
     ),
     Case(
+        "utan-stilar.xlsx",
+        _bytes(
+            lambda: _rezip(
+                _workbook([*BOTKYRKA, ["Haninge", "1e3"]]),
+                lambda name, part: None if name == "xl/styles.xml" else part,
+            )
+        ),
+        ("{file}: 'Tabell 1'!B4: '1e3' has an exponent: a figure is written out in digits",),
+    ),
+    Case(
         "upphöjt.xlsx",
         _bytes(lambda: _workbook([*BOTKYRKA, ["Haninge", "92095²"]], "Totalt")),
         ("{file}: Totalt!B4: '92095²' has '²' (U+00B2), which is not one of the digits 0–9",),
@@ -650,6 +662,7 @@ def _matches(line: str, want: str) -> bool:
 
 def _check_output(stderr: str, stdout: str, file: str, expected: tuple[str, ...]) -> None:
     assert "Traceback" not in stderr + stdout, stderr[-3000:]
+    assert "Warning:" not in stderr, stderr[-3000:]  # openpyxl's, quoting the workbook
     for text in (stdout, stderr):
         for line in text.split("\n"):
             assert printable(line) == line, f"unprintable output: {line!r}"
@@ -732,3 +745,45 @@ def test_a_long_journal_name_is_one_line_not_a_traceback(tmp_path: Path) -> None
     assert fees.stderr.rstrip().endswith(": File name too long")
     population = run_ledger("population", "2019", "-f", long_name, cwd=tmp_path)
     assert population.returncode == 1 and "Traceback" not in population.stderr
+
+
+def test_a_good_file_with_control_characters_in_its_name_is_shown_escaped(
+    tmp_path: Path,
+) -> None:
+    shutil.copytree(BUNDLED, tmp_path / "ledger", ignore=shutil.ignore_patterns(".backup"))
+    folder = tmp_path / "ledger" / "befolkning"
+    scb = next(folder.glob("*.csv"))
+    scb.rename(folder / "\x1b[31mscb\x07.csv")
+    result = run_ledger(
+        "population", "2019", "-f", str(folder.parent / "main.journal"), cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert "\\x1b[31mscb\\x07.csv:4" in result.stdout  # the Källa column
+    _check_output(result.stderr, result.stdout, "", ())
+
+
+# --- no reader lets an exception out, whatever the bytes -------------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures" / "befolkning"
+_SEEDS = sorted(p.name for p in FIXTURES.iterdir())
+_NOISE = st.sampled_from(
+    [b"1e30", b"\xc2\xb2", b"\x00", b'"', b",", b";", b"\n", b"[", b"{", b"}", b"]", b"=", b"("]
+) | st.binary(max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(_SEEDS),
+    st.lists(st.tuples(st.floats(0, 1), st.integers(0, 40), _NOISE), min_size=1, max_size=6),
+)
+def test_a_damaged_fixture_is_read_or_refused_never_raises(
+    name: str, edits: list[tuple[float, int, bytes]]
+) -> None:
+    data = bytearray((FIXTURES / name).read_bytes())
+    for at, cut, insert in edits:
+        i = int(at * len(data))
+        data[i : i + cut] = insert
+    from sodertorn_ledger.population import parse_population_file
+
+    result = parse_population_file(name, bytes(data), {"Botkyrka": "0127"})
+    assert all(p.file == name for p in result.problems)
