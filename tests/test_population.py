@@ -722,3 +722,24 @@ def test_at_most_twenty_problems_a_file_are_kept(tmp_path: Path) -> None:
     _, problems = read_population_folder(tmp_path, NAMES)
     assert len(problems) == 21
     assert problems[-1].message == "and 80 more problems"
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        # Each was a traceback (IndexError, StopIteration) before.
+        (("DATA=", "CONTVARIABLE=;\nDATA="), ""),
+        (('STUB="region";', "STUB=;"), "no region variable"),
+        (('STUB="region";', 'STUB="år";'), "no region variable"),
+    ],
+)
+def test_px_with_odd_metadata_is_read_or_refused(change: tuple[str, str], words: str) -> None:
+    text = (
+        'CHARSET="ANSI";\nCODEPAGE="utf-8";\nCONTENTS="Folkmängd";\nSTUB="region";\n'
+        'HEADING="år";\nVALUES("region")="0127 Botkyrka";\nVALUES("år")="2019";\nDATA=\n94606;\n'
+    ).replace(*change)
+    result = parse_population_file("odd.px", text.encode(), NAMES)
+    if words:
+        assert words in result.problems[0].message
+    else:
+        assert result.problems == [] and [f.population for f in result.figures] == [94606]

@@ -175,10 +175,12 @@ def _grid(sheet: Any, budget: int) -> list[list[str]]:
     for row in sheet.iter_rows(values_only=True):
         width = max(width, len(row), 1)  # an empty row costs as much as a cell
         if (len(rows) + 1) * width > budget:
+            where = f"sheet {_sheet_ref(str(sheet.title))} has"
+            if budget < MAX_GRID_CELLS:
+                where = f"the sheets up to {_sheet_ref(str(sheet.title))} have"
             raise _Unreadable(
-                f"sheet {_sheet_ref(str(sheet.title))} has more than "
-                f"{count_text(MAX_GRID_CELLS)} cells (rows × columns): too large for a "
-                "population file"
+                f"{where} more than {count_text(MAX_GRID_CELLS)} cells (rows × columns): too "
+                "large for a population file"
             )
         rows.append([_text(v) for v in row])
     return [r + [""] * (width - len(r)) for r in rows]

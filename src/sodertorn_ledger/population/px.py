@@ -274,7 +274,8 @@ def _parse(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
             f"DATA has {len(data_tokens)} values; the variables ({shorten(sizes)}) need {expected}",
         )
 
-    content_var = single["CONTVARIABLE"].values[0] if "CONTVARIABLE" in single else None
+    declared = single["CONTVARIABLE"].values if "CONTVARIABLE" in single else []
+    content_var = declared[0] if declared else None
     time_vars = {v for (k, v) in by_var if k == "TIMEVAL"}
     time_var = next((v for v in variables if v in time_vars), None) or next(
         (v for v in variables if norm(v) in ("år", "tid", "månad", "kvartal", "year")), None
@@ -283,7 +284,9 @@ def _parse(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
         raise PxError(1, "no time variable (TIMEVAL or år)")
     region_var = next((v for v in variables if "region" in norm(v) or norm(v) == "kommun"), None)
     if region_var is None:
-        region_var = next(v for v in variables if v not in (time_var, content_var))
+        region_var = next((v for v in variables if v not in (time_var, content_var)), None)
+    if region_var is None:
+        raise PxError(1, "no region variable: only the time and the contents")
     default_content = ""
     for keyword in ("CONTENTS", "TITLE"):
         if keyword in single and single[keyword].values:
