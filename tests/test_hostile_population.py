@@ -760,6 +760,10 @@ def test_a_good_file_with_control_characters_in_its_name_is_shown_escaped(
     assert result.returncode == 0, result.stderr
     assert "\\x1b[31mscb\\x07.csv:4" in result.stdout  # the Källa column
     _check_output(result.stderr, result.stdout, "", ())
+    fees = run_ledger("fees", "2020", "-f", str(folder.parent / "main.journal"), cwd=tmp_path)
+    assert fees.returncode == 0, fees.stderr
+    assert "Folkmängd från SCB: " in fees.stdout and "\\x1b[31mscb\\x07.csv" in fees.stdout
+    _check_output(fees.stderr, fees.stdout, "", ())
 
 
 # --- no reader lets an exception out, whatever the bytes -------------------------------------
