@@ -501,6 +501,11 @@ GENERATED = [
         ("{file}: is a symbolic link to nothing (its target is missing)",),
     ),
     Case(
+        "slinga.csv",
+        _symlink_to("slinga.csv"),
+        ("{file}: cannot read: Too many levels of symbolic links",),
+    ),
+    Case(
         "för-stor.csv",
         _sparse(MAX_FILE_BYTES + 1),
         (

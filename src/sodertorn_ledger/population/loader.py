@@ -7,6 +7,7 @@ the disk: only regular files, and never more than `MAX_FILE_BYTES` of one.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Callable
@@ -180,7 +181,7 @@ def read_file_bounded(path: Path, limit: int = MAX_FILE_BYTES, *, why: str = "")
     try:
         info = os.stat(path)
     except OSError as exc:
-        if os.path.lexists(path) and not os.path.exists(path):
+        if exc.errno == errno.ENOENT and os.path.lexists(path):
             return Problem(file, 0, "is a symbolic link to nothing (its target is missing)")
         return Problem(file, 0, f"cannot read: {exc.strerror or exc}")
     kind = _not_a_file(info.st_mode)
