@@ -743,3 +743,13 @@ def test_px_with_odd_metadata_is_read_or_refused(change: tuple[str, str], words:
         assert words in result.problems[0].message
     else:
         assert result.problems == [] and [f.population for f in result.figures] == [94606]
+
+
+def test_a_file_of_many_bad_rows_keeps_a_few_problems_and_counts_the_rest() -> None:
+    rows = "".join(f'"0127 Botkyrka",{n}e3\n' for n in range(1000))
+    result = parse_population_file("p.csv", ('"region","Folkmängd 2021"\n' + rows).encode(), NAMES)
+    assert len(result.problems) == 100 and result.omitted == 900
+    rows_: list[list[object]] = [["Folkmängd 2021"], ["Kommun", "2021"], ["Salem", 16750]]
+    data = _xlsx(rows_ + [["Botkyrka", "1e3"]] * 300)
+    result = parse_population_file("p.xlsx", data, NAMES)
+    assert len(result.problems) == 100 and result.omitted == 200

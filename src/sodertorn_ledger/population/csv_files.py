@@ -174,7 +174,7 @@ def _plain(
     result = FileResult()
     for line, fields in rows:
         if len(fields) != len(header):
-            result.problems.append(
+            result.add(
                 Problem(file, line, f"{len(fields)} fields where the header has {len(header)}")
             )
             continue
@@ -182,21 +182,17 @@ def _plain(
         if code.isdigit() and len(code) in (3, 4):
             code = code.zfill(4)  # a spreadsheet drops the leading zero of 0127
         else:
-            result.problems.append(
-                Problem(file, line, f"kommunkod {shorten(code)!r} is not four digits")
-            )
+            result.add(Problem(file, line, f"kommunkod {shorten(code)!r} is not four digits"))
             continue
         when = fields[want["år"]].strip()
         date = parse_time(when)
         if date is None:
-            result.problems.append(
-                Problem(file, line, f"år {shorten(when)!r} is not a year or date")
-            )
+            result.add(Problem(file, line, f"år {shorten(when)!r} is not a year or date"))
             continue
         try:
             value = parse_count(fields[want["folkmängd"]])
         except BadValue as exc:
-            result.problems.append(Problem(file, line, f"folkmängd {exc}"))
+            result.add(Problem(file, line, f"folkmängd {exc}"))
             continue
         if value is None:
             continue
@@ -209,7 +205,7 @@ def _plain(
         spot = (figure.code, figure.date)
         if spot in seen:
             if seen[spot].population != figure.population:
-                result.problems.append(
+                result.add(
                     Problem(
                         file,
                         figure.line,
@@ -268,14 +264,12 @@ def _pxweb(
     default_content = title if is_folkmangd(title) else ""
 
     cells: list[Cell] = []
-    problems: list[Problem] = []
+    bad = FileResult()  # the problems, kept or counted
     for line, fields in rows:
         if len(fields) == 1:
             continue  # a footnote or source line after the table
         if len(fields) != len(header):
-            problems.append(
-                Problem(file, line, f"{len(fields)} fields where the header has {len(header)}")
-            )
+            bad.add(Problem(file, line, f"{len(fields)} fields where the header has {len(header)}"))
             continue
         region = _category(fields[region_col])
         row_time = fields[time_col].strip() if time_col is not None else ""
@@ -286,20 +280,18 @@ def _pxweb(
         for col, (col_content, col_time, label) in value_cols.items():
             time = col_time or row_time
             if not time:
-                problems.append(
-                    Problem(file, header_line, f"no year for column {shorten(header[col])!r}")
-                )
-                return FileResult(problems=problems)
+                bad.add(Problem(file, header_line, f"no year for column {shorten(header[col])!r}"))
+                return bad
             try:
                 value = parse_count(fields[col])
             except BadValue as exc:
-                problems.append(Problem(file, line, f"{shorten(header[col])}: {exc}"))
+                bad.add(Problem(file, line, f"{shorten(header[col])}: {exc}"))
                 continue
             content = col_content or row_content or default_content
             column = (("kolumn", Category("", label)),) if labelled else ()
             cells.append(Cell(region, time, content, splits + column, value, line))
-    if problems:
-        return FileResult(problems=problems)
+    if bad.problems:
+        return bad
     return figures_from_cells(cells, file=file, names=names)
 
 

@@ -74,7 +74,7 @@ def figures_from_cells(cells: Iterable[Cell], *, file: str, names: dict[str, Cod
             times[cell.time] = parse_time(cell.time)
         date = times[cell.time]
         if date is None:
-            result.problems.append(
+            result.add(
                 _problem(file, cell, f"cannot read the time {cell.time!r} as a year or date")
             )
             continue
@@ -88,7 +88,7 @@ def figures_from_cells(cells: Iterable[Cell], *, file: str, names: dict[str, Cod
         if earlier is not None:
             if earlier.value != cell.value:
                 at = earlier.place or f"line {earlier.line}"
-                result.problems.append(
+                result.add(
                     _problem(
                         file,
                         cell,
@@ -98,7 +98,7 @@ def figures_from_cells(cells: Iterable[Cell], *, file: str, names: dict[str, Cod
                 )
             continue
         if cell.value is not None and cell.value < 0:
-            result.problems.append(
+            result.add(
                 _problem(
                     file,
                     cell,

@@ -135,6 +135,7 @@ def parse_excel(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
     for r in results:
         merged.figures.extend(r.figures)
         merged.problems.extend(r.problems)
+        merged.omitted += r.omitted
     return merged
 
 
@@ -259,7 +260,7 @@ def _read_sheet(
     code_index = next((i for i, n in enumerate(stub_names) if norm(n) in _CODE_HEADERS), None)
     region_index = _region_column(stub_names, code_index)
     cells: list[Cell] = []
-    problems: list[Problem] = []
+    bad = FileResult()  # the problems, kept or counted
     carried = [""] * len(stub)
     first_data = header_at + (2 if sub_row else 1)
     for r in range(first_data, len(grid)):
@@ -281,12 +282,12 @@ def _read_sheet(
             try:
                 value = parse_count(row[col])
             except BadValue as exc:
-                problems.append(Problem(file, 0, f"{place}: {exc}"))
+                bad.add(Problem(file, 0, f"{place}: {exc}"))
                 continue
             column_split = (("kolumn", Category("", sub)),) if sub_row else ()
             cells.append(Cell(region, time, content, splits + column_split, value, r + 1, place))
-    if problems:
-        return FileResult(problems=problems)
+    if bad.problems:
+        return bad
     return figures_from_cells(cells, file=file, names=names)
 
 

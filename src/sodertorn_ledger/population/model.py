@@ -122,6 +122,10 @@ class Cell(NamedTuple):
     cell (``'Tabell 1'!C6``) or a JSON key path (``value[12]``)."""
 
 
+MAX_PROBLEMS_KEPT = 100
+"""A file's problems kept to be shown (the loader shows fewer); the rest are counted."""
+
+
 class FileResult:
     """What one file yields: its figures and its problems (each naming the file)."""
 
@@ -134,6 +138,13 @@ class FileResult:
         self.problems = [] if problems is None else problems
         self.omitted = 0
         """Problems counted but not kept (a broken file of half a million rows)."""
+
+    def add(self, problem: Problem) -> None:
+        """Keep `problem`, or past MAX_PROBLEMS_KEPT only count it."""
+        if len(self.problems) < MAX_PROBLEMS_KEPT:
+            self.problems.append(problem)
+        else:
+            self.omitted += 1
 
 
 def norm(text: str) -> str:

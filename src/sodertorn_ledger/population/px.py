@@ -294,14 +294,14 @@ def _parse(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
             break
 
     cells: list[Cell] = []
-    problems: list[Problem] = []
+    bad = FileResult()  # the problems, kept or counted
     shared: dict[tuple[tuple[str, Category], ...], tuple[tuple[str, Category], ...]] = {}
     for token, combo in zip(data_tokens, product(*categories), strict=True):
         coordinates = dict(zip(variables, combo, strict=True))
         try:
             value = None if token.text in missing else parse_count(token.text)
         except BadValue as exc:
-            problems.append(Problem(file, token.line, f"DATA value {exc}"))
+            bad.add(Problem(file, token.line, f"DATA value {exc}"))
             continue
         time_cat = coordinates[time_var]
         content = coordinates[content_var].label if content_var in coordinates else default_content
@@ -321,8 +321,8 @@ def _parse(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
                 token.line,
             )
         )
-    if problems:
-        return FileResult(problems=problems)
+    if bad.problems:
+        return bad
     return figures_from_cells(cells, file=file, names=names)
 
 
