@@ -796,3 +796,61 @@ def test_a_damaged_fixture_is_read_or_refused_never_raises(
 
     result = parse_population_file(name, bytes(data), {"Botkyrka": "0127"})
     assert all(p.file == name for p in result.problems)
+
+
+# --- files at the limits: read, within the same time and memory ------------------------------
+
+
+def _jsonstat_at_the_cell_limit() -> bytes:
+    """247 regions × 101 ages × 2 sexes × 10 years: 498 940 cells, just under the limit."""
+    import json
+
+    def dimension(codes: list[str], labels: dict[str, str] | None = None) -> object:
+        return {"category": {"index": codes, **({"label": labels} if labels else {})}}
+
+    years = [str(2021 + y) for y in range(10)]
+    doc = {
+        "version": "2.0",
+        "class": "dataset",
+        "id": ["Region", "Alder", "Kon", "ContentsCode", "Tid"],
+        "size": [247, 101, 2, 1, 10],
+        "dimension": {
+            "Region": dimension([f"{n:04d}" for n in range(247)]),
+            "Alder": dimension([str(a) for a in range(101)]),
+            "Kon": dimension(["1", "2"], {"1": "män", "2": "kvinnor"}),
+            "ContentsCode": dimension(["BE0101N1"], {"BE0101N1": "Folkmängd"}),
+            "Tid": dimension(years),
+        },
+        "role": {"time": ["Tid"], "metric": ["ContentsCode"]},
+        "value": [n % 997 for n in range(247 * 101 * 2 * 10)],
+    }
+    return json.dumps(doc).encode()
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "code"),
+    [
+        ("499k-celler.json", _bytes(_jsonstat_at_the_cell_limit), 0),
+        # 49 MB that decode to four bytes a character (one emoji), 490 000 bad rows
+        (
+            "49MB-breda-tecken.csv",
+            _bytes(
+                lambda: (
+                    "kommunkod;kommun;år;folkmängd 😀\n".encode()
+                    + (b"0127;Botkyrka;2021;" + b"x" * 80 + b"\n") * 490_000
+                )
+            ),
+            1,
+        ),
+    ],
+)
+def test_a_file_at_the_limits_is_read_within_time_and_memory(
+    name: str, make: Make, code: int, tmp_path: Path
+) -> None:
+    shutil.copytree(BUNDLED, tmp_path / "ledger", ignore=shutil.ignore_patterns(".backup"))
+    books = tmp_path / "ledger" / "main.journal"
+    make(books.parent / "befolkning" / name)
+    for command in COMMANDS:
+        result = run_ledger(*command, "-f", str(books), cwd=tmp_path)
+        assert result.returncode == code, result.stderr[-3000:]
+        _check_output(result.stderr, result.stdout, "", ())
