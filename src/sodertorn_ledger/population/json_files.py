@@ -92,9 +92,9 @@ def parse_json(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
         if isinstance(document, dict) and "columns" in document and "data" in document:
             cells = _pxweb_v1(document)
         elif isinstance(document, dict) and document.get("class") == "dataset":
-            cells = _jsonstat2(document)
+            cells = _jsonstat2(document, len(data))
         elif isinstance(document, dict) and isinstance(document.get("dataset"), dict):
-            cells = _jsonstat1(document["dataset"])
+            cells = _jsonstat1(document["dataset"], len(data))
         else:
             return _fail(file, "neither a PxWeb json response nor a JSON-stat dataset")
     except _Bad as exc:
@@ -273,7 +273,7 @@ def _label(value: Any) -> str:
     return value if isinstance(value, str) else "" if value is None else _what(value)
 
 
-def _jsonstat2(document: dict[str, Any]) -> list[Cell]:
+def _jsonstat2(document: dict[str, Any], file_bytes: int) -> list[Cell]:
     if str(document.get("version", "2.0")) != "2.0":
         raise _Bad(f"JSON-stat version {_what(document.get('version'))}; expected 2.0")
     return _cube(
@@ -282,10 +282,11 @@ def _jsonstat2(document: dict[str, Any]) -> list[Cell]:
         _member(document, "size", "the dataset"),
         document.get("role") or {},
         "",
+        file_bytes,
     )
 
 
-def _jsonstat1(dataset: dict[str, Any]) -> list[Cell]:
+def _jsonstat1(dataset: dict[str, Any], file_bytes: int) -> list[Cell]:
     dimension = _object(_member(dataset, "dimension", "dataset"), "dataset.dimension")
     role = dimension.get("role") or {}
     return _cube(
@@ -294,12 +295,14 @@ def _jsonstat1(dataset: dict[str, Any]) -> list[Cell]:
         _member(dimension, "size", "dataset.dimension"),
         role,
         "dataset.",
+        file_bytes,
     )
 
 
 def _cube(
-    dataset: dict[str, Any], raw_ids: Any, raw_sizes: Any, raw_role: Any, at: str
+    dataset: dict[str, Any], raw_ids: Any, raw_sizes: Any, raw_role: Any, at: str, file_bytes: int
 ) -> list[Cell]:
+    """The cells of a JSON-stat dataset in a file of `file_bytes`."""
     size_at = f"{at}size" if at == "" else f"{at}dimension.size"
     id_at = f"{at}id" if at == "" else f"{at}dimension.id"
     ids = [_text(i, f"{id_at}[{n}]") for n, i in enumerate(_list(raw_ids, id_at))]
@@ -349,6 +352,12 @@ def _cube(
         values: list[Any] | dict[str, Any] = raw_values
     else:
         values = _object(raw_values, value_at)
+        if total > file_bytes // 2:  # a cell's value takes two bytes at least ("0,")
+            raise _Bad(
+                f"{value_at}: a sparse value for {count_text(total)} cells in a file of "
+                f"{count_text(file_bytes)} bytes, which could hold values for "
+                f"{count_text(file_bytes // 2)} at most: fill in the cells (a list)"
+            )
         for key in values:  # sparse: each key a cell's position
             if not (_POSITION.fullmatch(key) and int(key) < total):
                 raise _Bad(f"{value_at}[{_key(key)}]: not a cell's position (0–{total - 1})")
