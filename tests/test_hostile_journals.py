@@ -232,7 +232,7 @@ CASES = [
         "given-300-character-name",
         _given(LONG),
         1,
-        f"ledger: cannot read {LONG}: File name too long",
+        f"ledger: cannot read the journal {LONG}: File name too long",
     ),
     Case(
         "include-xlsx",

@@ -17,7 +17,13 @@ from sodertorn_ledger.population import (
     parse_population_file,
     read_population_folder,
 )
-from sodertorn_ledger.population.model import Category, parse_count, parse_time, split_time
+from sodertorn_ledger.population.model import (
+    BadValue,
+    Category,
+    parse_count,
+    parse_time,
+    split_time,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "befolkning"
@@ -561,3 +567,189 @@ def test_px_sum_of_sexes_is_the_folkmangd(
     assert {f.code: f.population for f in result.figures} == {
         code: men + women for (_, code), (men, women) in members.items()
     }
+
+
+# --- plain integers, bounded work (issue 14) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("94606", 94606),
+        ("94 606", 94606),
+        ("94\u00a0606", 94606),  # no-break space, as Excel and SCB's web tables write it
+        ("94\u202f606", 94606),  # narrow no-break space
+        ("94\u2009606", 94606),  # thin space
+        ("1 000 000", 1_000_000),
+        (" 94606 ", 94606),
+        ("-36", -36),  # Folkökning may be negative; a negative folkmängd is refused later
+        ("\u221236", -36),
+        ("100000000", 100_000_000),
+        ("0", 0),
+    ],
+)
+def test_parse_count_reads_plain_integers(text: str, value: int) -> None:
+    assert parse_count(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("4.2e4", "has an exponent"),
+        ("1E+5", "has an exponent"),
+        ("1e999999999", "has an exponent"),
+        ("94847²", "has '²' (U+00B2), which is not one of the digits 0–9"),
+        ("٩٤٦٠٦", "which is not one of the digits 0–9"),
+        ("９４６０６", "which is not one of the digits 0–9"),
+        ("94606,0", "has a decimal point or comma"),
+        ("94606.5", "has a decimal point or comma"),
+        ("94.606", "has a decimal point or comma"),
+        ("+94606", "has a plus sign"),
+        ("-0", "has a sign on zero"),
+        ("9 4606", "digit groups that are not of three"),
+        ("94 606\u00a0000", "digit groups that are not of three, or different blanks"),
+        ("100000001", "is above 100 000 000"),
+        ("9" * 33, "is too long for a number (33 characters)"),
+        ("9" * 5000, "is too long for a number (5000 characters)"),
+        ("94606 invånare", "is not a whole number"),
+        ("NaN", "is not a whole number"),
+    ],
+)
+def test_parse_count_refuses_what_scb_never_writes(text: str, reason: str) -> None:
+    with pytest.raises(BadValue) as caught:
+        parse_count(text)
+    assert reason in str(caught.value)
+    assert len(str(caught.value)) < 200  # a long text is cut, not quoted whole
+
+
+def test_a_negative_folkokning_is_read_beside_the_folkmangd() -> None:
+    text = '"region","Folkmängd 2019","Folkökning 2019"\n"0128 Salem",16750,-36\n'
+    result = parse_population_file("salem.csv", text.encode(), NAMES)
+    assert result.problems == []
+    assert [(f.code, f.population) for f in result.figures] == [("0128", 16750)]
+
+
+def _jsonstat_text(value: str) -> bytes:
+    return (
+        '{"version": "2.0", "class": "dataset", "id": ["Region", "ContentsCode", "Tid"], '
+        '"size": [1, 1, 1], "dimension": {"Region": {"category": {"index": ["0127"]}}, '
+        '"ContentsCode": {"category": {"index": ["BE0101N1"], "label": {"BE0101N1": '
+        '"Folkmängd"}}}, "Tid": {"category": {"index": ["2019"]}}}, '
+        f'"value": [{value}]}}'
+    ).encode()
+
+
+@pytest.mark.parametrize("written", ["94606", "94606.0", "94606.00", '"94606"', '"94 606"'])
+def test_json_whole_numbers_are_read_also_as_94606_point_0(written: str) -> None:
+    # A JSON number has no integer type of its own: 94606.0 is 94606 as some tools write it.
+    result = parse_population_file("x.json", _jsonstat_text(written), NAMES)
+    assert result.problems == []
+    assert [f.population for f in result.figures] == [94606]
+
+
+@pytest.mark.parametrize(
+    ("written", "reason"),
+    [
+        ("94606.5", "has a decimal point or comma"),
+        ("9.4606e4", "has an exponent"),
+        ("1e30", "has an exponent"),
+        ("NaN", "is not a whole number"),
+        ("Infinity", "is not a whole number"),
+        ("100000001", "is above 100 000 000"),
+        ("100000001.0", "is above 100 000 000"),
+        ("9" * 5000, "is too long for a number"),
+        ("true", "true where a number belongs"),
+        ("[1]", "an array where a number belongs"),
+        ('"4.2e4"', "has an exponent"),
+    ],
+)
+def test_json_figures_that_are_no_count_name_their_key_path(written: str, reason: str) -> None:
+    result = parse_population_file("x.json", _jsonstat_text(written), NAMES)
+    assert result.figures == []
+    message = result.problems[0].message
+    assert message.startswith("value[0] (Region 0127, ContentsCode BE0101N1, Tid 2019): ")
+    assert reason in message
+
+
+def test_excel_figures_are_named_by_sheet_and_cell() -> None:
+    data = _xlsx(
+        [["Folkmängd 2019"], ["Kommun", "2019"], ["Botkyrka", 94606.0], ["Haninge", "4.2e4"]]
+    )
+    result = parse_population_file("t.xlsx", data, NAMES)
+    assert [p.message for p in result.problems] == [
+        "Sheet!B4: '4.2e4' has an exponent: a figure is written out in digits"
+    ]
+    assert result.problems[0].line == 0
+
+
+def test_binary_kind_knows_utf16_without_a_byte_order_mark() -> None:
+    from sodertorn_ledger.population.loader import binary_kind
+
+    assert binary_kind("kommunkod;år\n".encode("utf-16-le")) == "UTF-16 text"
+    assert binary_kind("kommunkod;år\n".encode("utf-16-be")) == "UTF-16 text"
+    assert binary_kind(b"\x00" * 100) == "binary data (NUL bytes only)"
+    assert binary_kind(b"kommunkod;\xe5r\n") is None
+
+
+def test_a_folder_reads_a_bounded_number_of_files_and_figures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sodertorn_ledger.population import loader
+
+    for year in (2017, 2018, 2019, 2020):
+        (tmp_path / f"{year}.csv").write_text(
+            f"kommunkod;kommun;år;folkmängd\n0127;Botkyrka;{year};1\n0128;Salem;{year};2\n"
+        )
+    monkeypatch.setattr(loader, "MAX_FOLDER_FILES", 3)
+    _, problems = read_population_folder(tmp_path, NAMES)
+    assert [(Path(p.file).name, p.message) for p in problems] == [
+        (
+            "2020.csv",
+            "not read, nor the files after it: the population folder has more than 3 files",
+        )
+    ]
+    monkeypatch.setattr(loader, "MAX_FOLDER_FILES", 100)
+    monkeypatch.setattr(loader, "MAX_FOLDER_FIGURES", 3)
+    table, problems = read_population_folder(tmp_path, NAMES)
+    assert len(table.figures) == 4
+    assert [Path(p.file).name for p in problems] == ["2019.csv"]
+    assert "more than 3 figures in its files" in problems[0].message
+
+
+def test_at_most_twenty_problems_a_file_are_kept(tmp_path: Path) -> None:
+    rows = "".join(f"0127;Botkyrka;{1900 + n};{n}e3\n" for n in range(100))
+    (tmp_path / "p.csv").write_text("kommunkod;kommun;år;folkmängd\n" + rows)
+    _, problems = read_population_folder(tmp_path, NAMES)
+    assert len(problems) == 21
+    assert problems[-1].message == "and 80 more problems"
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        # Each was a traceback (IndexError, StopIteration) before.
+        (("DATA=", "CONTVARIABLE=;\nDATA="), ""),
+        (('STUB="region";', "STUB=;"), "no region variable"),
+        (('STUB="region";', 'STUB="år";'), "no region variable"),
+    ],
+)
+def test_px_with_odd_metadata_is_read_or_refused(change: tuple[str, str], words: str) -> None:
+    text = (
+        'CHARSET="ANSI";\nCODEPAGE="utf-8";\nCONTENTS="Folkmängd";\nSTUB="region";\n'
+        'HEADING="år";\nVALUES("region")="0127 Botkyrka";\nVALUES("år")="2019";\nDATA=\n94606;\n'
+    ).replace(*change)
+    result = parse_population_file("odd.px", text.encode(), NAMES)
+    if words:
+        assert words in result.problems[0].message
+    else:
+        assert result.problems == [] and [f.population for f in result.figures] == [94606]
+
+
+def test_a_file_of_many_bad_rows_keeps_a_few_problems_and_counts_the_rest() -> None:
+    rows = "".join(f'"0127 Botkyrka",{n}e3\n' for n in range(1000))
+    result = parse_population_file("p.csv", ('"region","Folkmängd 2021"\n' + rows).encode(), NAMES)
+    assert len(result.problems) == 100 and result.omitted == 900
+    rows_: list[list[object]] = [["Folkmängd 2021"], ["Kommun", "2021"], ["Salem", 16750]]
+    data = _xlsx(rows_ + [["Botkyrka", "1e3"]] * 300)
+    result = parse_population_file("p.xlsx", data, NAMES)
+    assert len(result.problems) == 100 and result.omitted == 200

@@ -94,7 +94,7 @@ def main_journal(file: Path | None) -> Path:
     try:
         found = path.is_file()
     except OSError as exc:  # a name the file system cannot take (e.g. too long)
-        fail(f"cannot read {path}: {exc.strerror}")
+        fail(f"cannot read the journal {path}: {exc.strerror or exc}")
     if not found:
         fail(_no_books(path))
     return path

@@ -16,19 +16,23 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Iterator
 
 from sodertorn_ledger.population.cube import figures_from_cells
 from sodertorn_ledger.population.model import (
+    MAX_CELLS,
     BadValue,
     Category,
     Cell,
     Code,
     Figure,
     FileResult,
+    count_text,
     is_folkmangd,
     norm,
     parse_count,
     parse_time,
+    shorten,
     split_time_parts,
 )
 from sodertorn_ledger.problems import Problem
@@ -51,8 +55,36 @@ def decode_text(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _fields(line: str, delimiter: str) -> list[str]:
-    return next(csv.reader([line], delimiter=delimiter), [])
+MAX_LINES = MAX_CELLS + 10_000
+"""A CSV file has a figure (or a symbol) a line, and a few lines more."""
+MAX_LINE_CHARS = 1_000_000
+"""A line of a PX-Web export with every heading variable in its columns is a few thousand
+characters; beyond this a line is refused unread."""
+# What str.splitlines breaks on, besides \r\n: counted before splitting, so a file of
+# millions of empty lines is refused before a list of them is made.
+_LINE_BREAKS = ("\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+
+class _Unreadable(Exception):
+    """A line the csv module cannot split, or one too long to try."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def _fields(line: str, delimiter: str, number: int) -> list[str]:
+    if len(line) > MAX_LINE_CHARS:
+        raise _Unreadable(
+            number,
+            f"line of {count_text(len(line))} characters; at most "
+            f"{count_text(MAX_LINE_CHARS)} are read",
+        )
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error as exc:
+        raise _Unreadable(number, f"cannot split the line into fields ({exc})") from None
 
 
 def parse_csv(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
@@ -60,6 +92,20 @@ def parse_csv(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
         text = decode_text(data)
     except UnicodeDecodeError as exc:
         return _fail(file, 0, f"not readable as UTF-8 text ({exc.reason})")
+    breaks = sum(text.count(mark) for mark in _LINE_BREAKS) - text.count("\r\n")
+    if breaks > MAX_LINES:
+        return _fail(
+            file,
+            0,
+            f"{count_text(breaks)} lines; a population file has at most {count_text(MAX_LINES)}",
+        )
+    try:
+        return _parse(file, text, names)
+    except _Unreadable as exc:
+        return _fail(file, exc.line, exc.message)
+
+
+def _parse(file: str, text: str, names: dict[str, Code]) -> FileResult:
     lines = text.splitlines()
     title: list[str] = []
     header_at = -1
@@ -67,23 +113,28 @@ def parse_csv(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
     for index, line in enumerate(lines):
         if not line.strip():
             continue
-        counts = {d: len(_fields(line, d)) for d in _DELIMITERS}
+        counts = {d: len(_fields(line, d, index + 1)) for d in _DELIMITERS}
         delimiter = max(_DELIMITERS, key=lambda d: counts[d])
         if counts[delimiter] >= 2:
             header_at = index
             break
-        title.append(_fields(line, ",")[0] if _fields(line, ",") else line)
+        first = _fields(line, ",", index + 1)
+        title.append(first[0] if first else line)
     if header_at < 0:
         return _fail(file, 0, "no header line with columns (comma, semicolon or tab separated)")
-    header = [h.strip() for h in _fields(lines[header_at], delimiter)]
-    rows = [
-        (index + 1, _fields(line, delimiter))
-        for index, line in enumerate(lines[header_at + 1 :], start=header_at + 1)
-        if line.strip()
-    ]
+    header = [h.strip() for h in _fields(lines[header_at], delimiter, header_at + 1)]
+    rows = _rows(lines, header_at + 1, delimiter)
     if _is_plain(header):
         return _plain(file, header_at + 1, header, rows, names)
     return _pxweb(file, " ".join(title), header_at + 1, header, rows, names)
+
+
+def _rows(lines: list[str], start: int, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) of each non-blank line from `start`, split as they are read."""
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if line.strip():
+            yield index + 1, _fields(line, delimiter, index + 1)
 
 
 def _fail(file: str, line: int, message: str) -> FileResult:
@@ -106,7 +157,7 @@ def _plain(
     file: str,
     header_line: int,
     header: list[str],
-    rows: list[tuple[int, list[str]]],
+    rows: Iterator[tuple[int, list[str]]],
     names: dict[str, Code],
 ) -> FileResult:
     keys = [norm(h) for h in header]
@@ -123,7 +174,7 @@ def _plain(
     result = FileResult()
     for line, fields in rows:
         if len(fields) != len(header):
-            result.problems.append(
+            result.add(
                 Problem(file, line, f"{len(fields)} fields where the header has {len(header)}")
             )
             continue
@@ -131,17 +182,17 @@ def _plain(
         if code.isdigit() and len(code) in (3, 4):
             code = code.zfill(4)  # a spreadsheet drops the leading zero of 0127
         else:
-            result.problems.append(Problem(file, line, f"kommunkod {code!r} is not four digits"))
+            result.add(Problem(file, line, f"kommunkod {shorten(code)!r} is not four digits"))
             continue
         when = fields[want["år"]].strip()
         date = parse_time(when)
         if date is None:
-            result.problems.append(Problem(file, line, f"år {when!r} is not a year or date"))
+            result.add(Problem(file, line, f"år {shorten(when)!r} is not a year or date"))
             continue
         try:
             value = parse_count(fields[want["folkmängd"]])
         except BadValue as exc:
-            result.problems.append(Problem(file, line, f"folkmängd {exc} is not a whole number"))
+            result.add(Problem(file, line, f"folkmängd {exc}"))
             continue
         if value is None:
             continue
@@ -154,7 +205,7 @@ def _plain(
         spot = (figure.code, figure.date)
         if spot in seen:
             if seen[spot].population != figure.population:
-                result.problems.append(
+                result.add(
                     Problem(
                         file,
                         figure.line,
@@ -177,7 +228,7 @@ def _pxweb(
     title: str,
     header_line: int,
     header: list[str],
-    rows: list[tuple[int, list[str]]],
+    rows: Iterator[tuple[int, list[str]]],
     names: dict[str, Code],
 ) -> FileResult:
     # Value columns: a time in the header, or (time as a stub column) a contents word.
@@ -198,7 +249,9 @@ def _pxweb(
     labelled = any(label for _, _, label in value_cols.values())
     if not value_cols:
         return _fail(
-            file, header_line, "no column with a year or Folkmängd in the header " + repr(header)
+            file,
+            header_line,
+            "no column with a year or Folkmängd in the header " + shorten(repr(header), 200),
         )
     stub = [i for i in range(len(header)) if i not in value_cols]
     if not stub:
@@ -211,36 +264,34 @@ def _pxweb(
     default_content = title if is_folkmangd(title) else ""
 
     cells: list[Cell] = []
-    problems: list[Problem] = []
+    bad = FileResult()  # the problems, kept or counted
     for line, fields in rows:
         if len(fields) == 1:
             continue  # a footnote or source line after the table
         if len(fields) != len(header):
-            problems.append(
-                Problem(file, line, f"{len(fields)} fields where the header has {len(header)}")
-            )
+            bad.add(Problem(file, line, f"{len(fields)} fields where the header has {len(header)}"))
             continue
         region = _category(fields[region_col])
         row_time = fields[time_col].strip() if time_col is not None else ""
         row_content = fields[content_col].strip() if content_col is not None else ""
         splits = tuple((header[i], _category(fields[i])) for i in split_cols)
+        if len(cells) + len(value_cols) > MAX_CELLS:
+            return _fail(file, line, f"more than {count_text(MAX_CELLS)} figures in one file")
         for col, (col_content, col_time, label) in value_cols.items():
             time = col_time or row_time
             if not time:
-                problems.append(Problem(file, header_line, f"no year for column {header[col]!r}"))
-                return FileResult(problems=problems)
+                bad.add(Problem(file, header_line, f"no year for column {shorten(header[col])!r}"))
+                return bad
             try:
                 value = parse_count(fields[col])
             except BadValue as exc:
-                problems.append(
-                    Problem(file, line, f"{header[col]}: {str(exc)!r} is not a whole number")
-                )
+                bad.add(Problem(file, line, f"{shorten(header[col])}: {exc}"))
                 continue
             content = col_content or row_content or default_content
             column = (("kolumn", Category("", label)),) if labelled else ()
             cells.append(Cell(region, time, content, splits + column, value, line))
-    if problems:
-        return FileResult(problems=problems)
+    if bad.problems:
+        return bad
     return figures_from_cells(cells, file=file, names=names)
 
 

@@ -60,6 +60,7 @@ def figures_from_cells(cells: Iterable[Cell], *, file: str, names: dict[str, Cod
     seen: dict[tuple[object, ...], Cell] = {}
     regions: dict[Category, tuple[Code, str] | None] = {}
     times: dict[str, dt.date | None] = {}
+    split_keys: dict[tuple[tuple[str, Category], ...], tuple[tuple[str, str], ...]] = {}
     for cell in wanted:
         if not all(chosen[dim](cat) for dim, cat in cell.splits):
             continue
@@ -73,26 +74,36 @@ def figures_from_cells(cells: Iterable[Cell], *, file: str, names: dict[str, Cod
             times[cell.time] = parse_time(cell.time)
         date = times[cell.time]
         if date is None:
-            result.problems.append(
-                Problem(file, cell.line, f"cannot read the time {cell.time!r} as a year or date")
+            result.add(
+                _problem(file, cell, f"cannot read the time {cell.time!r} as a year or date")
             )
             continue
-        coordinate = (code, date, tuple((d, c.code or c.label) for d, c in cell.splits))
+        split_key = split_keys.get(cell.splits)
+        if split_key is None:
+            split_key = split_keys[cell.splits] = tuple(
+                (d, c.code or c.label) for d, c in cell.splits
+            )
+        coordinate = (code, date, split_key)
         earlier = seen.get(coordinate)
         if earlier is not None:
             if earlier.value != cell.value:
-                result.problems.append(
-                    Problem(
+                at = earlier.place or f"line {earlier.line}"
+                result.add(
+                    _problem(
                         file,
-                        cell.line,
+                        cell,
                         f"folkmängd for {code} {date} is given twice in this file: "
-                        f"{earlier.value} (line {earlier.line}) and {cell.value}",
+                        f"{earlier.value} ({at}) and {cell.value}",
                     )
                 )
             continue
         if cell.value is not None and cell.value < 0:
-            result.problems.append(
-                Problem(file, cell.line, f"negative folkmängd {cell.value} for {code} {date}")
+            result.add(
+                _problem(
+                    file,
+                    cell,
+                    f"negative folkmängd {cell.value} for {code} {date}: a population has no sign",
+                )
             )
             continue
         seen[coordinate] = cell
@@ -115,6 +126,13 @@ def figures_from_cells(cells: Iterable[Cell], *, file: str, names: dict[str, Cod
             )
         )
     return result
+
+
+def _problem(file: str, cell: Cell, message: str) -> Problem:
+    """A problem at a cell: its line, or (xlsx, JSON) its sheet and cell or key path."""
+    if cell.place:
+        return Problem(file, 0, f"{cell.place}: {message}")
+    return Problem(file, cell.line, message)
 
 
 class _Keep:

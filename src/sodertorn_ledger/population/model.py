@@ -10,12 +10,38 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
-from sodertorn_ledger.problems import Problem
+from sodertorn_ledger.problems import Problem, printable
 
 Code = str
+
+# --- limits: the work done on any file is bounded, whatever it holds ---------------------
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+"""No population file is read beyond this many bytes (SCB's own are far smaller)."""
+MAX_CELLS = 500_000
+"""The most data values (cells) read from one file: a few times what SCB's API gives in one
+download (150 000), and what one file's figures cost in memory stays bounded."""
+
+
+def size_text(n: int) -> str:
+    """A byte count for a message: ``52 MB``, ``3 kB``."""
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.0f} MB"
+    return f"{n / 1024:.0f} kB" if n >= 1024 else f"{n} bytes"
+
+
+def shorten(text: str, width: int = 60) -> str:
+    """`text` cut to `width` characters for a message (a header may be a megabyte long)."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def count_text(n: int) -> str:
+    """A count for a message, in digit groups: ``500 000``."""
+    return f"{n:,}".replace(",", " ")
+
+
 """SCB's region code: four digits for a kommun (``0127``), two for a län (``01``)."""
 
 
@@ -33,7 +59,9 @@ class Figure(NamedTuple):
 
     @property
     def where(self) -> str:
-        return f"{self.file}:{self.line}" if self.line else self.file
+        """FILE:LINE, safe to print (a file name may hold control characters)."""
+        where = printable(self.file)
+        return f"{where}:{self.line}" if self.line else where
 
 
 class PopulationTable:
@@ -89,18 +117,34 @@ class Cell(NamedTuple):
     value: int | None
     """None: SCB's missing-value symbol (``..``)."""
     line: int
+    place: str = ""
+    """Where the value is in a file without lines (shown instead of the line): a sheet and
+    cell (``'Tabell 1'!C6``) or a JSON key path (``value[12]``)."""
+
+
+MAX_PROBLEMS_KEPT = 100
+"""A file's problems kept to be shown (the loader shows fewer); the rest are counted."""
 
 
 class FileResult:
     """What one file yields: its figures and its problems (each naming the file)."""
 
-    __slots__ = ("figures", "problems")
+    __slots__ = ("figures", "omitted", "problems")
 
     def __init__(
         self, figures: list[Figure] | None = None, problems: list[Problem] | None = None
     ) -> None:
         self.figures = [] if figures is None else figures
         self.problems = [] if problems is None else problems
+        self.omitted = 0
+        """Problems counted but not kept (a broken file of half a million rows)."""
+
+    def add(self, problem: Problem) -> None:
+        """Keep `problem`, or past MAX_PROBLEMS_KEPT only count it."""
+        if len(self.problems) < MAX_PROBLEMS_KEPT:
+            self.problems.append(problem)
+        else:
+            self.omitted += 1
 
 
 def norm(text: str) -> str:
@@ -198,34 +242,79 @@ def split_time(header: str) -> tuple[str, str] | None:
 
 MISSING_SYMBOLS = frozenset({".", "..", "...", "....", ".....", "......", ":", "x", "X"})
 NIL_SYMBOLS = frozenset({"-", "–"})  # SCB: "inget finns att redovisa", i.e. zero
-_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009")
+MAX_COUNT = 100_000_000
+"""The largest figure read: a hundred million is no municipality's (nor Sweden's) population."""
+MAX_NUMBER_CHARS = 32
+"""A number's text is refused unread beyond this length (the longest real one, a grouped
+``100 000 000``, has 11 characters)."""
+_PLAIN = re.compile(r"[-\u2212]?[0-9]+")
+# Digit groups of three, one kind of blank throughout: space, NBSP, narrow NBSP, thin space.
+_GROUPED = re.compile(r"[-\u2212]?[0-9]{1,3}([ \u00a0\u202f\u2009])[0-9]{3}(?:\1[0-9]{3})*")
+_BLANKS = str.maketrans("", "", " \u00a0\u202f\u2009")
 
 
 class BadValue(ValueError):
-    """A data cell that is neither a whole number nor one of SCB's symbols."""
+    """A data value that is neither a whole number as SCB writes it nor one of its symbols:
+    `text` as written (cut when long) and `reason`, what is wrong with it."""
+
+    def __init__(self, text: str, reason: str = "is not a whole number") -> None:
+        shown = shorten(text, 40)
+        super().__init__(f"{shown!r} {reason}")
+        self.text = shown
+        self.reason = reason
 
 
 def parse_count(text: str, *, missing: frozenset[str] = MISSING_SYMBOLS) -> int | None:
     """A whole number as SCB writes it: ``94606``, ``94 606``, ``..`` (missing), ``-`` (none).
 
-    Negative numbers are read (Folkökning can be negative); a negative folkmängd is refused
-    by the reading rules.
+    Only the digits 0–9, in groups of three or not grouped at all; no decimals, exponent,
+    plus sign or other script's digits; at most `MAX_COUNT`. A minus is read (Folkökning
+    can be negative); a negative folkmängd is refused by the reading rules.
     """
-    if text.isdigit():  # the common case, fast: a big PX file has hundreds of thousands
-        return int(text)
+    if len(text) <= 8 and text.isdigit() and text.isascii():
+        return int(text)  # the common case, fast: a big PX file has hundreds of thousands
+    if len(text) > 2 * MAX_NUMBER_CHARS:  # checked before any work on the text
+        raise BadValue(text, f"is too long for a number ({len(text)} characters)")
     raw = text.strip().strip('"').strip()
     if raw in missing or raw == "":
         return None
     if raw in NIL_SYMBOLS:
         return 0
-    compact = raw.translate(_SPACES).replace(",", ".").replace("\u2212", "-")
-    try:
-        number = Decimal(compact)
-    except InvalidOperation:
-        raise BadValue(raw) from None
-    if not number.is_finite() or number != number.to_integral_value():
-        raise BadValue(raw)
-    return int(number)
+    if len(raw) > MAX_NUMBER_CHARS:
+        raise BadValue(raw, f"is too long for a number ({len(raw)} characters)")
+    if not (_PLAIN.fullmatch(raw) or _GROUPED.fullmatch(raw)):
+        raise BadValue(raw, _what_is_wrong(raw))
+    number = int(raw.translate(_BLANKS).replace("\u2212", "-"))
+    if number == 0 and not raw[0].isdigit():
+        raise BadValue(raw, "has a sign on zero")
+    if abs(number) > MAX_COUNT:
+        limit = count_text(MAX_COUNT)
+        raise BadValue(raw, f"is above {limit}: no municipality has that many inhabitants")
+    return number
+
+
+_EXPONENT = re.compile(r"[-+\u2212]?[0-9 .,\u00a0\u202f\u2009]*[0-9][eE][-+\u2212]?[0-9]+")
+_DECIMALS = re.compile(r"[-\u2212]?[0-9 \u00a0\u202f\u2009]*[.,][0-9 .,\u00a0\u202f\u2009]*")
+_GROUPS = re.compile(r"[-\u2212]?[0-9][0-9 \u00a0\u202f\u2009]*")
+
+
+def _what_is_wrong(raw: str) -> str:
+    """Why `raw` is not a whole number as SCB writes it, in a few words."""
+    odd = next((c for c in raw if c.isdigit() and not "0" <= c <= "9"), None)
+    if odd is not None:  # superscripts, other scripts' digits
+        return f"has {odd!r} (U+{ord(odd):04X}), which is not one of the digits 0–9"
+    if raw.startswith("+"):
+        return "has a plus sign: a figure is its digits alone"
+    if _EXPONENT.fullmatch(raw):
+        return "has an exponent: a figure is written out in digits"
+    if _DECIMALS.fullmatch(raw):
+        return (
+            "has a decimal point or comma: a figure is a whole number, its digits "
+            "grouped (if at all) by spaces"
+        )
+    if _GROUPS.fullmatch(raw):
+        return "has digit groups that are not of three, or different blanks between them"
+    return "is not a whole number"
 
 
 # --- regions ------------------------------------------------------------------------------

@@ -23,13 +23,16 @@ from typing import NamedTuple
 
 from sodertorn_ledger.population.cube import figures_from_cells
 from sodertorn_ledger.population.model import (
+    MAX_CELLS,
     BadValue,
     Category,
     Cell,
     Code,
     FileResult,
+    count_text,
     norm,
     parse_count,
+    shorten,
 )
 from sodertorn_ledger.problems import Problem
 
@@ -70,7 +73,7 @@ def _encoding(data: bytes) -> str:
             return codecs.lookup(name).name
         except LookupError:
             raise PxError(
-                head[: codepage.start()].count("\n") + 1, f"unknown CODEPAGE {name!r}"
+                head[: codepage.start()].count("\n") + 1, f"unknown CODEPAGE {shorten(name)!r}"
             ) from None
     if re.search(r'^\s*CHARSET\s*=\s*"ANSI"\s*;', head, re.MULTILINE | re.IGNORECASE):
         return "cp1252"
@@ -81,29 +84,40 @@ def _encoding(data: bytes) -> str:
     return "utf-8"
 
 
+MAX_TOKENS = 2 * MAX_CELLS
+"""The most values (and statements) read from one PX file: the DATA's cells and the
+metadata that labels them."""
+_SPACE = re.compile(r"[ \t\r\n]*")
+_KEY_CHARS = re.compile(r'[^"=;]*')
+
+
 def _tokenize_statements(text: str) -> list[_Statement]:
     statements: list[_Statement] = []
+    budget = MAX_TOKENS
     i, n, line = 0, len(text), 1
-    while i < n:
-        # keyword part, up to '=' (quotes allowed inside the parenthesised arguments)
-        while i < n and text[i] in " \t\r\n":
-            line += text[i] == "\n"
-            i += 1
+    while True:
+        j = _end_of(_SPACE, text, i)
+        line += text.count("\n", i, j)
+        i = j
         if i >= n:
             break
         start_line = line
-        j = i
-        in_quote = False
-        while j < n and (in_quote or text[j] != "="):
-            if text[j] == '"':
-                in_quote = not in_quote
-            elif text[j] == "\n":
-                line += 1
-            elif text[j] == ";" and not in_quote:
-                raise PxError(line, f"statement {text[i:j].strip()[:40]!r} has no '='")
-            j += 1
-        if j >= n:
-            raise PxError(start_line, f"statement {text[i:j].strip()[:40]!r} has no '='")
+        # keyword part, up to '=' (quotes allowed inside the parenthesised arguments)
+        while True:
+            j = _end_of(_KEY_CHARS, text, j)
+            if j >= n or text[j] == ";":
+                at = start_line + text.count("\n", i, j)
+                raise PxError(at, f"statement {shorten(text[i:j].strip(), 40)!r} has no '='")
+            if text[j] == "=":
+                break
+            close = text.find('"', j + 1)  # a quoted argument: skip to its end
+            if close < 0:
+                raise PxError(start_line, "a quoted string is never closed")
+            j = close + 1
+            budget -= 1
+            if budget < 0:
+                raise _too_many(start_line)
+        line += text.count("\n", i, j)
         key = text[i:j].strip()
         i = j + 1
         tokens: list[_Token] = []
@@ -114,9 +128,13 @@ def _tokenize_statements(text: str) -> list[_Statement]:
                 ended = True
                 i = m.end()
                 break
-            if kind == "newline":
-                line += 1
-            elif kind == "quoted":
+            if kind == "space":
+                line += m.group("space").count("\n")
+                continue
+            budget -= 1
+            if budget < 0:
+                raise _too_many(line)
+            if kind == "quoted":
                 segment = m.group("quoted")
                 tokens.append(_Token(segment, True, line))
                 line += segment.count("\n")
@@ -127,22 +145,41 @@ def _tokenize_statements(text: str) -> list[_Statement]:
             elif kind == "word":
                 tokens.append(_Token(m.group("word"), False, line))
         if not ended:
-            raise PxError(start_line, f"{key[:40]} is not ended by ';'")
+            raise PxError(start_line, f"{shorten(key, 40)} is not ended by ';'")
+        budget -= 1
+        if budget < 0:
+            raise _too_many(start_line)
         statements.append(_parse_key(key, tokens, start_line))
     return statements
 
 
+def _end_of(run: re.Pattern[str], text: str, start: int) -> int:
+    """Where a run of `run`'s characters that starts at `start` ends (it may be empty)."""
+    m = run.match(text, start)
+    return start if m is None else m.end()
+
+
+def _too_many(line: int) -> PxError:
+    return PxError(
+        line, f"more than {count_text(MAX_TOKENS)} values: too large for a population file"
+    )
+
+
 _VALUE_TOKEN = re.compile(
-    r'"(?P<quoted>[^"]*)"|(?P<open>")|(?P<end>;)|(?P<comma>,)|(?P<newline>\n)'
-    r'|(?P<word>[^\s,;"]+)|[ \t\r]+'
+    r'"(?P<quoted>[^"]*)"|(?P<open>")|(?P<end>;)|(?P<comma>,)|(?P<space>[ \t\r\n]+)'
+    r'|(?P<word>[^\s,;"]+)'
 )
-_KEY_RE = re.compile(r"([A-Za-z][A-Za-z0-9-]*)\s*(?:\[([^\]]*)\])?\s*(?:\((.*)\))?\s*", re.DOTALL)
+# Possessive blanks: with plain \s* the three runs of blanks share a long run between them
+# in O(n³) ways before the match fails (2000 blanks took 17 s).
+_KEY_RE = re.compile(
+    r"([A-Za-z][A-Za-z0-9-]*+)\s*+(?:\[([^\]]*+)\])?\s*+(?:\((.*)\))?\s*+", re.DOTALL
+)
 
 
 def _parse_key(key: str, tokens: list[_Token], line: int) -> _Statement:
     m = _KEY_RE.fullmatch(key)
     if m is None:
-        raise PxError(line, f"cannot read the keyword {key[:60]!r}")
+        raise PxError(line, f"cannot read the keyword {shorten(key)!r}")
     args = re.findall(r'"([^"]*)"', m.group(3) or "")
     values: list[str] = []
     if m.group(1).upper() == "DATA":
@@ -180,7 +217,11 @@ def parse_px(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
 
 
 def _parse(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
-    text = data.decode(_encoding(data))
+    encoding = _encoding(data)
+    try:
+        text = data.decode(encoding)
+    except LookupError:  # a CODEPAGE such as "rot13" or "zlib": a codec, but not of text
+        raise PxError(1, f"CODEPAGE {encoding!r} is not a text encoding") from None
     statements = _tokenize_statements(text)
     # Only the file's main language: a keyword with [en] repeats metadata in another language.
     main = [s for s in statements if not s.language]
@@ -204,13 +245,14 @@ def _parse(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
     for var in variables:
         labels = by_var.get(("VALUES", var))
         if labels is None:
-            raise PxError(1, f"no VALUES for the variable {var!r}")
+            raise PxError(1, f"no VALUES for the variable {shorten(var)!r}")
         codes = by_var.get(("CODES", var))
         code_list = codes.values if codes else [""] * len(labels.values)
         if len(code_list) != len(labels.values):
             raise PxError(
                 codes.line if codes else labels.line,
-                f"CODES({var!r}) has {len(code_list)} items but VALUES has {len(labels.values)}",
+                f"CODES({shorten(var)!r}) has {len(code_list)} items but VALUES has "
+                f"{len(labels.values)}",
             )
         categories.append([Category(c, v) for c, v in zip(code_list, labels.values, strict=True)])
 
@@ -219,14 +261,21 @@ def _parse(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
     expected = 1
     for cats in categories:
         expected *= len(cats)
+    sizes = " × ".join(str(len(c)) for c in categories)
+    if expected > MAX_CELLS:
+        raise PxError(
+            single["DATA"].line,
+            f"the variables ({shorten(sizes)}) make {count_text(expected)} cells; at most "
+            f"{count_text(MAX_CELLS)} are read from one file",
+        )
     if len(data_tokens) != expected:
         raise PxError(
             single["DATA"].line,
-            f"DATA has {len(data_tokens)} values; the variables "
-            f"({' × '.join(str(len(c)) for c in categories)}) need {expected}",
+            f"DATA has {len(data_tokens)} values; the variables ({shorten(sizes)}) need {expected}",
         )
 
-    content_var = single["CONTVARIABLE"].values[0] if "CONTVARIABLE" in single else None
+    declared = single["CONTVARIABLE"].values if "CONTVARIABLE" in single else []
+    content_var = declared[0] if declared else None
     time_vars = {v for (k, v) in by_var if k == "TIMEVAL"}
     time_var = next((v for v in variables if v in time_vars), None) or next(
         (v for v in variables if norm(v) in ("år", "tid", "månad", "kvartal", "year")), None
@@ -235,7 +284,9 @@ def _parse(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
         raise PxError(1, "no time variable (TIMEVAL or år)")
     region_var = next((v for v in variables if "region" in norm(v) or norm(v) == "kommun"), None)
     if region_var is None:
-        region_var = next(v for v in variables if v not in (time_var, content_var))
+        region_var = next((v for v in variables if v not in (time_var, content_var)), None)
+    if region_var is None:
+        raise PxError(1, "no region variable: only the time and the contents")
     default_content = ""
     for keyword in ("CONTENTS", "TITLE"):
         if keyword in single and single[keyword].values:
@@ -243,13 +294,14 @@ def _parse(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
             break
 
     cells: list[Cell] = []
-    problems: list[Problem] = []
+    bad = FileResult()  # the problems, kept or counted
+    shared: dict[tuple[tuple[str, Category], ...], tuple[tuple[str, Category], ...]] = {}
     for token, combo in zip(data_tokens, product(*categories), strict=True):
         coordinates = dict(zip(variables, combo, strict=True))
         try:
             value = None if token.text in missing else parse_count(token.text)
-        except BadValue:
-            problems.append(Problem(file, token.line, f"DATA value {token.text!r} is not a number"))
+        except BadValue as exc:
+            bad.add(Problem(file, token.line, f"DATA value {exc}"))
             continue
         time_cat = coordinates[time_var]
         content = coordinates[content_var].label if content_var in coordinates else default_content
@@ -258,6 +310,7 @@ def _parse(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
             for var, cat in coordinates.items()
             if var not in (region_var, time_var, content_var)
         )
+        splits = shared.setdefault(splits, splits)  # one tuple for many cells
         cells.append(
             Cell(
                 coordinates[region_var],
@@ -268,8 +321,8 @@ def _parse(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
                 token.line,
             )
         )
-    if problems:
-        return FileResult(problems=problems)
+    if bad.problems:
+        return bad
     return figures_from_cells(cells, file=file, names=names)
 
 

@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sodertorn_ledger.money import ZERO, format_count, format_sv
+from sodertorn_ledger.problems import printable
 from sodertorn_ledger.render.labels import account_label, date_sv, footnote_marker, with_marker
 
 if TYPE_CHECKING:  # each command imports only the report it makes
@@ -209,7 +210,7 @@ def render_fees(report: FeeReport, *, ore: bool = False) -> RenderableType:
             cell(line.booked, ore=ore),
             cell(line.difference, ore=ore),
         )
-    files = sorted({line.figure.file for line in report.lines})
+    files = sorted({printable(line.figure.file) for line in report.lines})  # names may hold \x1b
     note = Text(
         "Differens = bokfört − avgift. Folkmängd från SCB: " + ", ".join(files), style="dim"
     )
