@@ -19,22 +19,49 @@ def in_date_order(transactions: list[Transaction]) -> list[Transaction]:
     return sorted(transactions, key=attrgetter("date"))
 
 
-def check_assertions(journal: Journal) -> list[Problem]:
-    """Every `= AMOUNT` holds for the account's running balance, in date order (as hledger)."""
-    asserted = {
-        p.account for t in journal.transactions for p in t.postings if p.assertion is not None
-    }
+def _asserting(journal: Journal) -> tuple[set[Account], list[tuple[int, Transaction]]]:
+    """The accounts with a balance assertion, and the transactions that have one, with
+    their place in reading order: one pass over the books."""
+    accounts: set[Account] = set()
+    found: list[tuple[int, Transaction]] = []
+    for index, txn in enumerate(journal.transactions):
+        for posting in txn.postings:
+            if posting.assertion is not None:
+                accounts.add(posting.account)
+                if not found or found[-1][0] != index:
+                    found.append((index, txn))
+    return accounts, found
+
+
+def check_assertions(journal: Journal, asserted: set[Account] | None = None) -> list[Problem]:
+    """Every `= AMOUNT` holds for the account's running balance, in date order (as hledger).
+    `asserted`: the accounts with an assertion, when known."""
+    if asserted is None:
+        asserted = _asserting(journal)[0]
     if not asserted:
         return []
+    return _running(journal, asserted, [])[0]
+
+
+def _running(
+    journal: Journal, asserted: set[Account] | None, cuts: list[dt.date]
+) -> tuple[list[Problem], list[dict[Account, Decimal]]]:
+    """The failed balance assertions, and every account's balance at the end of each day
+    of `cuts` (ascending). The running balances are of the `asserted` accounts only (big
+    books have few), or of all of them (None: the balances at the cuts are wanted)."""
     problems: list[Problem] = []
-    # Running balances of the asserted accounts only: big books have few of them.
-    running = dict.fromkeys(asserted, Decimal(0))
+    states: list[dict[Account, Decimal]] = []
+    running = dict.fromkeys(asserted, ZERO) if asserted is not None else {}
     unit = f" {journal.commodity}" if journal.commodity else ""
+    at = 0
     for txn in in_date_order(journal.transactions):
+        while at < len(cuts) and txn.date > cuts[at]:
+            states.append(dict(running))
+            at += 1
         for posting in txn.postings:
-            if posting.account not in running:
+            if asserted is not None and posting.account not in running:
                 continue
-            balance = running[posting.account] + posting.amount
+            balance = running.get(posting.account, ZERO) + posting.amount
             running[posting.account] = balance
             if posting.assertion is not None and balance != posting.assertion:
                 diff = posting.assertion - balance
@@ -49,7 +76,8 @@ def check_assertions(journal: Journal) -> list[Problem]:
                         "or correct the asserted balance",
                     )
                 )
-    return problems
+    states += [dict(running) for _ in cuts[at:]]
+    return problems, states
 
 
 def check_declared(journal: Journal) -> list[Problem]:
@@ -236,38 +264,27 @@ class _Lock:
         self.differences: dict[Account, Decimal] = {}
 
 
-def _locks(journal: Journal) -> list[_Lock]:
+def _locks(asserting: list[tuple[int, Transaction]]) -> list[_Lock]:
+    """The closes among the transactions with a balance assertion, by year."""
     found: dict[int, _Lock] = {}
-    for index, txn in enumerate(journal.transactions):
-        if txn.tags:
-            year = closed_year(txn)
-            if year is not None and year not in found and is_lock(txn):
-                found[year] = _Lock(year, index, txn)
+    for index, txn in asserting:
+        year = closed_year(txn)
+        if year is not None and year not in found:
+            found[year] = _Lock(year, index, txn)
     return [found[year] for year in sorted(found)]
 
 
-def _measure(journal: Journal, locks: list[_Lock]) -> None:
-    """Each lock's differences: the books' state now minus the recorded one."""
+def _cuts(locks: list[_Lock]) -> list[dt.date]:
+    """The day each lock's state is taken at, never before an earlier lock's."""
     cuts: list[dt.date] = []
     for lock in locks:
         cuts.append(max(lock.cut, cuts[-1]) if cuts else lock.cut)
-    last = cuts[-1]
-    # Each transaction counts in the first lock whose day it is not after, and so in every
-    # later one: sums per lock, then added up in order.
-    slices: list[dict[Account, Decimal]] = [{} for _ in locks]
-    for txn in journal.transactions:
-        if txn.date > last:
-            continue
-        at = 0
-        while txn.date > cuts[at]:
-            at += 1
-        sums = slices[at]
-        for posting in txn.postings:
-            sums[posting.account] = sums.get(posting.account, ZERO) + posting.amount
-    state: dict[Account, Decimal] = {}
-    for lock, sums in zip(locks, slices, strict=True):
-        for account, amount in sums.items():
-            state[account] = state.get(account, ZERO) + amount
+    return cuts
+
+
+def _measure(locks: list[_Lock], states: list[dict[Account, Decimal]]) -> None:
+    """Each lock's differences: the books' state at its day minus the recorded one."""
+    for lock, state in zip(locks, states, strict=True):
         for account in state.keys() | lock.expected.keys():
             difference = state.get(account, ZERO) - lock.expected.get(account, ZERO)
             if difference:
@@ -278,15 +295,16 @@ def check_closed_years(journal: Journal) -> list[Problem]:
     """Closed years still hold the end state their close recorded; a change names the
     transaction that makes it (or, when that cannot be told, the accounts and the
     transactions that post to them) and how to book it instead."""
-    return _check_locks(journal)[0]
-
-
-def _check_locks(journal: Journal) -> tuple[list[Problem], list[Transaction]]:
-    """The problems, and the closing transactions whose recorded state no longer holds."""
-    locks = _locks(journal)
+    locks = _locks(_asserting(journal)[1])
     if not locks:
-        return [], []
-    _measure(journal, locks)
+        return []
+    _measure(locks, _running(journal, None, _cuts(locks))[1])
+    return _check_locks(journal, locks)[0]
+
+
+def _check_locks(journal: Journal, locks: list[_Lock]) -> tuple[list[Problem], list[Transaction]]:
+    """The problems of measured locks, and the closing transactions whose recorded state
+    no longer holds."""
     if not any(lock.differences for lock in locks):
         return [], []
     years = books_years(journal)
@@ -403,9 +421,17 @@ def check_balances(journal: Journal) -> list[Problem]:
     """Balance assertions as hledger checks them, and the locks of closed years. A failed
     assertion of a closing transaction whose year is reported changed is not reported
     again: the lock's message says more."""
-    assertions = check_assertions(journal)
-    locks, broken = _check_locks(journal)
+    asserted, asserting = _asserting(journal)
+    if not asserted:
+        return []
+    locks = _locks(asserting)
+    if not locks:
+        return _running(journal, asserted, [])[0]
+    # One pass in date order checks the assertions and takes each closed year's state.
+    assertions, states = _running(journal, None, _cuts(locks))
+    _measure(locks, states)
+    problems, broken = _check_locks(journal, locks)
     if not broken or not assertions:
-        return assertions + locks
+        return assertions + problems
     covered = {(t.file, p.line) for t in broken for p in t.postings}
-    return [p for p in assertions if (p.file, p.line) not in covered] + locks
+    return [p for p in assertions if (p.file, p.line) not in covered] + problems
