@@ -724,7 +724,8 @@ def plan_close(
     transaction_text = render_transaction(year, needed, operating.name, commodity, balances)
     # Where the closing transaction is (or goes, at the end of the year's file): a
     # transaction of 31 December read after it would escape hledger's check of the lock.
-    where = [n for n, t in enumerate(journal.transactions) if _same_file(t.file, this_file)]
+    names = {name for name in journal.files if _same_file(name, this_file)}
+    where = [n for n, t in enumerate(journal.transactions) if t.file in names]
     locked = already and checks.is_lock(closes[0])
     if already and not locked:
         at = next(n for n, t in enumerate(journal.transactions) if t is closes[0])
