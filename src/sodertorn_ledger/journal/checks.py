@@ -118,7 +118,7 @@ CLOSING_TAG = "bokslut"
 _YEARS = range(1000, 9999)
 """Years a closing tag may name (a date a year later must exist)."""
 _LISTED = 8
-"""At most this many postings are listed where a change cannot be pinned down."""
+"""At most this many transactions are named where a change cannot be pinned down."""
 
 
 def closed_year(transaction: Transaction) -> int | None:
