@@ -255,3 +255,11 @@ def test_without_a_close_the_start_is_after_a_gap_of_two_empty_years(tmp_path: P
 def test_meant_date(date: str, years: list[int], meant: str | None) -> None:
     found = meant_date(dt.date.fromisoformat(date), years)
     assert (found.isoformat() if found else None) == meant
+
+
+def test_the_closing_tag_is_the_reports_tag() -> None:
+    # The journal layer cannot import the reports; both must read the same tag.
+    from sodertorn_ledger.journal.checks import CLOSING_TAG
+    from sodertorn_ledger.reports.funds import CLOSING_TAG as REPORTS_TAG
+
+    assert CLOSING_TAG == REPORTS_TAG
