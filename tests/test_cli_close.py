@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from closed_books import make_earlier_version
 from conftest import require_program
 from manual import assert_shows, page
 from sodertorn_ledger.books_writer import KILL_ENV, LOCK_FILE
@@ -214,8 +215,11 @@ def test_dry_run_on_a_closed_year(tmp_path: Path) -> None:
 
 
 def test_refusal_exits_1_names_the_difference_and_writes_nothing(tmp_path: Path) -> None:
+    # On books an earlier version closed (no balances recorded, nothing locked) the close
+    # itself finds the change.
     main = copy_books(tmp_path)
     assert run("close", "2020", "-f", str(main))[0] == 0
+    make_earlier_version(main.parent / "2020.journal", 2020)
     with (main.parent / "2020.journal").open("a", encoding="utf-8") as handle:
         handle.write(
             "\n2020-12-30 * Sen faktura\n    kostnader:drift:projekt  1 000,00 kr\n"
@@ -648,9 +652,10 @@ def test_the_manual_shows_the_real_refusals(
     code, out, err = run("close", "2021")
     assert code == 1 and out == ""
     assert_shows(page("close.md"), "ledger close 2021", err)
-    # 2020 closed, then an invoice of 2020 raised by 500 kr.
+    # 2020 closed by an earlier version, then an invoice of 2020 raised by 500 kr.
     assert run("close", "2020")[0] == 0
     year = books / "2020.journal"
+    make_earlier_version(year, 2020)
     text = year.read_text(encoding="utf-8")
     edited = text.replace(
         "kostnader:drift:övriga kostnader                       2 318,75 kr\n"
@@ -715,3 +720,133 @@ def test_summary_of_a_year_just_opened_shows_its_opening_balances(tmp_path: Path
     rows = {f["name"]: f for f in json.loads(out)["funds"]}
     assert rows["Södertörnssamarbetet drift från 2020"]["opening"] == "188431.60"
     assert rows["Södertörnssamarbetet drift"]["opening"] == "0.00"
+
+
+# -- the lock of a closed year ---------------------------------------------------------------
+
+LATE_INVOICE = (
+    "\n2020-11-20 * Kontorsgiganten | Kontorsmaterial, faktura 4471\n"
+    "    kostnader:drift:övriga kostnader  1 250,00 kr\n    skulder:leverantörsskulder\n"
+)
+TYPO_FEE = (
+    "\n2012-01-29 * Swedbank | Bankavgift januari\n"
+    "    kostnader:drift:övriga avgifter  12,00 kr\n    tillgångar:bank\n"
+)
+
+
+def hledger_check(main: Path) -> subprocess.CompletedProcess[str]:
+    hledger = require_program("hledger")
+    return subprocess.run(
+        [hledger, "-f", str(main), "check", "--strict"], capture_output=True, text=True
+    )
+
+
+def test_a_transaction_booked_into_a_closed_year_is_an_error_everywhere(tmp_path: Path) -> None:
+    main = copy_books(tmp_path)
+    assert run("close", "2020", "-f", str(main))[0] == 0
+    assert hledger_check(main).returncode == 0
+    year = main.parent / "2020.journal"
+    with year.open("a", encoding="utf-8") as handle:
+        handle.write(LATE_INVOICE)
+    line = year.read_text(encoding="utf-8").split("\n").index(LATE_INVOICE.split("\n")[1]) + 1
+    for command in (["check"], ["check", "--strict"], ["summary", "2020"], ["accounts"]):
+        code, out, err = run(*command, "-f", str(main))
+        assert code == 1 and out == "", command
+        assert err.startswith(
+            f"{year}:{line}: 2020 is closed (bokslut:2020 at {year}:464), but this transaction "
+            "dated 2020-11-20, booked after the close, changes it: "
+            "kostnader:drift:övriga kostnader, skulder:leverantörsskulder\n"
+        ), err
+        assert "hint: book the correction in 2021, the open year, and remove this " in err
+        assert err.endswith("ledger: 1 error in the books; nothing was done\n")
+    done = hledger_check(main)
+    assert done.returncode != 0
+    assert "balance assertion" in done.stderr and "kostnader:drift:övriga kostnader" in done.stderr
+    # The close itself stops at the same error, writing nothing.
+    before = snapshot(main)
+    code, _, err = run("close", "2020", "-f", str(main))
+    assert code == 1 and "2020 is closed (bokslut:2020" in err
+    assert snapshot(main) == before
+
+
+def test_a_typo_date_in_a_closed_year_asks_what_was_meant(tmp_path: Path) -> None:
+    main = copy_books(tmp_path)
+    assert run("close", "2020", "-f", str(main))[0] == 0
+    with (main.parent / "2021.journal").open("a", encoding="utf-8") as handle:
+        handle.write(TYPO_FEE)
+    for command in (["check"], ["summary", "2021"], ["close", "2021"]):
+        code, out, err = run(*command, "-f", str(main))
+        assert code == 1 and out == ""
+        assert "this transaction is dated 2012-01-29, before the books start (2020)" in err
+        assert "hint: did you mean 2021-01-29? correct the date" in err
+        assert "ledger close 2012" not in err
+    done = hledger_check(main)
+    assert done.returncode != 0 and "balance assertion" in done.stderr
+
+
+def test_books_closed_by_an_earlier_version_read_and_get_locked(tmp_path: Path) -> None:
+    main = copy_books(tmp_path)
+    assert run("close", "2020", "-f", str(main))[0] == 0
+    locked = snapshot(main)
+    year = main.parent / "2020.journal"
+    make_earlier_version(year, 2020)
+    earlier = snapshot(main)
+    for command in (["check", "--strict"], ["summary", "2020"], ["summary", "2021"]):
+        code, _, err = run(*command, "-f", str(main))
+        assert code == 0, err
+    # Nothing locked: a late transaction passes the checks (as it did then) …
+    with year.open("a", encoding="utf-8") as handle:
+        handle.write(LATE_INVOICE)
+    assert run("check", "-f", str(main))[0] == 0
+    year.write_bytes(earlier["2020.journal"])
+    # … until the close is run again: it records the balances, as a missing step.
+    code, out, err = run("close", "2020", "-f", str(main))
+    assert code == 0, err
+    assert f"wrote {year}: the balances at the end of 2020 recorded in its closing" in out
+    assert "2020 was already closed; the missing steps are done now." in out
+    after = snapshot(main)
+    assert after["main.journal"] == locked["main.journal"]
+    assert after["2021.journal"] == locked["2021.journal"]
+    # The closing transaction as this version writes it (its comment stays the earlier one).
+    assert (
+        after["2020.journal"].split(b"2020-12-31 * Bokslut")[-1]
+        == locked["2020.journal"].split(b"2020-12-31 * Bokslut")[-1]
+    )
+    assert hledger_check(main).returncode == 0
+    assert run("close", "2020", "-f", str(main))[1].endswith("nothing to do.\n")
+    with year.open("a", encoding="utf-8") as handle:
+        handle.write(LATE_INVOICE)
+    assert run("check", "-f", str(main))[0] == 1
+    assert hledger_check(main).returncode != 0
+
+
+def test_the_manual_shows_the_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    manual = page("close.md")
+    copy_books(tmp_path)
+    books = Path("ledger")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LEDGER_FILE", raising=False)
+    assert run("close", "2020")[0] == 0
+    year = books / "2020.journal"
+    closed = year.read_text(encoding="utf-8")
+    year.write_text(closed + LATE_INVOICE, encoding="utf-8")
+    for command in ("check", "summary 2020"):
+        code, out, err = run(*command.split())
+        assert code == 1 and out == ""
+        assert_shows(manual, f"ledger {command}", err)
+    year.write_text(closed, encoding="utf-8")
+    new = books / "2021.journal"
+    header = new.read_text(encoding="utf-8")
+    new.write_text(header + TYPO_FEE, encoding="utf-8")
+    code, out, err = run("check")
+    assert code == 1 and out == ""
+    assert_shows(manual, "ledger check", err)
+    new.write_text(header, encoding="utf-8")
+    code, out, err = run("fees", "2020", "--book")
+    assert code == 1 and out == ""
+    assert_shows(manual, "ledger fees 2020 --book", err)
+    # Books an earlier version closed: the close records the balances.
+    make_earlier_version(year, 2020)
+    code, out, err = run("close", "2020")
+    assert code == 0, err
+    assert_shows(manual, "ledger close 2020", out)

@@ -250,13 +250,23 @@ def test_book_only_members_not_yet_invoiced(books: Path) -> None:
     assert "0127 Botkyrka: already invoiced" in err
 
 
-def test_book_refuses_a_date_outside_the_year_and_a_missing_journal(books: Path) -> None:
+def test_book_refuses_a_date_outside_the_year_and_a_journal_not_included(books: Path) -> None:
     code, _, err = run("fees", "2020", "--book", "--date", "2021-01-01", "-f", str(books))
     assert code == 1 and "not in 2020" in err
-    code, _, err = run("fees", "2021", "--book", "-f", str(books))
-    assert code == 1 and "2021.journal" in err and "include" in err
     code, _, err = run("fees", "2020", "--dry-run", "-f", str(books))
     assert code == 1 and "--book" in err
+    # A ledger/2021.journal that is not the books': nothing is written beside it.
+    other = books.parent / "2021.journal"
+    other.write_text("; mina anteckningar\n", encoding="utf-8")
+    before = books.read_bytes()
+    for dry in ([], ["--dry-run"]):
+        code, out, err = run("fees", "2021", "--book", *dry, "-f", str(books))
+        assert code == 1 and out == ""
+        assert f"{other}: {other} exists but {books} does not include it" in err
+        assert "hint: if it holds the books of 2021, add `include 2021.journal` to" in err
+        assert err.endswith("ledger: refused to book the fees of 2021; nothing was written\n")
+    assert books.read_bytes() == before
+    assert other.read_text(encoding="utf-8") == "; mina anteckningar\n"
 
 
 def test_book_keeps_the_journals_crlf_line_endings(books: Path) -> None:
@@ -272,4 +282,162 @@ def test_book_keeps_the_journals_crlf_line_endings(books: Path) -> None:
         "fee": "2030208.00",
         "booked": "2030208.00",
         "difference": "0.00",
+    }
+
+
+# --- a new year in one step -------------------------------------------------------------------
+
+
+INVOICED_2021 = {
+    "population": 507552,
+    "fee": "2030208.00",
+    "booked": "2030208.00",
+    "difference": "0.00",
+}
+
+
+def files_of(books: Path) -> dict[str, bytes]:
+    """The books' files (backups and the lock file apart)."""
+    return {p.name: p.read_bytes() for p in books.parent.iterdir() if p.is_file()}
+
+
+def test_book_before_the_years_file_exists_opens_the_year(books: Path) -> None:
+    hledger = require_program("hledger")
+    new = books.parent / "2021.journal"
+    assert not new.exists()
+    before = files_of(books)
+
+    # The dry run shows both edits, as a diff, and writes nothing.
+    code, dry, err = run(
+        "fees", "2021", "--book", "--date", "2021-01-29", "--dry-run", "-f", str(books)
+    )
+    assert code == 0, err
+    assert files_of(books) == before and not new.exists()
+    assert dry.startswith(f"--- /dev/null\n+++ {new}\n@@ -0,0 +1,38 @@\n")
+    assert dry.count("avgift:2021") == 8
+    assert f"--- {books}\n+++ {books}\n" in dry and dry.endswith("+include 2021.journal\n")
+    assert err == (
+        f"(dry run: nothing written; would have created {new} and included it from "
+        f"{books}, and appended 8 invoices to it)\n"
+    )
+    code, out, err = run(
+        "fees", "2021", "--book", "--date", "2021-01-29", "--dry-run", "--json", "-f", str(books)
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["dry_run"] and data["created"] and data["include_added"]
+    assert data["file"] == str(new) and len(data["booked"]) == 8
+
+    code, out, err = run("fees", "2021", "--book", "--date", "2021-01-29", "-f", str(books))
+    assert code == 0, err
+    assert out == (
+        f"created {new} and included it from {books}\nBooked 8 invoices for 2021 in {new}.\n"
+    )
+    text = new.read_text(encoding="utf-8")
+    # The header a close writes for a new year: one rule in one place.
+    assert text.startswith(
+        "; Södertörnssamarbetet, räkenskaper 2021.\n;\n"
+        "; There is no opening transaction: the opening balances of 2021 are the\n"
+    )
+    assert books.read_text(encoding="utf-8").endswith(
+        "include 2020.journal\ninclude 2021.journal\n"
+    )
+    # What the dry run showed is what was written.
+    import difflib
+
+    shown = "".join(difflib.unified_diff([], text.splitlines(keepends=True), "/dev/null", str(new)))
+    assert dry.startswith(shown)
+    assert load_journal(books, strict=True).errors == []
+    assert fees_json(books, 2021)["total"] == INVOICED_2021
+
+    # Running it again books nothing and opens nothing.
+    written = files_of(books)
+    code, out, err = run("fees", "2021", "--book", "-f", str(books))
+    assert code == 0 and "nothing was booked" in out and "created" not in out
+    assert files_of(books) == written
+
+    # The close of 2020 finds 2021 open already: it adds the declaration only.
+    code, out, err = run("close", "2020", "-f", str(books))
+    assert code == 0, err
+    assert f"wrote {books}: account fonder:drift från 2020 added\n" in out
+    assert f"wrote {new}" not in out
+    assert new.read_text(encoding="utf-8") == text
+    assert books.read_text(encoding="utf-8").count("include 2021.journal") == 1
+    code, out, err = run("check", "--strict", "-f", str(books))
+    assert code == 0, err
+    check = subprocess.run(
+        [hledger, "-f", str(books), "check", "--strict"], capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stderr
+    code, out, err = run("summary", "2021", "-f", str(books), "--json")
+    assert code == 0, err
+    rows = {f["name"]: f for f in json.loads(out)["funds"]}
+    assert rows["Södertörnssamarbetet drift från 2020"]["opening"] == "188431.60"
+    assert rows["Södertörnssamarbetet drift"]["income"] == "2030208.00"
+
+
+def test_a_years_file_a_stopped_run_left_is_included(books: Path) -> None:
+    # A close or fees --book killed after making the file, before including it.
+    from sodertorn_ledger.close import render_next_year
+
+    new = books.parent / "2021.journal"
+    new.write_text(render_next_year(2021, "Södertörnssamarbetet"), encoding="utf-8")
+    code, out, err = run("fees", "2021", "--book", "--date", "2021-01-29", "-f", str(books))
+    assert code == 0, err
+    assert out.startswith(f"included {new} from {books}\nBooked 8 invoices")
+    assert load_journal(books, strict=True).errors == []
+
+
+def test_a_years_file_an_include_pattern_takes_in(books: Path) -> None:
+    text = books.read_text(encoding="utf-8")
+    books.write_text(text.replace("include 2020.journal", "include 20*.journal"), encoding="utf-8")
+    code, out, err = run("fees", "2021", "--book", "--date", "2021-01-29", "-f", str(books))
+    assert code == 0, err
+    assert out.startswith(f"created {books.parent / '2021.journal'} (an include in {books}")
+    assert "include 2021.journal" not in books.read_text(encoding="utf-8")
+    assert fees_json(books, 2021)["total"] == INVOICED_2021
+
+
+def test_book_into_a_closed_year_is_refused(books: Path) -> None:
+    # 2021 booked (its fees and a cost) and closed, then its fees booked again with one
+    # member's invoice lost: a writer never writes into a closed year.
+    code, _, err = run("fees", "2021", "--book", "--date", "2021-01-29", "-f", str(books))
+    assert code == 0, err
+    new = books.parent / "2021.journal"
+    with new.open("a", encoding="utf-8") as handle:
+        handle.write(
+            "\n2021-06-30 * Löner\n    kostnader:drift:personal:löner  1 500 000,00 kr\n"
+            "    tillgångar:bank\n"
+        )
+    assert run("close", "2020", "-f", str(books))[0] == 0
+    code, _, err = run("close", "2021", "-f", str(books))
+    assert code == 0, err
+    new.write_text(
+        new.read_text(encoding="utf-8").replace("avgift:2021, kommun:0140", "kommun:0140"),
+        encoding="utf-8",
+    )
+    before = files_of(books)
+    closing = (
+        new.read_text(encoding="utf-8")
+        .split("\n")
+        .index("2021-12-31 * Bokslut 2021  ; bokslut:2021")
+        + 1
+    )
+    for dry in (["--dry-run"], []):
+        code, out, err = run("fees", "2021", "--book", *dry, "-f", str(books))
+        assert code == 1 and out == ""
+        assert err.endswith(
+            f"{new}:{closing}: 2021 is closed (bokslut:2021 at {new}:{closing}): fees --book, "
+            "with invoices dated 2021-01-01, would change a closed year\n"
+            f"{' ' * len(str(closing))} |\n{closing} | 2021-12-31 * Bokslut 2021  ; bokslut:2021\n"
+            "hint: book it in 2022, the open year, instead; or reopen 2021 first "
+            '(docs/close.md, "Correcting a closed year")\n'
+            "ledger: refused to book the fees of 2021; nothing was written\n"
+        ), err
+    assert files_of(books) == before
+    # The report of the year still reads (and shows the invoice that is not tagged).
+    assert fees_json(books, 2021)["total"] == {
+        **INVOICED_2021,
+        "booked": "1985320.00",
+        "difference": "-44888.00",
     }

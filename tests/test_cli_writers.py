@@ -31,6 +31,7 @@ TRIES = 20
 MEMBERS = ["0127", "0136", "0126", "0140", "0192", "0128", "0181", "0138"]
 BOOK_2021 = ("fees", "2021", "--book", "--date", "2021-01-29")
 BUSY_LINE = f"ledger: {BUSY}; nothing was written\n"
+REFUSED_2020 = "ledger: refused to book the fees of 2020; nothing was written\n"
 runner = CliRunner()
 
 
@@ -269,7 +270,9 @@ def test_two_closes_at_once_close_once(tmp_path: Path) -> None:
     assert losers["busy"] >= 1, losers
 
 
-def test_a_close_and_a_fees_book_at_once_both_land_or_one_is_busy(tmp_path: Path) -> None:
+def test_a_close_and_a_fees_book_at_once_both_land_one_is_busy_or_2020_is_closed(
+    tmp_path: Path,
+) -> None:
     template = copy_books(BUNDLED / "main.journal", tmp_path / "template")
     year = template.parent / "2020.journal"
     # Nykvarn's invoice loses its fee tag: `fees 2020 --book` books one invoice.
@@ -281,11 +284,14 @@ def test_a_close_and_a_fees_book_at_once_both_land_or_one_is_busy(tmp_path: Path
         main = copy_books(template, tmp_path / f"try{n}")
         temp = fresh_temp(tmp_path, f"temp{n}")
         closing, fees = at_once(main, temp, ("close", "2020"), book)
-        for done in (closing, fees):
-            assert done.code == 0 or done.err == BUSY_LINE, done
-        assert closing.code == 0 or fees.code == 0
         closed = closing.code == 0
         booked = fees.code == 0
+        # The close first, the fees after it: 2020 is closed, so the invoice is refused.
+        refused = fees.code == 1 and fees.err.endswith(REFUSED_2020)
+        assert closed or closing.err == BUSY_LINE, closing
+        assert booked or refused or fees.err == BUSY_LINE, fees
+        assert closed or booked
+        assert not refused or closed
         if closed:
             assert "Closed 2020." in closing.out
         if booked:
@@ -295,8 +301,8 @@ def test_a_close_and_a_fees_book_at_once_both_land_or_one_is_busy(tmp_path: Path
         assert written.count("; avgift:2020, kommun:0140") == booked, n
         check_strict(main)
         assert leftovers(main, temp) == []
-        outcomes["both" if closed and booked else "one busy"] += 1
-    assert outcomes["one busy"] >= 1, outcomes
+        outcomes["both" if closed and booked else "refused" if refused else "one busy"] += 1
+    assert outcomes["one busy"] + outcomes["refused"] >= 1, outcomes
 
 
 def test_fees_book_while_another_writer_holds_the_lock(closed: Path, tmp_path: Path) -> None:
@@ -347,6 +353,56 @@ def test_sigkill_at_every_checkpoint_of_fees_book(closed: Path, tmp_path: Path) 
     # in place, the journal's temp file written, the journal in place.
     assert states == ["before"] * 4 + ["after"]
     assert left == [["rehearsal folder"], ["backup's temp file"], [], ["temp file"], []]
+
+
+def test_sigkill_at_every_checkpoint_of_fees_book_opening_the_year(tmp_path: Path) -> None:
+    # No ledger/2021.journal yet: fees --book makes it, includes it, then books into it.
+    from sodertorn_ledger.close import render_next_year
+
+    header = render_next_year(2021, "Södertörnssamarbetet").encode("utf-8")
+    reference = copy_books(BUNDLED / "main.journal", tmp_path / "reference")
+    before = state(reference)
+    assert "2021.journal" not in before
+    done = finish(start(reference, *BOOK_2021, env=environment(fresh_temp(tmp_path, "t"))))
+    assert done.code == 0, done.err
+    after = state(reference)
+    opened = {**after, "2021.journal": header}
+
+    states: list[str] = []
+    left: list[list[str]] = []
+    for step in range(1, 20):
+        main = copy_books(BUNDLED / "main.journal", tmp_path / f"kill{step}")
+        temp = fresh_temp(tmp_path, f"temp{step}")
+        done = finish(start(main, *BOOK_2021, env=environment(temp, kill_at=step)))
+        if done.code == 0:
+            assert state(main) == after
+            break
+        assert done.code == -signal.SIGKILL, done.err
+        left.append(leftovers(main, temp))
+        now = {k: v for k, v in state(main).items() if not k.endswith(".tmp")}
+        # The books mean what they meant, or the year is open and empty (as a close
+        # leaves it), or the invoices are booked.
+        if now == before:
+            states.append("before")
+        elif now == {**before, "2021.journal": header}:
+            states.append("file made, not included")
+        else:
+            assert now in (opened, after), step
+            states.append("opened" if now == opened else "after")
+        check_strict(main)
+        again = finish(start(main, *BOOK_2021, env=environment(temp)))
+        assert again.code == 0, again.err
+        assert state(main) == after, f"the re-run after a kill at step {step}"
+        assert leftovers(main, temp) == [], f"the re-run after a kill at step {step}"
+    # Checkpoints: the rehearsal's copy made; the new file's temp file written and the
+    # file in place; main.journal's backup (temp file, in place) and main.journal (temp
+    # file, in place); then the new file's backup and the new file again, with invoices.
+    assert states == (["before"] * 2 + ["file made, not included"] * 4 + ["opened"] * 4 + ["after"])
+    assert left == [
+        ["rehearsal folder"], ["temp file"], [], ["backup's temp file"], [], ["temp file"],
+        [], ["backup's temp file"], [], ["temp file"], [],
+    ]  # fmt: skip
+    hledger_check_strict(main)
 
 
 # -- files that cannot be written --------------------------------------------------------------

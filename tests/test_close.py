@@ -11,14 +11,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from closed_books import as_earlier_version, make_earlier_version
 from report_books import small_books, write_books
 from sodertorn_ledger.books_writer import Snapshot, writing
 from sodertorn_ledger.close import (
     ClosePlan,
+    OpenYear,
     close_differences,
+    closed_through,
     insert_declaration,
     insert_include,
     plan_close,
+    plan_open_year,
+    refuse_if_closed,
 )
 from sodertorn_ledger.journal.loader import load_journal
 from sodertorn_ledger.journal.parser import parse_books
@@ -124,7 +129,7 @@ def test_edits_in_crash_safe_order(books: Path) -> None:
     assert main.before is not None and year.before is not None
     assert year.after == year.before + "\n" + plan.transaction_text
     assert "bokslut:2020" in plan.transaction_text
-    assert plan.transaction_text.splitlines()[4] == "2020-12-31 * Bokslut 2020  ; bokslut:2020"
+    assert plan.transaction_text.splitlines()[5] == "2020-12-31 * Bokslut 2020  ; bokslut:2020"
 
 
 def test_texts_parse_back_to_the_planned_postings(books: Path) -> None:
@@ -134,7 +139,19 @@ def test_texts_parse_back_to_the_planned_postings(books: Path) -> None:
     closes = [t for t in journal.transactions if t.tags.get("bokslut") == "2020"]
     assert len(closes) == 1
     assert closes[0].date.isoformat() == "2020-12-31"
-    assert [(p.account, p.amount) for p in closes[0].postings] == list(plan.postings)
+    # The closing postings, then a posting of nothing for each other account with a
+    # balance; each account's balance after the close recorded on its last posting.
+    moved = [account for account, _ in plan.postings]
+    unmoved = [(account, D(0)) for account, _ in plan.balances if account not in moved]
+    assert [(p.account, p.amount) for p in closes[0].postings] == [*plan.postings, *unmoved]
+    # The fast path reads the postings of nothing with a balance as the reference does.
+    assert repr(parse_books(books)) == repr(parse_books(books, fast=False))
+    recorded = [(p.account, p.assertion) for p in closes[0].postings if p.assertion is not None]
+    assert sorted(recorded) == sorted(plan.balances) and len(recorded) == len(plan.balances)
+    balances = dict(plan.balances)
+    assert balances["fonder:drift från 2020"] == D("-188431.60")
+    assert balances["tillgångar:bank"] == D("1427296.63")
+    assert all(balances[a] == 0 for a in moved if a.startswith(("intäkter", "kostnader")))
     declaration = journal.declarations["fonder:drift från 2020"]
     assert declaration.tags["fond"] == "Södertörnssamarbetet drift från 2020"
     assert declaration.file == str(books)
@@ -245,7 +262,10 @@ def test_previous_year_without_transactions_needs_no_close(tmp_path: Path) -> No
 
 
 def test_refused_when_closed_year_changed_names_accounts_and_amounts(books: Path) -> None:
+    # Books closed by an earlier version: no balances recorded, so the loader has no
+    # lock to check and the close itself finds the change.
     close(books, 2020)
+    make_earlier_version(books.parent / "2020.journal", 2020)
     with (books.parent / "2020.journal").open("a", encoding="utf-8") as handle:
         handle.write(
             "\n2020-12-30 * Sen faktura\n    kostnader:drift:övriga kostnader  200,00 kr\n"
@@ -270,6 +290,7 @@ def test_refused_when_closed_year_changed_names_accounts_and_amounts(books: Path
 
 def test_refused_when_an_earlier_close_no_longer_agrees(books: Path) -> None:
     close(books, 2020)
+    make_earlier_version(books.parent / "2020.journal", 2020)
     with (books.parent / "2020.journal").open("a", encoding="utf-8") as handle:
         handle.write(
             "\n2020-11-30 * Rättelse\n    intäkter:kommunikationsprojekt  -1,00 kr\n"
@@ -535,3 +556,180 @@ def test_any_books_close_twice_and_keep_every_guarantee(
     snapshot = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
     assert plan_for(main, 2020).nothing_to_do and plan_for(main, 2021).nothing_to_do
     assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == snapshot
+
+
+# -- the lock of a closed year ------------------------------------------------------------------
+
+
+LATE_2020 = (
+    "\n2020-06-15 * Sen faktura\n    kostnader:drift:övriga kostnader  200,00 kr\n"
+    "    skulder:leverantörsskulder\n"
+)
+
+
+def test_the_close_records_the_years_end_state_and_a_later_change_breaks_it(books: Path) -> None:
+    plan = close(books, 2020)
+    balances = dict(plan.balances)
+    # Every account the close moves, and every other one with a balance.
+    assert set(balances) == {a for a, _ in plan.postings} | {
+        "tillgångar:bank",
+        "tillgångar:kundfordringar",
+        "skulder:leverantörsskulder",
+        "skulder:skatteverket",
+        "skulder:semesterlöneskuld",
+        "fonder:bidrag från tillväxtverket",
+        "fonder:drift från 2019",
+        "fonder:drift från 2018",
+    }
+    assert "    tillgångar:bank" + " " * 44 + "0,00 kr = 1 427 296,63 kr" in plan.transaction_text
+    assert load_journal(books, strict=True).errors == []
+    with (books.parent / "2020.journal").open("a", encoding="utf-8") as handle:
+        handle.write(LATE_2020)
+    [problem] = load_journal(books).errors
+    assert problem.message.startswith("2020 is closed (bokslut:2020 at ")
+    assert "dated 2020-06-15, booked after the close" in problem.message
+
+
+def test_a_close_of_an_earlier_version_gets_its_balances_recorded(books: Path) -> None:
+    close(books, 2020)
+    locked = (books.parent / "2020.journal").read_text(encoding="utf-8")
+    make_earlier_version(books.parent / "2020.journal", 2020)
+    earlier = (books.parent / "2020.journal").read_text(encoding="utf-8")
+    plan = plan_for(books, 2020)
+    assert plan.already_closed and plan.problems == ()
+    [edit] = plan.edits
+    assert edit.path.name == "2020.journal"
+    assert edit.what.startswith("the balances at the end of 2020 recorded in its closing")
+    apply_plan(plan, books)
+    after = (books.parent / "2020.journal").read_text(encoding="utf-8")
+    # The closing transaction as today's close writes it; its comment as it was.
+    assert after == as_earlier_version(locked, 2020).replace(
+        as_earlier_version(locked, 2020).split("2020-12-31 * Bokslut 2020")[1],
+        locked.split("2020-12-31 * Bokslut 2020")[1],
+    )
+    assert after != earlier
+    assert plan_for(books, 2020).nothing_to_do
+    with (books.parent / "2020.journal").open("a", encoding="utf-8") as handle:
+        handle.write(LATE_2020)
+    assert "2020 is closed (bokslut:2020" in load_journal(books).errors[0].message
+
+
+def test_a_close_of_an_earlier_version_whose_lines_moved_is_refused(books: Path) -> None:
+    close(books, 2020)
+    make_earlier_version(books.parent / "2020.journal", 2020)
+    journal = load_journal(books)
+    settings = load_settings(books.parent / "sodertorn.toml")
+
+    def shifted(path: Path) -> str | None:
+        text = read_text(path)
+        return "; a line more\n" + text if text and path.name == "2020.journal" else text
+
+    plan = plan_close(journal, settings, 2020, shifted)
+    assert plan.refused and plan.edits == ()
+    assert "cannot find the lines of the closing transaction of 2020" in messages(plan)
+
+
+def test_a_31_december_transaction_read_after_the_years_file_is_refused(books: Path) -> None:
+    (books.parent / "2021.journal").write_text(
+        "2020-12-31 * Ränta\n    tillgångar:bank  1,00 kr\n    intäkter:drift:avgifter:salem\n",
+        encoding="utf-8",
+    )
+    with books.open("a", encoding="utf-8") as handle:
+        handle.write("include 2021.journal\n")
+    plan = plan_for(books, 2020)
+    assert plan.refused and plan.edits == ()
+    [problem] = plan.problems
+    assert problem.file.endswith("2021.journal") and problem.line == 1
+    assert "is read after the end of" in problem.message
+    assert "move it into" in problem.hint
+
+
+# -- a year that looks like a typo is not a year to close ---------------------------------------
+
+
+TYPO = "\n2012-01-15 * Swedbank | Bankavgift\n    kostnader:drift:övriga avgifter  12,00 kr\n"
+TYPO += "    tillgångar:bank\n"
+
+
+def test_a_typo_year_before_the_first_close_is_not_offered_for_closing(books: Path) -> None:
+    close(books, 2020)
+    make_earlier_version(books.parent / "2020.journal", 2020)  # no lock: the close tells
+    with (books.parent / "2021.journal").open("a", encoding="utf-8") as handle:
+        handle.write(TYPO.replace("2012", "2021") + TYPO)
+    plan = plan_for(books, 2021)
+    assert plan.refused
+    text = messages(plan)
+    assert "ledger close 2012" not in text
+    assert "this transaction is dated 2012-01-15, before the books start (2020)" in text
+    assert "did you mean 2021-01-15?" in text
+    assert plan.problems[0].file.endswith("2021.journal")
+    again = plan_for(books, 2012)
+    assert again.refused and "did you mean 2021-01-15?" in messages(again)
+
+
+def test_a_typo_year_in_books_never_closed(books: Path) -> None:
+    with (books.parent / "2020.journal").open("a", encoding="utf-8") as handle:
+        handle.write(TYPO)
+    plan = plan_for(books, 2020)
+    assert plan.refused
+    assert "before the books start (2020)" in messages(plan)
+    assert "did you mean 2020-01-15?" in messages(plan)
+
+
+# -- closed years, for every writer -------------------------------------------------------------
+
+
+def test_closed_through_and_refuse_if_closed(books: Path) -> None:
+    journal = load_journal(books)
+    assert closed_through(journal) is None
+    assert refuse_if_closed(journal, [dt.date(2020, 5, 1)], "it") == []
+    close(books, 2020)
+    journal = load_journal(books)
+    assert closed_through(journal) == 2020
+    assert refuse_if_closed(journal, [dt.date(2021, 1, 1)], "it") == []
+    [problem] = refuse_if_closed(journal, [dt.date(2021, 1, 1), dt.date(2020, 12, 31)], "it")
+    assert problem.file.endswith("2020.journal") and problem.line == 464
+    assert problem.message == (
+        f"2020 is closed (bokslut:2020 at {books.parent / '2020.journal'}:464): it would "
+        "change a closed year"
+    )
+    assert problem.hint.startswith("book it in 2021, the open year, instead; or reopen 2020")
+    [typo] = refuse_if_closed(journal, [dt.date(2012, 3, 4)], "it")
+    assert typo.message.startswith("2012-03-04 is before the books start (2020)")
+    assert typo.hint == "did you mean 2021-03-04? correct the date"
+
+
+# -- opening a year -----------------------------------------------------------------------------
+
+
+def open_2021(books: Path) -> OpenYear:
+    return plan_open_year(load_journal(books), 2021, "Södertörnssamarbetet", read_text)
+
+
+def test_opening_a_year(books: Path) -> None:
+    opening = open_2021(books)
+    assert opening.file == books.parent / "2021.journal"
+    assert (opening.create, opening.include, opening.problems) == (True, True, ())
+    assert opening.include_line == "include 2021.journal"
+    assert opening.header.startswith("; Södertörnssamarbetet, räkenskaper 2021.\n")
+    assert opening.header == plan_for(books, 2020).next_year_text  # one rule for both
+    text = books.read_text(encoding="utf-8")
+    assert opening.main_text(text) == text + "include 2021.journal\n"
+    # What a stopped run left: the header alone, not yet included.
+    (books.parent / "2021.journal").write_text(opening.header, encoding="utf-8")
+    assert (open_2021(books).create, open_2021(books).include) == (False, True)
+    # Someone else's file of that name.
+    (books.parent / "2021.journal").write_text("; mina anteckningar\n", encoding="utf-8")
+    [problem] = open_2021(books).problems
+    assert "2021.journal exists but" in problem.message
+    # Included: done.
+    with books.open("a", encoding="utf-8") as handle:
+        handle.write("include 2021.journal\n")
+    assert open_2021(books).done
+
+
+def test_opening_a_year_an_include_pattern_takes_in(books: Path) -> None:
+    text = books.read_text(encoding="utf-8")
+    books.write_text(text.replace("include 2020.journal", "include 20*.journal"), encoding="utf-8")
+    opening = open_2021(books)
+    assert (opening.create, opening.include) == (True, False)

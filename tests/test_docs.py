@@ -49,8 +49,8 @@ IN_A_SCENARIO = {
     "ledger check -f bad.journal": "test_a_problem_in_the_books",
     "ledger fees 2020": "test_a_missing_figure, test_bad_settings, test_a_kommunkod_twice, "
     "test_a_misspelt_account",
-    "ledger fees 2021 --book --date 2021-01-29 --dry-run": "test_booking_the_fees",
-    "ledger fees 2021 --book --date 2021-01-29": "test_booking_the_fees",
+    "ledger fees 2021 --book --date 2021-01-29 --dry-run": "test_booking_the_fees(_before…)",
+    "ledger fees 2021 --book --date 2021-01-29": "test_booking_the_fees(_before…)",
     "ledger fees 2021 --book": "test_booking_the_fees",
     "ledger export 2020": "test_the_export",
     "ledger close 2020 --dry-run": "test_cli_close.py",
@@ -59,6 +59,8 @@ IN_A_SCENARIO = {
     "ledger close 2019": "test_cli_close.py",
     "ledger close 2021": "test_cli_close.py",
     "ledger summary 2021": "test_cli_close.py",
+    "ledger check": "test_cli_close.py (the lock)",
+    "ledger fees 2020 --book": "test_cli_close.py (the lock)",
 }
 """Transcripts that need books in another state first, and the test that makes it."""
 
@@ -248,6 +250,19 @@ def test_booking_the_fees(books_here: Path) -> None:
     code, out, err = run("fees", "2021", "--book")
     assert code == 0, err
     assert_shows(MANUAL, "ledger fees 2021 --book", err + out)
+
+
+def test_booking_the_fees_before_the_years_file(books_here: Path) -> None:
+    # January, before the close of 2020: no ledger/2021.journal yet.
+    assert not (books_here / "2021.journal").exists()
+    code, out, err = run("fees", "2021", "--book", "--date", "2021-01-29", "--dry-run")
+    assert code == 0, err
+    assert out.startswith("--- /dev/null\n")
+    assert_shows(MANUAL, "ledger fees 2021 --book --date 2021-01-29 --dry-run", out + err)
+    code, out, err = run("fees", "2021", "--book", "--date", "2021-01-29")
+    assert code == 0, err
+    assert out.startswith("created ")
+    assert_shows(MANUAL, "ledger fees 2021 --book --date 2021-01-29", out + err)
 
 
 def test_the_export(books_here: Path) -> None:

@@ -406,6 +406,26 @@ class Books:
             _checkpoint()
         return Written(tuple(written), tuple(kept))
 
+    def apply_steps(
+        self, steps: Sequence[Sequence[Edit]], *, now: dt.datetime | None = None
+    ) -> Written:
+        """Apply several sets of edits in turn, each with `apply`: a file may be in more
+        than one, each step's edit planned from the bytes the step before leaves (a new
+        year's file made and included, then the invoices appended to it). A failure names
+        the files every earlier step wrote as well."""
+        stamp = now or dt.datetime.now(dt.UTC)
+        files: list[Path] = []
+        kept: list[Path] = []
+        for step in steps:
+            try:
+                done = self.apply(step, now=stamp)
+            except (Changed, WriteFailed) as err:
+                err.written = (*files, *err.written)
+                raise
+            files += done.files
+            kept += done.kept
+        return Written(tuple(files), tuple(kept))
+
     def _backup(self, edit: Edit, stamp: str, written: list[Path]) -> None:
         assert edit.before is not None
         folder = self.main.parent / BACKUP_FOLDER

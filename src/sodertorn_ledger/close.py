@@ -12,15 +12,25 @@ The Sammanställning leaves the closing transaction out of YEAR and counts it in
 later year (reports/funds.py), so YEAR's report is the same before and after the close.
 
 Whether a year is closed is read from the books (the tagged transaction), never from a
-state file. A closed year is checked against the books: the close must still be exactly
+state file. The closing transaction also records the year's end state: each account's
+balance after the close, as a balance assertion (``= BALANCE``, a posting of nothing for
+an account the close does not move). That locks the year: journal/checks.py holds every
+command's books to it (and hledger checks the assertions too). A close of an earlier
+version recorded none; closing its year again adds them, as a missing step. A year closed
+without them is still checked against the books here: the close must still be exactly
 what the books need, else the user is told which accounts differ and by how much.
+
+Every writer asks `refuse_if_closed` before it plans (no writer writes into a closed
+year), and opens a year that has no file yet as the close does (`plan_open_year`, one rule
+for the new year's file and its include).
 
 The edits come in the order they must be written so that a crash between any two leaves
 books that mean what they meant before, or the finished close:
 1. the new YEAR+1 file (not yet included: invisible);
 2. main.journal: the new account declaration and the include of the (header-only) YEAR+1
    file, which change no balance;
-3. the closing transaction appended to YEAR's file: the one write that closes the year.
+3. the closing transaction appended to YEAR's file: the one write that closes the year
+   (on a year an earlier version closed: its closing transaction with the balances).
 The next run finds steps already done (the file with the expected header, the
 declaration, the include) and does only what is left.
 """
@@ -32,11 +42,12 @@ import fnmatch
 import glob
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
+from sodertorn_ledger.journal import checks
 from sodertorn_ledger.journal.model import ZERO, Account, Journal, Transaction
 from sodertorn_ledger.money import journal_amount
 from sodertorn_ledger.problems import Problem
@@ -105,6 +116,8 @@ class ClosePlan(NamedTuple):
     problems: tuple[Problem, ...]
     next_file: Path | None = None
     """Where the new year's file is (or would be)."""
+    balances: tuple[tuple[Account, Decimal], ...] = ()
+    """The balances the closing transaction records (asserts): the year's end state."""
 
     @property
     def refused(self) -> bool:
@@ -213,10 +226,15 @@ def close_differences(
 
 def _check_earlier_years(journal: Journal, settings: Settings, year: int) -> list[Problem]:
     problems = []
+    years = checks.books_years(journal)
     for earlier in years_in(journal):
         if earlier >= year:
             break
         closes = closing_transactions(journal, earlier)
+        if not closes and years.is_typo(earlier):
+            # Not a year to close: its transactions were meant for another year.
+            problems.extend(_typo_problems(journal, years, earlier))
+            continue
         if not closes:
             problems.append(
                 _problem(
@@ -268,6 +286,69 @@ def _problem(journal: Journal, message: str, hint: str = "") -> Problem:
     return Problem(journal.root, 0, message, hint)
 
 
+_TYPOS_SHOWN = 5
+"""At most this many transactions of a typo'd year are named."""
+
+
+def _typo_problems(journal: Journal, years: checks.Years, year: int) -> list[Problem]:
+    """The transactions of a year before the books start: typos, never a year to close."""
+    found = [t for t in journal.transactions if t.date.year == year]
+    return [
+        Problem(
+            t.file,
+            t.line,
+            f"this transaction is dated {t.date.isoformat()}, before the books start "
+            f"({years.start}); {year} is not a year to close",
+            years.typo_hint(t.date),
+        )
+        for t in found[:_TYPOS_SHOWN]
+    ]
+
+
+# -- closed years, for every writer -------------------------------------------------------
+
+
+def closed_through(journal: Journal) -> int | None:
+    """The last closed year (tagged bokslut:YEAR): every date up to its end is closed."""
+    return checks.books_years(journal).closed_through
+
+
+def refuse_if_closed(journal: Journal, dates: Iterable[dt.date], what: str) -> list[Problem]:
+    """Why `what` (a writer's transactions, dated `dates`) may not be booked: a date in a
+    closed year. The problem is at the closing transaction that closed it; none when every
+    date is in an open year. Every writer of the books asks this before it plans."""
+    years = checks.books_years(journal)
+    last = years.closed_through
+    if last is None:
+        return []
+    closed = sorted(d for d in dates if d <= dt.date(last, 12, 31))
+    if not closed:
+        return []
+    date = closed[0]
+    by = min(y for y in years.closes if y >= date.year)
+    close = years.closes[by]
+    where = f"bokslut:{by} at {close.file}:{close.line}"
+    if years.is_typo(date.year):
+        return [
+            Problem(
+                close.file,
+                close.line,
+                f"{date.isoformat()} is before the books start ({years.start}), in the "
+                f"closed part of the books ({where}): {what} would change it",
+                years.typo_hint(date),
+            )
+        ]
+    return [
+        Problem(
+            close.file,
+            close.line,
+            f"{date.year} is closed ({where}): {what} would change a closed year",
+            f"book it in {last + 1}, the open year, instead; or reopen {date.year} first "
+            f"({checks.REOPEN})",
+        )
+    ]
+
+
 # -- the texts ---------------------------------------------------------------------------
 
 
@@ -276,21 +357,62 @@ def _kr(amount: Decimal) -> str:
 
 
 def render_transaction(
-    year: int, postings: list[tuple[Account, Decimal]], operating_name: str, commodity: str
+    year: int,
+    postings: list[tuple[Account, Decimal]],
+    operating_name: str,
+    commodity: str,
+    balances: Iterable[tuple[Account, Decimal]] = (),
 ) -> str:
     """The closing transaction as journal text (a comment, then the transaction)."""
     lines = [
         f"; Year-end close of {year} (written by `ledger close {year}`). Each fund's income",
         f"; and costs of {year} move to the fund's balance account, the operating result",
         f'; to the new fund "{operating_name} från {year}". Opening balances of {year + 1}',
-        "; follow from the balances after this transaction.",
+        "; follow from the balances after this transaction. Each `= AMOUNT` records an",
+        f"; account's balance after the close: a later change to {year} breaks it.",
         f"{year}-12-31 * Bokslut {year}  ; {CLOSING_TAG}:{year}",
+        *render_postings(postings, balances, commodity),
     ]
-    for account, amount in postings:
+    return "\n".join(lines) + "\n"
+
+
+def render_postings(
+    postings: list[tuple[Account, Decimal]],
+    balances: Iterable[tuple[Account, Decimal]],
+    commodity: str,
+) -> list[str]:
+    """The closing transaction's posting lines. Each account's balance after the close is
+    asserted on its last posting (``= BALANCE``, which hledger checks too); an account the
+    close does not move gets a posting of nothing that carries its balance."""
+    after = dict(balances)
+    last = {account: n for n, (account, _) in enumerate(postings)}
+    rows: list[tuple[Account, Decimal, Decimal | None]] = [
+        (account, amount, after.get(account) if last[account] == n else None)
+        for n, (account, amount) in enumerate(postings)
+    ]
+    rows += [(account, ZERO, balance) for account, balance in after.items() if account not in last]
+    lines = []
+    for account, amount, balance in rows:
         amount_text = journal_amount(amount, commodity)
         gap = max(2, POSTING_END_COLUMN - 4 - len(account) - len(amount_text))
-        lines.append(f"    {account}{' ' * gap}{amount_text}")
-    return "\n".join(lines) + "\n"
+        asserted = "" if balance is None else f" = {journal_amount(balance, commodity)}"
+        lines.append(f"    {account}{' ' * gap}{amount_text}{asserted}")
+    return lines
+
+
+def add_balances(text: str, close: Transaction, posting_lines: list[str]) -> str | None:
+    """`text` with the postings of `close` (a closing transaction read from it) replaced by
+    `posting_lines`, the same postings with the balances they record; its date line and
+    everything else kept. None when its lines are not where the books said they were."""
+    lines = text.split("\n")
+    first = close.line - 1
+    last = max((p.line for p in close.postings), default=close.line)
+    if not 0 <= first < last <= len(lines) or CLOSING_TAG not in lines[first]:
+        return None
+    if any(p.account not in lines[p.line - 1] for p in close.postings):
+        return None
+    lines[first + 1 : last] = posting_lines
+    return "\n".join(lines)
 
 
 def render_declaration(
@@ -304,7 +426,20 @@ def render_declaration(
 
 
 def render_next_year(year: int, organisation: str) -> str:
-    """The header of the new year's file: comments only, nothing that restates balances."""
+    """The header of a new year's file (`ledger close` of the year before, or the first
+    writer into the year): comments only, nothing that restates balances."""
+    return (
+        f"; {organisation}, räkenskaper {year}.\n"
+        ";\n"
+        f"; There is no opening transaction: the opening balances of {year} are the\n"
+        f"; balances after the close of {year - 1} (the transaction tagged bokslut:{year - 1}),\n"
+        "; so the books state them once.\n"
+        f"; Book the transactions of {year} below.\n"
+    )
+
+
+def _earlier_header(year: int, organisation: str) -> str:
+    """The header earlier versions wrote: a file left with it by a killed close is ours."""
     return (
         f"; {organisation}, räkenskaper {year}.\n"
         ";\n"
@@ -416,6 +551,104 @@ def year_file(journal: Journal, year: int) -> Path:
     return Path(journal.root)
 
 
+def new_year_file(journal: Journal, year: int) -> Path:
+    """Where `year`'s own file is or goes: ``YEAR.journal`` among the books' files, else
+    beside the file of the year before."""
+    for name in journal.files:
+        if Path(name).name == f"{year}.journal":
+            return Path(name)
+    return year_file(journal, year - 1).parent / f"{year}.journal"
+
+
+class OpenYear(NamedTuple):
+    """What opening a year takes: its own file, included from the main journal. The close
+    of the year before opens it, and so does the first writer into it (`fees --book` in
+    January), whichever comes first; the other finds it done."""
+
+    year: int
+    file: Path
+    header: str
+    """The new file's text: `render_next_year`."""
+    include_line: str
+    create: bool
+    """The file is to be made (it does not exist)."""
+    include: bool
+    """The main journal is to get `include_line` (nothing includes the file yet)."""
+    problems: tuple[Problem, ...] = ()
+    """Non-empty: a file of that name exists that is not the books' (nothing may be done)."""
+
+    @property
+    def done(self) -> bool:
+        return not self.create and not self.include and not self.problems
+
+    def main_text(self, text: str) -> str:
+        """The main journal's `text` with the include, when one is needed."""
+        return insert_include(text, self.include_line) if self.include else text
+
+
+def plan_open_year(
+    journal: Journal, year: int, organisation: str, read_text: Callable[[Path], str | None]
+) -> OpenYear:
+    """How to open `year` in the books: nothing when its file is included already; else
+    the file to make (unless a header-only one is left by a run that was stopped) and the
+    include to add (unless an include pattern takes the file in)."""
+    main = Path(journal.root)
+    file = new_year_file(journal, year)
+    header = render_next_year(year, organisation)
+    target = os.path.relpath(file, main.parent)
+    line = f"include {Path(target).as_posix()}"
+    if any(_same_file(name, file) for name in journal.files):
+        return OpenYear(year, file, header, line, create=False, include=False)
+    by_pattern = _included_by_pattern(read_text(main) or "", main.parent, file)
+    current = read_text(file)
+    problems: tuple[Problem, ...] = ()
+    if current is not None and current not in (header, _earlier_header(year, organisation)):
+        problems = (
+            Problem(
+                str(file),
+                0,
+                f"{file} exists but {main} does not include it",
+                f"if it holds the books of {year}, add `{line}` to {main}; else move it "
+                "away; then run the command again",
+            ),
+        )
+    return OpenYear(year, file, header, line, current is None, not by_pattern, problems)
+
+
+def _read_after(journal: Journal, year: int, position: int, where: str, fix: str) -> list[Problem]:
+    """Transactions dated 31 December of `year` that are read after `position` (where the
+    closing transaction is or goes). hledger checks the close's balances in reading order
+    within a day, so it would leave them out of the year the close records."""
+    end = dt.date(year, 12, 31)
+    return [
+        Problem(
+            t.file,
+            t.line,
+            f"this transaction, dated {end.isoformat()}, is read after {where}, so the "
+            f"balances the close records would not hold for hledger",
+            fix,
+        )
+        for t in journal.transactions[position + 1 :]
+        if t.date == end and checks.closed_year(t) is None
+    ]
+
+
+def lock_balances(
+    journal: Journal, year: int, postings: list[tuple[Account, Decimal]]
+) -> list[tuple[Account, Decimal]]:
+    """The balances the close of `year` records: each account's balance after the close,
+    for every account the close moves and every other account that holds money; accounts
+    in the order they are declared (then by name)."""
+    after = year_end_balances(journal, year)
+    for account, amount in postings:
+        after[account] = after.get(account, ZERO) + amount
+    moved = {account for account, _ in postings}
+    order = {account: n for n, account in enumerate(journal.declarations)}
+    chosen = [a for a, balance in after.items() if a in moved or balance != ZERO]
+    chosen.sort(key=lambda a: (order.get(a, len(order)), a))
+    return [(a, after[a]) for a in chosen]
+
+
 def plan_close(
     journal: Journal,
     settings: Settings,
@@ -433,11 +666,11 @@ def plan_close(
     operating = settings.operating_fund
     main = Path(journal.root)
     this_file = year_file(journal, year)
-    next_file = this_file.parent / f"{year + 1}.journal"
+    opening = plan_open_year(journal, year + 1, settings.organisation, read_text)
+    next_file = opening.file
     commodity = journal.commodity or settings.currency
-    include_target = os.path.relpath(next_file, main.parent)
-    include_line = f"include {Path(include_target).as_posix()}"
-    next_text = render_next_year(year + 1, settings.organisation)
+    include_line = opening.include_line
+    next_text = opening.header
 
     problems: list[Problem] = []
     if today is not None and year >= today.year:
@@ -463,6 +696,10 @@ def plan_close(
         problems.append(
             _problem(journal, f"no transactions in {year}: nothing to close (years: {years})")
         )
+    elif not closing_transactions(journal, year):
+        books = checks.books_years(journal)
+        if books.is_typo(year):
+            problems.extend(_typo_problems(journal, books, year))
     if problems:
         return _refused(year, problems, include_line, next_text)
     assert operating is not None
@@ -483,7 +720,34 @@ def plan_close(
     fund_name = f"{operating.name} från {year}"
     drift = next((r for r in results if r.name == operating.name), None)
     drift_result = drift.result if drift else ZERO
-    transaction_text = render_transaction(year, needed, operating.name, commodity)
+    balances = lock_balances(journal, year, needed)
+    transaction_text = render_transaction(year, needed, operating.name, commodity, balances)
+    # Where the closing transaction is (or goes, at the end of the year's file): a
+    # transaction of 31 December read after it would escape hledger's check of the lock.
+    names = {name for name in journal.files if _same_file(name, this_file)}
+    where = [n for n, t in enumerate(journal.transactions) if t.file in names]
+    locked = already and checks.is_lock(closes[0])
+    if already and not locked:
+        at = next(n for n, t in enumerate(journal.transactions) if t is closes[0])
+        problems.extend(
+            _read_after(
+                journal,
+                year,
+                at,
+                f"the closing transaction of {year} ({closes[0].file}:{closes[0].line})",
+                f"move it above the closing transaction, then run `ledger close {year}` again",
+            )
+        )
+    elif not already and where:
+        problems.extend(
+            _read_after(
+                journal,
+                year,
+                where[-1],
+                f"the end of {this_file}, where the closing transaction of {year} goes",
+                f"move it into {this_file}, then run `ledger close {year}` again",
+            )
+        )
 
     def _earlier_result(account: Account, before: int) -> int | None:
         of_year = operating.result_account_year(account)
@@ -508,6 +772,7 @@ def plan_close(
             edits,
             tuple(problems),
             next_path,
+            tuple(balances),
         )
 
     if problems:
@@ -516,29 +781,13 @@ def plan_close(
     # Step 1: the new year's file, unless the books include it already (then it is the
     # user's, maybe with January's transactions, and is left alone).
     edits: list[Edit] = []
-    included = any(_same_file(name, next_file) for name in journal.files)
+    problems.extend(opening.problems)
     main_before = read_text(main)
     if main_before is None:
         problems.append(_problem(journal, f"cannot read {main}"))
         main_before = ""
-    # `include *.journal` takes in the new file as soon as it exists: no include to add.
-    by_pattern = _included_by_pattern(main_before, main.parent, next_file)
-    if not included:
-        current = read_text(next_file)
-        if current is None:
-            edits.append(
-                Edit(next_file, None, next_text, "new file, the books of " + str(year + 1))
-            )
-        elif current != next_text:
-            problems.append(
-                Problem(
-                    str(next_file),
-                    0,
-                    f"{next_file} exists but {main} does not include it",
-                    f"if it holds the books of {year + 1}, add `{include_line}` to {main}; "
-                    "else move it away; then run the close again",
-                )
-            )
+    if opening.create:
+        edits.append(Edit(next_file, None, next_text, "new file, the books of " + str(year + 1)))
 
     # Step 2: declaration and include in main.journal (they change no balance).
     main_after = main_before
@@ -548,28 +797,54 @@ def plan_close(
             main_after, result_account, make_declaration, lambda a: _earlier_result(a, year)
         )
         changes.append(f"account {result_account}")
-    if not included and not by_pattern:
-        main_after = insert_include(main_after, include_line)
+    if opening.include:
+        main_after = opening.main_text(main_after)
         changes.append(include_line)
 
-    # Step 3: the closing transaction, last: the write that closes the year.
-    year_before = main_after if _same_file(this_file, main) else read_text(this_file)
+    # Step 3, last: the write that closes the year, the closing transaction appended to
+    # the year's file; on a year an earlier version closed, the balances its closing
+    # transaction did not record yet.
+    close_file = Path(closes[0].file) if already else this_file
+    in_main = _same_file(close_file, main)
+    year_before = main_after if in_main else read_text(close_file)
     if year_before is None:
-        problems.append(_problem(journal, f"cannot read {this_file}"))
+        problems.append(_problem(journal, f"cannot read {close_file}"))
         year_before = ""
+    year_after = year_before
+    closing_what = f"closing transaction {year}-12-31 ({CLOSING_TAG}:{year}) appended"
+    if not already:
+        year_after = append_transaction(year_before, transaction_text)
+    elif not locked:
+        closing_what = (
+            f"the balances at the end of {year} recorded in its closing transaction "
+            f"({close_file}:{closes[0].line}): {year} is locked"
+        )
+        posting_lines = render_postings(needed, balances, commodity)
+        rewritten = add_balances(year_before, closes[0], posting_lines)
+        if rewritten is None:
+            problems.append(
+                Problem(
+                    closes[0].file,
+                    closes[0].line,
+                    f"cannot find the lines of the closing transaction of {year} in "
+                    f"{close_file} to record its balances",
+                    f"delete the closing transaction (bokslut:{year}) and run `ledger "
+                    f"close {year}` again",
+                )
+            )
+        else:
+            year_after = rewritten
     if problems:
         return plan()
-    year_after = year_before if already else append_transaction(year_before, transaction_text)
-    closing_what = f"closing transaction {year}-12-31 ({CLOSING_TAG}:{year}) appended"
-    if _same_file(this_file, main):
-        what = ", ".join([*changes, *([] if already else [closing_what])])
+    if in_main:
+        what = ", ".join([*changes, *([closing_what] if year_after != main_after else [])])
         if year_after != main_before:
             edits.append(Edit(main, main_before, year_after, what))
     else:
         if main_after != main_before:
             edits.append(Edit(main, main_before, main_after, ", ".join(changes) + " added"))
         if year_after != year_before:
-            edits.append(Edit(this_file, year_before, year_after, closing_what))
+            edits.append(Edit(close_file, year_before, year_after, closing_what))
     return plan(tuple(edits), next_file)
 
 

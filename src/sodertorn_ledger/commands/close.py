@@ -25,9 +25,12 @@ def close(
     as_json: JsonOption = False,
 ) -> None:
     """Close YEAR: move each fund's result into its balance, the operating result into a
-    new fund "… drift från YEAR", and open YEAR+1 (a new file, included from main.journal).
+    new fund "… drift från YEAR", record the year's end balances (a later change to YEAR
+    is then an error of every command), and open YEAR+1 (a new file, included from
+    main.journal).
 
     Safe to run again: a closed year that agrees with the books is left alone (exit 0);
+    one an earlier version closed gets its end balances recorded;
     a closed year the books no longer agree with, or an earlier year left open, is refused
     (exit 1) with the accounts and amounts. Every changed file is copied to
     ledger/.backup/ first. No prompts: suited to cron and CI; while another ledger

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from sodertorn_ledger.books_writer import Books, Snapshot
+    from sodertorn_ledger.close import OpenYear
     from sodertorn_ledger.fees import FeeReport
     from sodertorn_ledger.journal.model import Journal
     from sodertorn_ledger.problems import Problem
@@ -56,7 +57,8 @@ def fees(
 
     With --book, one invoice per member not yet invoiced for YEAR is appended to
     ledger/YEAR.journal (receivable against the member's fee income, tagged avgift:YEAR and
-    kommun:CODE); running it again books nothing.
+    kommun:CODE); running it again books nothing. A file for YEAR that does not exist yet
+    is made and included from main.journal first; a closed YEAR is refused.
 
     Example: ledger fees 2021 --book --date 2021-01-29 --dry-run
     """
@@ -80,13 +82,15 @@ def _fees(
     file: Path | None, year: int, snapshot: "Snapshot | None"
 ) -> "tuple[Journal, Settings, FeeReport]":
     """The books, the settings and the fees of `year`; exit 1 on any problem. With a
-    snapshot, the year's journal is read through it before the books are loaded."""
+    snapshot, the files --book edits (the main journal, the year's journal) are read
+    through it before the books are loaded."""
     from sodertorn_ledger.fees import fees_for_year
 
     path = books_path(file)
-    target = path.parent / f"{year}.journal"
-    if snapshot is not None and target.is_file():
-        snapshot.read(target)
+    if snapshot is not None:
+        for name in (path, path.parent / f"{year}.journal"):
+            if name.is_file():
+                snapshot.read(name)
     journal = load_books(file)
     settings = load_settings(path, journal)
     table = load_population(path, settings)
@@ -144,22 +148,23 @@ def _invoices(
     as_json: bool,
 ) -> None:
     """Plan the invoices of the members not yet invoiced for `year`; print them (a dry
-    run, `books` None) or rehearse them on a copy of the books and append them."""
-    from sodertorn_ledger.books_writer import KEPT, Edit, appended, rehearse
+    run, `books` None) or rehearse them on a copy of the books and append them. A year
+    without its own file yet is opened first: the file made and included, as the close of
+    the year before would have."""
+    from sodertorn_ledger.books_writer import KEPT, Edit, appended, diff, rehearse
+    from sodertorn_ledger.close import plan_open_year, refuse_if_closed
     from sodertorn_ledger.fees import books_decimal_mark, invoice_text, invoiced_accounts
 
     journal, settings, report = _fees(file, year, snapshot)
     path = books_path(file)
-    target = path.parent / f"{year}.journal"
-    before = snapshot.read(target) if target.is_file() else None
-    if before is None:
-        fail(
-            f"no journal for {year} at {target}; create it and add `include {target.name}` "
-            f"to {path.name}, then run this again"
-        )
-    included = {Path(f).resolve() for f in journal.files}
-    if target.resolve() not in included:
-        fail(f"{target} is not included from {path}; add `include {target.name}` to it first")
+    refused = refuse_if_closed(
+        journal, [when], f"fees --book, with invoices dated {when.isoformat()},"
+    )
+    opening = plan_open_year(journal, year, settings.organisation, snapshot.read_text)
+    if refused or opening.problems:
+        report_problems([*refused, *opening.problems])
+        fail(f"refused to book the fees of {year}; nothing was written")
+    target = opening.file
 
     accounts = [m.fee_account for m in settings.members]
     by_account = invoiced_accounts(journal.transactions, year, accounts)
@@ -181,28 +186,70 @@ def _invoices(
         decimal_mark=books_decimal_mark(texts),
     )
     booked_codes = [line.code for line in report.lines if line.code not in skip]
+
+    # The year's file as it is (or as the opening makes it), then with the invoices.
+    current = snapshot.read(target)
+    base = opening.header.encode("utf-8") if opening.create else current
+    assert base is not None  # the file exists unless the opening makes it
+    invoices = Edit(target, current, appended(base, text), "invoices appended")
+    opened: list[Edit] = []
+    if opening.include:
+        main_text = opening.main_text(snapshot.read_text(path) or "")
+        opened.append(snapshot.edit(path, main_text, f"{opening.include_line} added"))
+    edits = [invoices, *opened]
     if books is not None and text:
-        edit = Edit(target, before, appended(before, text), "invoices appended")
         check = _read_back(year, accounts, target)
-        problems = rehearse(path, snapshot, journal.files, [edit], check)
+        problems = rehearse(path, snapshot, journal.files, edits, check)
         if problems:
             report_problems(problems)
             fail(f"the invoices did not read back cleanly; {target} is unchanged")
-        for kept in books.apply([edit]).kept:
+        if opening.done:
+            steps = [[invoices]]
+        else:
+            # Opened first, the invoices after: stopped in between, the books hold the
+            # new year's file with its header alone, included, as a close leaves them,
+            # and the next run books the invoices.
+            made = [Edit(target, None, base, "new file")] if opening.create else []
+            steps = [[*made, *opened], [invoices._replace(before=base)]]
+        for kept in books.apply_steps(steps).kept:
             warn(f"{kept}: {KEPT}")
+    opens = _opening_words(opening, path) if text else ""
     if as_json:
         from sodertorn_ledger.render.json_report import invoices_json, print_json
 
-        print_json(invoices_json(report, target, when, skip, text, dry_run=books is None))
+        data = invoices_json(report, target, when, skip, text, dry_run=books is None)
+        data["created"] = bool(text) and opening.create
+        data["include_added"] = bool(text) and opening.include
+        print_json(data)
         return
     if not text:
         typer.echo(f"Every member is already invoiced for {year}; nothing was booked.")
         return
     if books is None:
-        typer.echo(text, nl=False)
-        say(f"(dry run: {len(booked_codes)} invoices not written to {target})")
+        if opening.done:
+            typer.echo(text, nl=False)
+            say(f"(dry run: {len(booked_codes)} invoices not written to {target})")
+        else:
+            typer.echo(diff(edits), nl=False)
+            say(
+                f"(dry run: nothing written; would have {opens}, and appended "
+                f"{plural(len(booked_codes), 'invoice')} to it)"
+            )
         return
+    if opens:
+        typer.echo(opens)
     typer.echo(f"Booked {plural(len(booked_codes), 'invoice')} for {year} in {target}.")
+
+
+def _opening_words(opening: "OpenYear", main: Path) -> str:
+    """What opening the year does, in words ('' when it is open already)."""
+    if opening.create and opening.include:
+        return f"created {opening.file} and included it from {main}"
+    if opening.create:
+        return f"created {opening.file} (an include in {main} takes it in)"
+    if opening.include:
+        return f"included {opening.file} from {main}"
+    return ""
 
 
 def _read_back(year: int, accounts: list[str], target: Path) -> "Callable[[Path], list[Problem]]":

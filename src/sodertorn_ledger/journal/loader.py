@@ -1,4 +1,5 @@
-"""Loading the books: parse every file, then run the whole-book checks.
+"""Loading the books: parse every file, then run the whole-book checks (balance
+assertions and the locks of closed years, declared accounts).
 
 `load_journal` is what every command calls; it never raises for bad books, the problems
 are in `journal.problems` (errors and warnings), with file and line.
@@ -9,7 +10,7 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from sodertorn_ledger.journal.checks import check_assertions, check_declared
+from sodertorn_ledger.journal.checks import check_balances, check_declared
 from sodertorn_ledger.journal.model import Journal
 from sodertorn_ledger.journal.parser import parse_books, with_source_lines
 
@@ -28,7 +29,7 @@ def load_journal(path: Path, *, strict: bool = False, for_good: bool = False) ->
     gc.disable()
     try:
         journal = parse_books(path)
-        journal.problems.extend(check_assertions(journal))
+        journal.problems.extend(check_balances(journal))
         if strict:
             journal.problems.extend(check_declared(journal))
         journal.problems[:] = with_source_lines(journal.problems)
