@@ -94,6 +94,7 @@ def test_summary_json_exact() -> None:
         "opening": "0.00",
         "income": "2012800.00",
         "costs": "-1824368.40",
+        "transfers": "0.00",
         "closing": "188431.60",
     }
     assert [(f["name"], f["note"]) for f in data["funds"]] == [
@@ -105,18 +106,21 @@ def test_summary_json_exact() -> None:
         ("Södertörnssamarbetet drift från 2019", None),
         ("Södertörnssamarbetet drift från 2018", None),
     ]
-    assert set(data) == {"year", "funds", "total"}
+    assert set(data) == {"year", "provisional", "funds", "total"}
+    assert data["provisional"] is False  # the books start in 2020: nothing before to close
     assert data["total"] == {
         "opening": "1143648.60",
         "income": "2063300.00",
         "costs": "-1825818.40",
+        "transfers": "0.00",
         "closing": "1381130.20",
     }
     for fund in data["funds"]:
-        assert set(fund) == {"name", "note", "opening", "income", "costs", "closing"}
+        assert set(fund) == {"name", "note", "opening", "income", "costs", "transfers", "closing"}
         assert Decimal(fund["closing"]) == (
             Decimal(fund["opening"]) + Decimal(fund["income"]) + Decimal(fund["costs"])
         )
+        assert fund["transfers"] == "0.00"
 
 
 def test_summary_ore_shows_exact_amounts() -> None:

@@ -29,32 +29,28 @@ if TYPE_CHECKING:  # each command imports only the report it makes
 
 
 def summary_json(summary: Summary) -> dict[str, Any]:
-    """{"year", "funds": [{"name", "note", "opening", "income", "costs", "closing"}], "total"}."""
+    """{"year", "provisional", "funds": [{"name", "note", "opening", "income", "costs",
+    "transfers", "closing"}], "total"}: opening + income + costs + transfers = closing."""
+    keys = ("opening", "income", "costs", "transfers", "closing")
     return {
         "year": summary.year,
+        "provisional": summary.provisional,
         "funds": [
             {
                 "name": row.name,
                 "note": row.note,
-                "opening": to_json(row.opening),
-                "income": to_json(row.income),
-                "costs": to_json(row.costs),
-                "closing": to_json(row.closing),
+                **{key: to_json(getattr(row, key)) for key in keys},
             }
             for row in summary.funds
         ],
-        "total": {
-            "opening": to_json(summary.total.opening),
-            "income": to_json(summary.total.income),
-            "costs": to_json(summary.total.costs),
-            "closing": to_json(summary.total.closing),
-        },
+        "total": {key: to_json(getattr(summary.total, key)) for key in keys},
     }
 
 
 def result_json(result: OperatingResult) -> dict[str, Any]:
     return {
         "year": result.year,
+        "provisional": result.provisional,
         "fund": result.fund,
         "income": [{"name": line.name, "amount": to_json(line.amount)} for line in result.income],
         "costs": [{"name": line.name, "amount": to_json(line.amount)} for line in result.costs],

@@ -1,4 +1,5 @@
-"""What every renderer shows the same way: footnote markers, account labels, dates.
+"""What every renderer shows the same way: footnote markers, account labels, dates, the
+notes under a table and the rule for zero cells.
 
 The terminal, the JSON and the workbook each lay a report out their own way; the words
 and marks they share are written here once. (Numbers are written by `money`.)
@@ -7,6 +8,7 @@ and marks they share are written here once. (Numbers are written by `money`.)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -46,3 +48,38 @@ def account_label(account: str) -> str:
 def date_sv(date: dt.date) -> str:
     """``31 december 2020``."""
     return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+
+
+# --- zero cells -------------------------------------------------------------------------
+# One rule for every renderer: the tables the annual report publishes (the Sammanställning
+# and the operating result, "Drift") leave a zero in a fund's or a line's row blank, as
+# published ("no movement"); their Summa rows and Årets överskott always show their
+# figure, 0 included. Every other table shows 0. The terminal and the workbook follow it
+# alike; JSON always has the exact figure.
+
+
+# --- notes under a table ----------------------------------------------------------------
+
+
+def summary_headings(year: int, *, transfers: bool) -> list[str]:
+    """The Sammanställning's headings; Överföringar only in a year with transfers."""
+    middle = ["Intäkter", "Kostnader", *(["Överföringar"] if transfers else [])]
+    return ["Fond", f"Ingående balans {year}", *middle, f"Utgående balans {year}"]
+
+
+def provisional_note(year: int) -> str:
+    """Under a report of `year` while the year before is not closed."""
+    return (
+        f"Ingående balanser {year} är preliminära: {year - 1} är inte bokslutat "
+        f"(ledger close {year - 1})."
+    )
+
+
+def unassigned_note(accounts: Sequence[str]) -> str:
+    """Under the Sammanställning: accounts whose money no fund holds."""
+    return "Konton utan fond, ej med i tabellen: " + ", ".join(accounts)
+
+
+def unclassified_note(accounts: Sequence[str]) -> str:
+    """Accounts that are neither assets, liabilities, funds, income nor costs."""
+    return "Konton utan kontoklass, ej med i tabellen: " + ", ".join(accounts)

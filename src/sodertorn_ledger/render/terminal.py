@@ -2,8 +2,9 @@
 headings.
 
 Amounts are rounded per cell, half up, to whole kronor (or shown in öre with
-``ore=True``); a zero cell of the Sammanställning and the result is left blank as in the
-published tables; negatives carry a real minus sign. Totals are bold.
+``ore=True``); zero cells follow the one rule of `labels` (a row's zero blank in the
+Sammanställning and the result, as published; 0 in totals and other tables); negatives
+carry a real minus sign. Totals are bold.
 """
 
 from __future__ import annotations
@@ -19,7 +20,16 @@ from rich.table import Table
 from rich.text import Text
 
 from sodertorn_ledger.money import ZERO, format_count, format_sv
-from sodertorn_ledger.render.labels import account_label, date_sv, footnote_marker, with_marker
+from sodertorn_ledger.render.labels import (
+    account_label,
+    date_sv,
+    footnote_marker,
+    provisional_note,
+    summary_headings,
+    unassigned_note,
+    unclassified_note,
+    with_marker,
+)
 
 if TYPE_CHECKING:  # each command imports only the report it makes
     from sodertorn_ledger.close import ClosePlan
@@ -65,23 +75,34 @@ def _table(title: str, *, title_left: bool = True, footer: bool = False) -> Tabl
 
 def render_summary(summary: Summary, *, ore: bool = False) -> RenderableType:
     year = summary.year
+    transfers = summary.has_transfers
     table = _table(f"Sammanställning {year}")
-    table.add_column("Fond")
-    for heading in (f"Ingående balans {year}", "Intäkter", "Kostnader", f"Utgående balans {year}"):
-        table.add_column(heading, justify="right")
+    for i, heading in enumerate(summary_headings(year, transfers=transfers)):
+        table.add_column(heading, justify="right" if i else "left")
     for row in summary.funds:
         table.add_row(
             with_marker(row.name, row.marker),
-            *(cell(v, ore=ore, blank_zero=True) for v in _fund_values(row)),
+            *(cell(v, ore=ore, blank_zero=True) for v in _fund_values(row, transfers)),
         )
     table.add_section()
-    table.add_row("Summa", *(cell(v, ore=ore) for v in _fund_values(summary.total)), style="bold")
-    notes = [Text(f"{footnote_marker(n)} {note}") for n, note in summary.notes]
-    return Group(table, *notes)
+    table.add_row(
+        "Summa",
+        *(cell(v, ore=ore) for v in _fund_values(summary.total, transfers)),
+        style="bold",
+    )
+    notes = [f"{footnote_marker(n)} {note}" for n, note in summary.notes]
+    if summary.unassigned:
+        notes.append(unassigned_note(summary.unassigned))
+    if summary.unclassified:
+        notes.append(unclassified_note(summary.unclassified))
+    if summary.provisional:
+        notes.append(provisional_note(year))
+    return Group(table, *(Text(note) for note in notes))
 
 
-def _fund_values(row: FundRow | Totals) -> tuple[Decimal, ...]:
-    return (row.opening, row.income, row.costs, row.closing)
+def _fund_values(row: FundRow | Totals, transfers: bool) -> tuple[Decimal, ...]:
+    middle = (row.income, row.costs, *((row.transfers,) if transfers else ()))
+    return (row.opening, *middle, row.closing)
 
 
 def render_result(result: OperatingResult, *, ore: bool = False) -> RenderableType:
@@ -90,9 +111,11 @@ def render_result(result: OperatingResult, *, ore: bool = False) -> RenderableTy
     table.add_column("Intäkter", justify="right")
     table.add_column("Kostnader", justify="right")
     for line in result.income:
-        table.add_row(_line_name(line.name, line.configured), cell(line.amount, ore=ore), "")
+        name = _line_name(line.name, line.configured)
+        table.add_row(name, cell(line.amount, ore=ore, blank_zero=True), "")
     for line in result.costs:
-        table.add_row(_line_name(line.name, line.configured), "", cell(line.amount, ore=ore))
+        name = _line_name(line.name, line.configured)
+        table.add_row(name, "", cell(line.amount, ore=ore, blank_zero=True))
     table.add_section()
     table.add_row(
         "Summa",
@@ -102,6 +125,8 @@ def render_result(result: OperatingResult, *, ore: bool = False) -> RenderableTy
     )
     label = "Årets underskott" if result.result < ZERO else "Årets överskott"
     table.add_row(label, cell(result.result, ore=ore), "", style="bold")
+    if result.provisional:
+        return Group(table, Text(provisional_note(result.year)))
     return table
 
 
