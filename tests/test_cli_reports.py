@@ -187,6 +187,7 @@ def test_projects_table_and_json() -> None:
         ["Produktion kartor, Details", "22 500"],
         ["Details", "22 500"],
         ["Summa", "320 300"],
+        ["Summa = raden Projekt i Drift 2020 (ledger result 2020)."],
     ]
     code, out, _ = run("projects", "2020", "-f", str(BOOKS), "--json")
     data = json.loads(out)
@@ -198,6 +199,9 @@ def test_projects_table_and_json() -> None:
     assert data["projects"][2]["tag"] == "Produktion kartor"
     assert data["projects"][0]["suppliers"] == [{"name": "Great", "amount": "242800.00"}]
     assert data["total"] == "320300.00"
+    assert data["result_lines"] == ["Projekt"]
+    assert data["outside_result_lines"] == "0.00"
+    assert data["provisional"] is False
 
 
 def test_balance_table_and_json() -> None:

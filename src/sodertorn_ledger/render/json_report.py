@@ -63,8 +63,12 @@ def result_json(result: OperatingResult) -> dict[str, Any]:
 
 
 def projects_json(report: ProjectsReport) -> dict[str, Any]:
+    """The projects (the untagged costs on a project line last, "tag": null), the Summa,
+    and what it reconciles with: the `result_lines` of `ledger result` plus the tagged
+    costs `outside_result_lines`."""
     return {
         "year": report.year,
+        "provisional": report.provisional,
         "projects": [
             {
                 "name": project.name,
@@ -77,12 +81,17 @@ def projects_json(report: ProjectsReport) -> dict[str, Any]:
             for project in report.projects
         ],
         "total": to_json(report.total),
+        "result_lines": list(report.lines),
+        "outside_result_lines": to_json(report.outside),
     }
 
 
 def balance_json(sheet: BalanceSheet) -> dict[str, Any]:
+    """The balance sheet; `unbalanced_by`: each account that is neither an asset, a
+    liability nor in a fund, with its share of `difference` (they add up to it)."""
     return {
         "year": sheet.year,
+        "provisional": sheet.provisional,
         "date": sheet.date.isoformat(),
         "assets": [{"account": a.name, "amount": to_json(a.amount)} for a in sheet.assets],
         "liabilities": [
@@ -97,6 +106,9 @@ def balance_json(sheet: BalanceSheet) -> dict[str, Any]:
         },
         "balanced": sheet.balanced,
         "difference": to_json(sheet.difference),
+        "unbalanced_by": [
+            {"account": x.name, "amount": to_json(x.amount)} for x in sheet.unbalanced_by
+        ],
     }
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
+
+from sodertorn_ledger.money import format_sv
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -83,3 +86,20 @@ def unassigned_note(accounts: Sequence[str]) -> str:
 def unclassified_note(accounts: Sequence[str]) -> str:
     """Accounts that are neither assets, liabilities, funds, income nor costs."""
     return "Konton utan kontoklass, ej med i tabellen: " + ", ".join(accounts)
+
+
+def projects_note(lines: Sequence[str], outside: Decimal, year: int, *, ore: bool) -> str | None:
+    """Under the projects: what their Summa equals in `ledger result` (None when no line
+    of it holds project costs)."""
+    if not lines:
+        return None
+    which = f"raden {lines[0]}" if len(lines) == 1 else "raderna " + ", ".join(lines)
+    elsewhere = f" och {format_sv(outside, ore=ore)} kr på andra konton" if outside else ""
+    return f"Summa = {which} i Drift {year} (ledger result {year}){elsewhere}."
+
+
+def unbalanced_note(shares: Sequence[tuple[str, Decimal]]) -> str:
+    """Under a balance sheet that does not balance: the accounts that make the difference,
+    each with its share, exact."""
+    listed = ", ".join(f"{account} {format_sv(amount, ore=True)} kr" for account, amount in shares)
+    return f"Skillnaden kommer från konton som varken är tillgång, skuld eller fond: {listed}."

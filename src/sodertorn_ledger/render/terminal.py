@@ -24,9 +24,11 @@ from sodertorn_ledger.render.labels import (
     account_label,
     date_sv,
     footnote_marker,
+    projects_note,
     provisional_note,
     summary_headings,
     unassigned_note,
+    unbalanced_note,
     unclassified_note,
     with_marker,
 )
@@ -147,7 +149,10 @@ def render_projects(report: ProjectsReport, *, ore: bool = False) -> RenderableT
             )
     table.add_section()
     table.add_row("Summa", cell(report.total, ore=ore), style="bold")
-    return table
+    notes = [projects_note(report.lines, report.outside, report.year, ore=ore)]
+    if report.provisional:
+        notes.append(provisional_note(report.year))
+    return Group(table, *(Text(note) for note in notes if note))
 
 
 def render_balance(sheet: BalanceSheet, *, ore: bool = False) -> RenderableType:
@@ -187,15 +192,22 @@ def render_balance(sheet: BalanceSheet, *, ore: bool = False) -> RenderableType:
         cell(sheet.total_liabilities + sheet.total_funds, ore=ore),
         style="bold",
     )
+    notes = []
     if sheet.balanced:
-        check = Text("Kontroll: tillgångar = skulder + fonder, stämmer.")
+        notes.append(Text("Kontroll: tillgångar = skulder + fonder, stämmer."))
     else:
-        check = Text(
-            "Kontroll: tillgångar = skulder + fonder stämmer INTE; skillnad "
-            f"{format_sv(sheet.difference, ore=True)} kr.",
-            style="bold red",
+        notes.append(
+            Text(
+                "Kontroll: tillgångar = skulder + fonder stämmer INTE; skillnad "
+                f"{format_sv(sheet.difference, ore=True)} kr.",
+                style="bold red",
+            )
         )
-    return Group(table, check)
+    if sheet.unbalanced_by:
+        notes.append(Text(unbalanced_note([(x.name, x.amount) for x in sheet.unbalanced_by])))
+    if sheet.provisional:
+        notes.append(Text(provisional_note(sheet.year)))
+    return Group(table, *notes)
 
 
 def render_accounts(balances: TrialBalance, *, ore: bool = False) -> RenderableType:

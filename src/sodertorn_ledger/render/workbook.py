@@ -16,9 +16,11 @@ from sodertorn_ledger.render.labels import (
     account_label,
     date_sv,
     footnote_marker,
+    projects_note,
     provisional_note,
     summary_headings,
     unassigned_note,
+    unbalanced_note,
     unclassified_note,
     with_marker,
 )
@@ -163,8 +165,12 @@ def projects_sheet(report: ProjectsReport) -> Sheet:
     sheet.add(
         Text("Summa", Style.TOTAL), sum_formula(2, first, last, report.total, style=Style.TOTAL)
     )
+    notes = [projects_note(report.lines, report.outside, report.year, ore=True)]
     if not report.projects:
-        sheet.add(Text(f"Inga projektkostnader {report.year}.", Style.NOTE))
+        notes.append(f"Inga projektkostnader {report.year}.")
+    if report.provisional:
+        notes.append(provisional_note(report.year))
+    _notes(sheet, [note for note in notes if note])
     return sheet
 
 
@@ -273,8 +279,12 @@ def balance_sheet(balance: BalanceSheet) -> Sheet:
                 Style.RESULT,
             ),
         )
-    if balance.unassigned:
-        sheet.add(Text("Konton utan fond: " + ", ".join(balance.unassigned), Style.NOTE))
+    notes = []
+    if balance.unbalanced_by:
+        notes.append(unbalanced_note([(x.name, x.amount) for x in balance.unbalanced_by]))
+    if balance.provisional:
+        notes.append(provisional_note(balance.year))
+    _notes(sheet, notes)
     return sheet
 
 
