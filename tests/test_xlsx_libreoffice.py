@@ -9,6 +9,7 @@ Needs `soffice` (Debian: libreoffice-calc-nogui); in CI (CI=true) a missing one 
 from __future__ import annotations
 
 import csv
+import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +27,7 @@ from xlsx_books import (
     export,
     generated_books,
     injection_books,
+    ledger,
     ledger_json,
 )
 
@@ -308,3 +310,30 @@ def test_formula_looking_text_stays_text_in_libreoffice(tmp_path: Path, profile:
         assert payload in cells  # not "y", 1, #NAME? or an error: the text itself
     check_projects(raw["Projekt 2020"], ledger_json("projects", 2020, journal))
     check_balance(raw["Balansräkning 2020"], ledger_json("balance", 2020, journal))
+
+
+def test_a_year_with_transfers_as_libreoffice_computes_and_shows_it(
+    tmp_path: Path, profile: Path
+) -> None:
+    # The bundled books closed, then money moved between two funds in 2021: the sheet's
+    # Överföringar column, its UB formulas and its Summa must be the tool's own figures.
+    shutil.copytree(BUNDLED.parent, tmp_path / "ledger", ignore=shutil.ignore_patterns(".*"))
+    journal = tmp_path / "ledger" / "main.journal"
+    assert ledger("close", "2020", "-f", str(journal))[0] == 0
+    with (journal.parent / "2021.journal").open("a", encoding="utf-8") as handle:
+        handle.write(
+            "\n2021-03-10 * Samarbetskommittén | Medel till konferensen\n"
+            "    fonder:drift från 2018                             100 000,50 kr\n"
+            "    fonder:södertörnskonferensen\n"
+        )
+    target = tmp_path / "sammanstallning-2021.xlsx"
+    code, _, err = export(journal, target, year=2021)
+    assert code == 0, err
+    summary = ledger_json("summary", 2021, journal)
+    assert summary_keys(summary)[3] == "transfers"
+    raw = libreoffice_csv(target, tmp_path, profile, as_shown=False)
+    shown = libreoffice_csv(target, tmp_path, profile, as_shown=True)
+    assert raw["Sammanställning 2021"][2][4] == "Överföringar"
+    check_summary(raw["Sammanställning 2021"], summary)
+    check_shown_summary(shown["Sammanställning 2021"], summary)
+    check_balance(raw["Balansräkning 2021"], ledger_json("balance", 2021, journal))
