@@ -309,7 +309,7 @@ def test_projects_count_every_cost_on_the_projekt_line(tmp_path: Path) -> None:
     journal = str(main)
     assert err.splitlines() == [
         f"{journal}:13: warning: the tag Projekt: is counted as projekt:, the project tag of "
-        "the settings; tags differ by case in hledger (tag:projekt does not find it)",
+        "the settings; written so it is another tag (`hledger tags` lists both)",
         "   |",
         "13 | 2021-04-01 * Bisnode | analys  ; Projekt:Analys",
         "hint: write it projekt:Analys",

@@ -14,8 +14,7 @@ How it reconciles with `ledger result`
 - A cost on a project line without the tag is not left out: it makes a row of its own,
   "utan projekt" (`NO_PROJECT`), and a warning at its line in the books.
 - A tag written in another case than the settings' (``Projekt:`` for ``projekt:``) is
-  counted as the tag, with a warning at its line: hledger's ``tag:projekt`` would not
-  find it.
+  counted as the tag, with a warning at its line: in the books it is another tag.
 - So the Summa equals the project lines of `ledger result`, plus any tagged cost booked
   elsewhere (another fund's costs, say), which the report states as `outside`.
 """
@@ -186,7 +185,7 @@ def _other_case(
         line=where,
         message=(
             f"the tag {written}: is counted as {tag}:, the project tag of the settings; "
-            f"tags differ by case in hledger (tag:{tag} does not find it)"
+            f"written so it is another tag (`hledger tags` lists both)"
         ),
         hint=f"write it {tag}:{value.strip()}",
         severity="warning",
