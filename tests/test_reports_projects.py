@@ -85,7 +85,7 @@ def _projekt_line(journal: Journal, settings: Settings, year: int) -> Decimal:
 def test_the_project_line_of_the_bundled_settings() -> None:
     journal = load_journal(BOOKS)
     settings = load_settings(BOOKS.parent / "sodertorn.toml")
-    assert [line.name for line in project_lines(journal, settings)] == ["Projekt"]
+    assert [line.name for line in project_lines(settings, [])] == ["Projekt"]  # its name
     report = compute_projects(journal, settings, 2020)
     assert report.lines == ("Projekt",) and report.outside == 0 and report.problems == ()
 
@@ -140,13 +140,18 @@ def test_a_line_with_tagged_costs_is_a_project_line(tmp_path: Path) -> None:
         "    kostnader:drift:personal   100,00 kr\n"
         "    tillgångar:bank\n",
     )
-    assert [line.name for line in project_lines(journal, settings)] == ["Personal", "Projekt"]
     report = compute_projects(journal, settings, 2021)
     assert report.lines == ("Personal", "Projekt")
     assert [(p.name, p.amount) for p in report.projects] == [
         ("Analys", D("400.00")),
         (NO_PROJECT, D("100.00")),
     ]
+
+
+def test_the_project_lines_are_named_as_the_tag_or_hold_tagged_costs() -> None:
+    settings = load_settings(BOOKS.parent / "sodertorn.toml")
+    lines = project_lines(settings, ["kostnader:drift:resor och logi:tåg", "kostnader:x"])
+    assert [line.name for line in lines] == ["Resor och Logi", "Projekt"]
 
 
 def test_a_tagged_cost_of_another_fund_is_outside(tmp_path: Path) -> None:

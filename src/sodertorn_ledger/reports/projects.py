@@ -9,8 +9,8 @@ How it reconciles with `ledger result`
 --------------------------------------
 - The project lines (`project_lines`) are the cost lines of ``[result]`` that hold the
   project costs: the line named as the tag (in any case: "Projekt" for ``projekt:``) and
-  every line on whose accounts the books have a cost with the tag, in any year. In the
-  bundled settings that is the line "Projekt" (``kostnader:drift:projekt``).
+  every line on whose accounts the year has a cost with the tag. In the bundled settings
+  that is the line "Projekt" (``kostnader:drift:projekt``).
 - A cost on a project line without the tag is not left out: it makes a row of its own,
   "utan projekt" (`NO_PROJECT`), and a warning at its line in the books.
 - A tag written in another case than the settings' (``Projekt:`` for ``projekt:``) is
@@ -21,7 +21,7 @@ How it reconciles with `ledger result`
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -72,20 +72,16 @@ def _find_tag(tags: Tags, tag: str) -> tuple[str, str] | None:
     return next(((k, v) for k, v in tags.items() if k.casefold() == folded), None)
 
 
-def project_lines(journal: Journal, settings: Settings) -> tuple[Line, ...]:
-    """The cost lines of ``[result]`` that hold project costs (see the module docstring)."""
-    tag = settings.projects.tag
-    tagged: set[Account] = set()
-    for transaction in journal.transactions:
-        all_tagged = _find_tag(transaction.tags, tag) is not None
-        for posting in transaction.postings:
-            if all_tagged or (posting.tags and _find_tag(posting.tags, tag)):
-                tagged.add(posting.account)
+def project_lines(settings: Settings, tagged: Iterable[Account]) -> tuple[Line, ...]:
+    """The cost lines of ``[result]`` that hold project costs (see the module docstring);
+    `tagged`: the accounts of the year's costs with the project tag."""
+    tag = settings.projects.tag.casefold()
+    accounts = set(tagged)
     return tuple(
         line
         for line in settings.result.costs
-        if line.name.casefold() == tag.casefold()
-        or any(covers(prefix, account) for prefix in line.accounts for account in tagged)
+        if line.name.casefold() == tag
+        or any(covers(prefix, account) for prefix in line.accounts for account in accounts)
     )
 
 
@@ -115,15 +111,16 @@ def compute_projects(journal: Journal, settings: Settings, year: int) -> Project
     """The cost of each project in `year`, split by supplier (payee), and the costs on
     the project lines without a tag."""
     tag = settings.projects.tag
-    lines = project_lines(journal, settings)
+    ordered = sorted(movements(journal, year), key=lambda tp: (tp[0].date, tp[0].file, tp[0].line))
+    found_tags = [_find_tag(t.posting_tags(p), tag) for t, p in ordered]
+    tagged = (p.account for (_, p), found in zip(ordered, found_tags, strict=True) if found)
+    lines = project_lines(settings, tagged)
     line_of = _line_of(settings, lines)
     by_project: dict[str | None, dict[str, Decimal]] = {}
     outside = ZERO
     problems: dict[Problem, None] = {}  # ordered, each once
-    ordered = sorted(movements(journal, year), key=lambda tp: (tp[0].date, tp[0].file, tp[0].line))
-    for transaction, posting in ordered:
+    for (transaction, posting), found in zip(ordered, found_tags, strict=True):
         line = line_of(posting.account)
-        found = _find_tag(transaction.posting_tags(posting), tag)
         if found is None:
             if line is None:
                 continue
