@@ -20,8 +20,6 @@ from sodertorn_ledger.reports.funds import (
     Summary,
     account_class,
     compute_summary,
-    fund_of,
-    resolve_funds,
     year_end_balances,
 )
 from sodertorn_ledger.settings import Settings
@@ -78,7 +76,7 @@ def compute_balance(
     balances = year_end_balances(journal, year)
     if summary is None:
         summary = compute_summary(journal, settings, year, balances)
-    funds = resolve_funds(journal, settings, year, balances)
+    outside = {*summary.unassigned, *summary.unclassified}  # in no fund
     assets = []
     liabilities = []
     unbalanced_by = []
@@ -91,7 +89,7 @@ def compute_balance(
             assets.append(BalanceLine(account, amount))
         elif kind == "L":
             liabilities.append(BalanceLine(account, -amount))
-        elif fund_of(funds, account) is None:
+        elif account in outside:
             unbalanced_by.append(BalanceLine(account, -amount))
     return BalanceSheet(
         year=year,

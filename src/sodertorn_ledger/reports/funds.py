@@ -19,10 +19,12 @@ How a year is read
   asset, liability or equity account and at least one on an asset or liability (the
   bundled books' "Ingående balans 2020"). A later year needs none: it opens with the
   balances after the close of the year before.
-- A year's transactions (`year_transactions`) are those dated in it, less the closing
-  transactions and the books' opening transaction; everything before them is the
-  opening (`opening_transactions`): every transaction dated earlier, the close of an
-  earlier year however dated, and the books' opening transaction.
+- A year's own transactions (`year_transactions`) are those dated in it, less the closing
+  transactions and the books' opening transaction. Everything else up to 31 December,
+  but the year's own close, is its opening: every transaction dated earlier, the close
+  of an earlier year however dated, the books' opening transaction. So the opening
+  balances (`opening_balances`) are the balances at 31 December less the year's own
+  postings.
 - IB is the fund's balance (all its accounts) over the opening, so IB = UB of the year
   before by construction (the drift fund's result having moved to "drift från YEAR" at
   the close). Intäkter and Kostnader are the year's postings on the fund's income and
@@ -105,33 +107,27 @@ def closing_transactions(journal: Journal, year: int) -> list[Transaction]:
 
 
 def is_closed(journal: Journal, year: int) -> bool:
-    return bool(closing_transactions(journal, year))
+    value = str(year)
+    # From the end: the years reports ask about are the last ones in the books.
+    return any(
+        CLOSING_TAG in t.tags and t.tags[CLOSING_TAG].strip() == value
+        for t in reversed(journal.transactions)
+    )
 
 
 def year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
-def year_split(journal: Journal, year: int) -> tuple[list[Transaction], list[Transaction]]:
-    """The transactions that make `year`'s opening balances, and the year's own ones (see
-    the module docstring); together they make the balances at 31 December."""
+def year_transactions(journal: Journal, year: int) -> Iterator[Transaction]:
+    """The year's own transactions: dated in it, no close, not the books' opening."""
     start, end = year_bounds(year)
-    closes_this_year = str(year)
     opens_the_books = _books_opening(journal, year)
-    opening: list[Transaction] = []
-    during: list[Transaction] = []
-    for t in journal.transactions:
-        if t.date > end:
-            continue
-        closes = t.tags.get(CLOSING_TAG)
-        if closes is not None:
-            if closes.strip() != closes_this_year:
-                opening.append(t)
-        elif t.date < start or opens_the_books(t):
-            opening.append(t)
-        else:
-            during.append(t)
-    return opening, during
+    return (
+        t
+        for t in journal.transactions
+        if start <= t.date <= end and CLOSING_TAG not in t.tags and not opens_the_books(t)
+    )
 
 
 def _books_opening(journal: Journal, year: int) -> Callable[[Transaction], bool]:
@@ -163,20 +159,27 @@ def is_books_opening(journal: Journal, transaction: Transaction) -> bool:
 def opening_balances(journal: Journal, year: int) -> dict[Account, Decimal]:
     """Every account's balance at the start of `year`: after the close of the year before
     (and the books' opening transaction, in their first year)."""
-    return sums_by_account(year_split(journal, year)[0])
+    return _less(year_end_balances(journal, year), year_movements(journal, year))
+
+
+def _less(
+    balances: dict[Account, Decimal], moved: dict[Account, Decimal]
+) -> dict[Account, Decimal]:
+    """The balances at 31 December less the year's own postings: the opening balances."""
+    return {account: amount - moved.get(account, ZERO) for account, amount in balances.items()}
 
 
 def movements(journal: Journal, year: int) -> Iterator[tuple[Transaction, Posting]]:
-    """The year's own postings (`year_split`): dated in the year, no close, not the books'
-    opening."""
-    for t in year_split(journal, year)[1]:
+    """The year's own postings (`year_transactions`): dated in the year, no close, not the
+    books' opening."""
+    for t in year_transactions(journal, year):
         for p in t.postings:
             yield t, p
 
 
 def year_movements(journal: Journal, year: int) -> dict[Account, Decimal]:
     """Each account's sum of the year's own postings (`movements`)."""
-    return sums_by_account(year_split(journal, year)[1])
+    return sums_by_account(year_transactions(journal, year))
 
 
 def is_provisional(journal: Journal, year: int) -> bool:
@@ -209,7 +212,8 @@ def year_end_balances(journal: Journal, year: int) -> dict[Account, Decimal]:
 def has_transactions(journal: Journal, year: int) -> bool:
     """True when the books have any transaction dated in `year`."""
     start, end = year_bounds(year)
-    return any(start <= t.date <= end for t in journal.transactions)
+    # From the end, as `is_closed`.
+    return any(start <= t.date <= end for t in reversed(journal.transactions))
 
 
 def years_in(journal: Journal) -> list[int]:
@@ -363,11 +367,10 @@ def compute_summary(
     """The Sammanställning of `year`: every fund's IB, Intäkter, Kostnader, Överföringar
     and UB, exact. `balances`: the year's `year_end_balances`, when the caller has them
     already."""
-    opening_transactions, year_transactions = year_split(journal, year)
-    before = sums_by_account(opening_transactions)
-    moved = sums_by_account(year_transactions)
     if balances is None:
-        balances = {a: before.get(a, ZERO) + moved.get(a, ZERO) for a in before | moved}
+        balances = year_end_balances(journal, year)
+    moved = year_movements(journal, year)
+    before = _less(balances, moved)
     funds = resolve_funds(journal, settings, year, balances)
     columns = ("opening", "income", "costs", "transfers", "closing")
     sums = {column: dict.fromkeys(range(len(funds)), ZERO) for column in columns}
