@@ -8,10 +8,15 @@ and marks they share are written here once. (Numbers are written by `money`.)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sodertorn_ledger.money import format_sv
+
+if TYPE_CHECKING:
+    from sodertorn_ledger.reports.balance import BalanceSheet
+    from sodertorn_ledger.reports.funds import FundRow, Summary, Totals
+    from sodertorn_ledger.reports.projects import ProjectsReport
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -61,13 +66,20 @@ def date_sv(date: dt.date) -> str:
 # alike; JSON always has the exact figure.
 
 
-# --- notes under a table ----------------------------------------------------------------
+# --- the Sammanställning's columns, and the notes under each table ----------------------
 
 
 def summary_headings(year: int, *, transfers: bool) -> list[str]:
     """The Sammanställning's headings; Överföringar only in a year with transfers."""
     middle = ["Intäkter", "Kostnader", *(["Överföringar"] if transfers else [])]
     return ["Fond", f"Ingående balans {year}", *middle, f"Utgående balans {year}"]
+
+
+def summary_figures(row: FundRow | Totals, *, transfers: bool) -> tuple[Decimal, ...]:
+    """A row's figures under `summary_headings`: IB, Intäkter, Kostnader, (Överföringar,)
+    UB."""
+    middle = (row.income, row.costs, *((row.transfers,) if transfers else ()))
+    return (row.opening, *middle, row.closing)
 
 
 def provisional_note(year: int) -> str:
@@ -78,28 +90,52 @@ def provisional_note(year: int) -> str:
     )
 
 
-def unassigned_note(accounts: Sequence[str]) -> str:
-    """Under the Sammanställning: accounts whose money no fund holds."""
-    return "Konton utan fond, ej med i tabellen: " + ", ".join(accounts)
+def summary_notes(summary: Summary) -> list[str]:
+    """Under the Sammanställning: the footnotes, the accounts whose money is not in the
+    table, and whether its opening balances are provisional."""
+    notes = [f"{footnote_marker(marker)} {note}" for marker, note in summary.notes]
+    if summary.unassigned:
+        notes.append("Konton utan fond, ej med i tabellen: " + ", ".join(summary.unassigned))
+    if summary.unclassified:
+        notes.append(
+            "Konton utan kontoklass, ej med i tabellen: " + ", ".join(summary.unclassified)
+        )
+    if summary.provisional:
+        notes.append(provisional_note(summary.year))
+    return notes
 
 
-def unclassified_note(accounts: Sequence[str]) -> str:
-    """Accounts that are neither assets, liabilities, funds, income nor costs."""
-    return "Konton utan kontoklass, ej med i tabellen: " + ", ".join(accounts)
+def projects_notes(report: ProjectsReport, *, ore: bool) -> list[str]:
+    """Under the projects: what their Summa equals in `ledger result` (when a line of it
+    holds project costs), and whether the opening balances are provisional."""
+    notes = []
+    if report.lines:
+        lines = report.lines
+        which = f"raden {lines[0]}" if len(lines) == 1 else "raderna " + ", ".join(lines)
+        elsewhere = (
+            f" och {format_sv(report.outside, ore=ore)} kr på andra konton"
+            if report.outside
+            else ""
+        )
+        notes.append(
+            f"Summa = {which} i Drift {report.year} (ledger result {report.year}){elsewhere}."
+        )
+    if report.provisional:
+        notes.append(provisional_note(report.year))
+    return notes
 
 
-def projects_note(lines: Sequence[str], outside: Decimal, year: int, *, ore: bool) -> str | None:
-    """Under the projects: what their Summa equals in `ledger result` (None when no line
-    of it holds project costs)."""
-    if not lines:
-        return None
-    which = f"raden {lines[0]}" if len(lines) == 1 else "raderna " + ", ".join(lines)
-    elsewhere = f" och {format_sv(outside, ore=ore)} kr på andra konton" if outside else ""
-    return f"Summa = {which} i Drift {year} (ledger result {year}){elsewhere}."
-
-
-def unbalanced_note(shares: Sequence[tuple[str, Decimal]]) -> str:
-    """Under a balance sheet that does not balance: the accounts that make the difference,
-    each with its share, exact."""
-    listed = ", ".join(f"{account} {format_sv(amount, ore=True)} kr" for account, amount in shares)
-    return f"Skillnaden kommer från konton som varken är tillgång, skuld eller fond: {listed}."
+def balance_notes(sheet: BalanceSheet) -> list[str]:
+    """Under the balance sheet (after its check): the accounts that make a difference,
+    each with its share, exact; whether the opening balances are provisional."""
+    notes = []
+    if sheet.unbalanced_by:
+        listed = ", ".join(
+            f"{x.name} {format_sv(x.amount, ore=True)} kr" for x in sheet.unbalanced_by
+        )
+        notes.append(
+            f"Skillnaden kommer från konton som varken är tillgång, skuld eller fond: {listed}."
+        )
+    if sheet.provisional:
+        notes.append(provisional_note(sheet.year))
+    return notes

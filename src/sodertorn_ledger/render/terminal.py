@@ -22,14 +22,13 @@ from rich.text import Text
 from sodertorn_ledger.money import ZERO, format_count, format_sv
 from sodertorn_ledger.render.labels import (
     account_label,
+    balance_notes,
     date_sv,
-    footnote_marker,
-    projects_note,
+    projects_notes,
     provisional_note,
+    summary_figures,
     summary_headings,
-    unassigned_note,
-    unbalanced_note,
-    unclassified_note,
+    summary_notes,
     with_marker,
 )
 
@@ -38,7 +37,7 @@ if TYPE_CHECKING:  # each command imports only the report it makes
     from sodertorn_ledger.fees import FeeReport
     from sodertorn_ledger.population.model import PopulationTable
     from sodertorn_ledger.reports.balance import BalanceSheet
-    from sodertorn_ledger.reports.funds import FundRow, Summary, Totals
+    from sodertorn_ledger.reports.funds import Summary
     from sodertorn_ledger.reports.projects import ProjectsReport
     from sodertorn_ledger.reports.result import OperatingResult
     from sodertorn_ledger.reports.trial_balance import TrialBalance
@@ -84,27 +83,15 @@ def render_summary(summary: Summary, *, ore: bool = False) -> RenderableType:
     for row in summary.funds:
         table.add_row(
             with_marker(row.name, row.marker),
-            *(cell(v, ore=ore, blank_zero=True) for v in _fund_values(row, transfers)),
+            *(cell(v, ore=ore, blank_zero=True) for v in summary_figures(row, transfers=transfers)),
         )
     table.add_section()
     table.add_row(
         "Summa",
-        *(cell(v, ore=ore) for v in _fund_values(summary.total, transfers)),
+        *(cell(v, ore=ore) for v in summary_figures(summary.total, transfers=transfers)),
         style="bold",
     )
-    notes = [f"{footnote_marker(n)} {note}" for n, note in summary.notes]
-    if summary.unassigned:
-        notes.append(unassigned_note(summary.unassigned))
-    if summary.unclassified:
-        notes.append(unclassified_note(summary.unclassified))
-    if summary.provisional:
-        notes.append(provisional_note(year))
-    return Group(table, *(Text(note) for note in notes))
-
-
-def _fund_values(row: FundRow | Totals, transfers: bool) -> tuple[Decimal, ...]:
-    middle = (row.income, row.costs, *((row.transfers,) if transfers else ()))
-    return (row.opening, *middle, row.closing)
+    return Group(table, *(Text(note) for note in summary_notes(summary)))
 
 
 def render_result(result: OperatingResult, *, ore: bool = False) -> RenderableType:
@@ -149,10 +136,7 @@ def render_projects(report: ProjectsReport, *, ore: bool = False) -> RenderableT
             )
     table.add_section()
     table.add_row("Summa", cell(report.total, ore=ore), style="bold")
-    notes = [projects_note(report.lines, report.outside, report.year, ore=ore)]
-    if report.provisional:
-        notes.append(provisional_note(report.year))
-    return Group(table, *(Text(note) for note in notes if note))
+    return Group(table, *(Text(note) for note in projects_notes(report, ore=ore)))
 
 
 def render_balance(sheet: BalanceSheet, *, ore: bool = False) -> RenderableType:
@@ -203,10 +187,7 @@ def render_balance(sheet: BalanceSheet, *, ore: bool = False) -> RenderableType:
                 style="bold red",
             )
         )
-    if sheet.unbalanced_by:
-        notes.append(Text(unbalanced_note([(x.name, x.amount) for x in sheet.unbalanced_by])))
-    if sheet.provisional:
-        notes.append(Text(provisional_note(sheet.year)))
+    notes.extend(Text(note) for note in balance_notes(sheet))
     return Group(table, *notes)
 
 

@@ -14,14 +14,13 @@ from decimal import Decimal
 from sodertorn_ledger.fees import FeeReport
 from sodertorn_ledger.render.labels import (
     account_label,
+    balance_notes,
     date_sv,
-    footnote_marker,
-    projects_note,
+    projects_notes,
     provisional_note,
+    summary_figures,
     summary_headings,
-    unassigned_note,
-    unbalanced_note,
-    unclassified_note,
+    summary_notes,
     with_marker,
 )
 from sodertorn_ledger.render.sheet import (
@@ -38,7 +37,7 @@ from sodertorn_ledger.render.sheet import (
     sum_formula,
 )
 from sodertorn_ledger.reports.balance import BalanceSheet
-from sodertorn_ledger.reports.funds import FundRow, Summary, Totals
+from sodertorn_ledger.reports.funds import Summary
 from sodertorn_ledger.reports.projects import ProjectsReport
 from sodertorn_ledger.reports.result import OperatingResult, ResultLine
 
@@ -68,30 +67,23 @@ def summary_sheet(summary: Summary) -> Sheet:
         row = len(sheet.rows) + 1
         name = with_marker(fund.name, fund.marker)
         parts = "+".join(ref(column, row) for column in range(2, ub_column))
+        *figures, closing = summary_figures(fund, transfers=transfers)
         sheet.add(
             Text(name),
-            *(_amount(v) for v in _fund_values(fund, transfers)),
-            Formula(f"={parts}", fund.closing, blank_zero=True),
+            *(_amount(v) for v in figures),
+            Formula(f"={parts}", closing, blank_zero=True),
         )
     last = len(sheet.rows)
-    total = summary.total
     sheet.add(
         Text("Summa", Style.TOTAL),
         *(
             sum_formula(column, first, last, value, style=Style.TOTAL)
             for column, value in enumerate(
-                (*_fund_values(total, transfers), total.closing), start=2
+                summary_figures(summary.total, transfers=transfers), start=2
             )
         ),
     )
-    notes = [f"{footnote_marker(marker)} {note}" for marker, note in summary.notes]
-    if summary.unassigned:
-        notes.append(unassigned_note(summary.unassigned))
-    if summary.unclassified:
-        notes.append(unclassified_note(summary.unclassified))
-    if summary.provisional:
-        notes.append(provisional_note(year))
-    _notes(sheet, notes)
+    _notes(sheet, summary_notes(summary))
     if last >= first:
         sheet.chart = BarChart(
             title=f"Utgående balans {year} per fond",
@@ -102,11 +94,6 @@ def summary_sheet(summary: Summary) -> Sheet:
             value_title="kr",
         )
     return sheet
-
-
-def _fund_values(row: FundRow | Totals, transfers: bool) -> tuple[Decimal, ...]:
-    """IB, Intäkter, Kostnader and, in a year with transfers, Överföringar."""
-    return (row.opening, row.income, row.costs, *((row.transfers,) if transfers else ()))
 
 
 def result_sheet(result: OperatingResult) -> Sheet:
@@ -165,12 +152,9 @@ def projects_sheet(report: ProjectsReport) -> Sheet:
     sheet.add(
         Text("Summa", Style.TOTAL), sum_formula(2, first, last, report.total, style=Style.TOTAL)
     )
-    notes = [projects_note(report.lines, report.outside, report.year, ore=True)]
     if not report.projects:
-        notes.append(f"Inga projektkostnader {report.year}.")
-    if report.provisional:
-        notes.append(provisional_note(report.year))
-    _notes(sheet, [note for note in notes if note])
+        sheet.add(Text(f"Inga projektkostnader {report.year}.", Style.NOTE))
+    _notes(sheet, projects_notes(report, ore=True))
     return sheet
 
 
@@ -279,12 +263,7 @@ def balance_sheet(balance: BalanceSheet) -> Sheet:
                 Style.RESULT,
             ),
         )
-    notes = []
-    if balance.unbalanced_by:
-        notes.append(unbalanced_note([(x.name, x.amount) for x in balance.unbalanced_by]))
-    if balance.provisional:
-        notes.append(provisional_note(balance.year))
-    _notes(sheet, notes)
+    _notes(sheet, balance_notes(balance))
     return sheet
 
 
