@@ -77,9 +77,6 @@ class Warnings:
     def __init__(self) -> None:
         self._given: dict[str, None] = {}
 
-    def __len__(self) -> int:
-        return len(self._given)
-
     def warn(self, message: str) -> None:
         if message not in self._given:
             self._given[message] = None
@@ -107,29 +104,18 @@ class Warnings:
                 f"(run ledger close {year - 1})"
             )
 
-    def unassigned(self, accounts: Iterable[str], where: str = "") -> None:
-        """Accounts with money that belong to no fund; `where`: the report that leaves
-        them out."""
-        listed = ", ".join(accounts)
-        if listed:
-            left_out = f", left out of the {where}" if where else ""
+    def summary(self, report: Summary) -> None:
+        if report.unassigned:
             self.warn(
-                f"accounts in no fund{left_out} (add them to a [[funds]] entry in "
-                f"sodertorn.toml): {listed}"
+                "accounts in no fund, left out of the Sammanställning (add them to a "
+                f"[[funds]] entry in sodertorn.toml): {', '.join(report.unassigned)}"
             )
-
-    def unclassified(self, accounts: Iterable[str]) -> None:
-        """Accounts with money that are neither assets, liabilities, funds, income nor costs."""
-        listed = ", ".join(accounts)
-        if listed:
+        if report.unclassified:
             self.warn(
                 "accounts of no class: neither assets, liabilities, funds, income nor costs "
-                f"(declare them with a type: tag, or correct the name): {listed}"
+                f"(declare them with a type: tag, or correct the name): "
+                f"{', '.join(report.unclassified)}"
             )
-
-    def summary(self, report: Summary) -> None:
-        self.unassigned(report.unassigned, "Sammanställning")
-        self.unclassified(report.unclassified)
         self.provisional(report.year, report.provisional)
 
     def result(self, report: OperatingResult) -> None:
@@ -148,16 +134,14 @@ class Warnings:
         from sodertorn_ledger.money import format_sv
 
         if not sheet.balanced:
-            shares = ", ".join(
-                f"{x.name} {format_sv(x.amount, ore=True)} kr" for x in sheet.unbalanced_by
-            )
-            self.warn(
+            message = (
                 "the balance sheet does not balance: assets − liabilities − funds = "
                 f"{format_sv(sheet.difference, ore=True)} kr"
-                + (
-                    f", from accounts that are neither assets, liabilities nor in a fund: {shares}"
-                    if shares
-                    else ""
-                )
             )
+            if sheet.unbalanced_by:
+                message += ", from accounts that are neither assets, liabilities nor in a fund: "
+                message += ", ".join(
+                    f"{x.name} {format_sv(x.amount, ore=True)} kr" for x in sheet.unbalanced_by
+                )
+            self.warn(message)
         self.provisional(sheet.year, sheet.provisional)
