@@ -94,6 +94,7 @@ def test_summary_json_exact() -> None:
         "opening": "0.00",
         "income": "2012800.00",
         "costs": "-1824368.40",
+        "transfers": "0.00",
         "closing": "188431.60",
     }
     assert [(f["name"], f["note"]) for f in data["funds"]] == [
@@ -105,18 +106,21 @@ def test_summary_json_exact() -> None:
         ("Södertörnssamarbetet drift från 2019", None),
         ("Södertörnssamarbetet drift från 2018", None),
     ]
-    assert set(data) == {"year", "funds", "total"}
+    assert set(data) == {"year", "provisional", "funds", "total"}
+    assert data["provisional"] is False  # the books start in 2020: nothing before to close
     assert data["total"] == {
         "opening": "1143648.60",
         "income": "2063300.00",
         "costs": "-1825818.40",
+        "transfers": "0.00",
         "closing": "1381130.20",
     }
     for fund in data["funds"]:
-        assert set(fund) == {"name", "note", "opening", "income", "costs", "closing"}
+        assert set(fund) == {"name", "note", "opening", "income", "costs", "transfers", "closing"}
         assert Decimal(fund["closing"]) == (
             Decimal(fund["opening"]) + Decimal(fund["income"]) + Decimal(fund["costs"])
         )
+        assert fund["transfers"] == "0.00"
 
 
 def test_summary_ore_shows_exact_amounts() -> None:
@@ -183,6 +187,7 @@ def test_projects_table_and_json() -> None:
         ["Produktion kartor, Details", "22 500"],
         ["Details", "22 500"],
         ["Summa", "320 300"],
+        ["Summa = raden Projekt i Drift 2020 (ledger result 2020)."],
     ]
     code, out, _ = run("projects", "2020", "-f", str(BOOKS), "--json")
     data = json.loads(out)
@@ -194,6 +199,9 @@ def test_projects_table_and_json() -> None:
     assert data["projects"][2]["tag"] == "Produktion kartor"
     assert data["projects"][0]["suppliers"] == [{"name": "Great", "amount": "242800.00"}]
     assert data["total"] == "320300.00"
+    assert data["result_lines"] == ["Projekt"]
+    assert data["outside_result_lines"] == "0.00"
+    assert data["provisional"] is False
 
 
 def test_balance_table_and_json() -> None:

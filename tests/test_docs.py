@@ -58,9 +58,12 @@ IN_A_SCENARIO = {
     "ledger close 2020 --json": "test_cli_close.py",
     "ledger close 2019": "test_cli_close.py",
     "ledger close 2021": "test_cli_close.py",
-    "ledger summary 2021": "test_cli_close.py",
+    "ledger summary 2021": "test_cli_close.py, test_a_year_with_transfers",
     "ledger check": "test_cli_close.py (the lock)",
     "ledger fees 2020 --book": "test_cli_close.py (the lock)",
+    "ledger summary 2021 --strict": "test_provisional_opening_balances",
+    "ledger projects 2021": "test_costs_without_their_project_tag",
+    "ledger balance 2021": "test_an_account_of_no_class",
 }
 """Transcripts that need books in another state first, and the test that makes it."""
 
@@ -270,6 +273,80 @@ def test_the_export(books_here: Path) -> None:
     assert code == 0, err
     assert_shows(MANUAL, "ledger export 2020", out + err)
     assert Path("sammanstallning-2020.xlsx").is_file()
+
+
+def append_2021(books: Path, text: str) -> None:
+    """After `ledger close 2020`, as in the yearly workflow: transactions of 2021."""
+    assert run("close", "2020")[0] == 0
+    with (books / "2021.journal").open("a", encoding="utf-8") as handle:
+        handle.write("\n" + text)
+
+
+def test_a_year_with_transfers(books_here: Path) -> None:
+    append_2021(
+        books_here,
+        "2021-03-10 * Samarbetskommittén | Medel till konferensen 2021\n"
+        "    fonder:drift från 2018                             100 000,00 kr\n"
+        "    fonder:södertörnskonferensen                      -100 000,00 kr\n"
+        "\n"
+        "2021-05-20 * Konferensgården | Lokal och mat\n"
+        "    kostnader:södertörnskonferensen                     42 300,00 kr\n"
+        "    tillgångar:bank\n",
+    )
+    code, out, err = run("summary", "2021")
+    assert (code, err) == (0, "")
+    assert_shows(page("commands.md"), "ledger summary 2021", out)
+
+
+def test_provisional_opening_balances(books_here: Path) -> None:
+    # 2021 booked before 2020 is closed.
+    main = books_here / "main.journal"
+    main.write_text(main.read_text(encoding="utf-8") + "include 2021.journal\n", "utf-8")
+    (books_here / "2021.journal").write_text(
+        "2021-01-29 * Nykvarns kommun | Inbetalning avgift 2020  ; kommun:0140\n"
+        "    tillgångar:bank                                       44 056,00 kr\n"
+        "    tillgångar:kundfordringar                            -44 056,00 kr\n",
+        "utf-8",
+    )
+    code, out, err = run("summary", "2021", "--strict")
+    assert code == 1
+    warning, strict = err.splitlines()
+    assert_shows(page("commands.md"), "ledger summary 2021 --strict", f"{warning}\n{out}{strict}\n")
+
+
+def test_costs_without_their_project_tag(books_here: Path) -> None:
+    append_2021(books_here, PROJECT_COSTS_2021)
+    code, out, err = run("projects", "2021")
+    assert code == 0
+    assert_shows(page("commands.md"), "ledger projects 2021", err + out)
+
+
+def test_an_account_of_no_class(books_here: Path) -> None:
+    append_2021(books_here, PROJECT_COSTS_2021)
+    code, out, err = run("balance", "2021")
+    assert code == 1
+    assert_shows(page("commands.md"), "ledger balance 2021", err + out)
+
+
+PROJECT_COSTS_2021 = """\
+2021-04-15 * Great | Näringslivsanalys 2021, del 1  ; projekt:Näringslivsanalyser Great
+    kostnader:drift:projekt                              20 000,00 kr
+    skulder:leverantörsskulder
+
+2021-05-03 * Details | Kartor över kollektivtrafiken  ; Projekt:Produktion kartor
+    kostnader:drift:projekt                               5 000,00 kr
+    skulder:leverantörsskulder
+
+2021-06-10 * Sweco | Workshop om regionplanen
+    kostnader:drift:projekt                              12 000,00 kr
+    skulder:leverantörsskulder
+
+2021-06-30 * Swedbank | Årsavgift företagspaket
+    kostnader:drift:övriga avgifter                       1 200,00 kr
+    tilgångar:bank
+"""
+"""2021 as the projects and the balance sheet transcripts show it: a cost without its
+project tag, one with the tag in another case, a bank fee on a misspelt account."""
 
 
 def test_bad_settings(books_here: Path) -> None:

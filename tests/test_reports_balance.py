@@ -62,3 +62,36 @@ def test_accounts_outside_every_fund_unbalance_the_sheet(tmp_path: Path) -> None
     assert not sheet.balanced
     assert sheet.difference == D("10.00")
     assert sheet.unassigned == ("intäkter:okänt",)
+
+
+def test_every_account_that_unbalances_the_sheet_is_named_with_its_share(
+    tmp_path: Path,
+) -> None:
+    # A misspelt asset account (no class) and an income account in no fund.
+    journal, settings = small_books(
+        tmp_path,
+        "2021-01-01 Ingående balans\n"
+        "    tillgångar:bank   1 000,00 kr\n"
+        "    fonder:modellen  -1 000,00 kr\n"
+        "2021-03-01 Konsult\n"
+        "    kostnader:modellen   120,00 kr\n"
+        "    tilgångar:bank\n"
+        "2021-05-01 Okänt\n"
+        "    tillgångar:bank   10,00 kr\n"
+        "    intäkter:okänt\n",
+    )
+    sheet = compute_balance(journal, settings, 2021)
+    assert [(x.name, x.amount) for x in sheet.unbalanced_by] == [
+        ("intäkter:okänt", D("10.00")),
+        ("tilgångar:bank", D("120.00")),
+    ]
+    assert sum(x.amount for x in sheet.unbalanced_by) == sheet.difference == D("130.00")
+    summary = compute_summary(journal, settings, 2021)
+    assert summary.unassigned == ("intäkter:okänt",)
+    assert summary.unclassified == ("tilgångar:bank",)
+
+
+def test_a_balanced_sheet_names_nothing() -> None:
+    journal = load_journal(BOOKS)
+    sheet = compute_balance(journal, load_settings(BOOKS.parent / "sodertorn.toml"), 2020)
+    assert sheet.unbalanced_by == () and not sheet.provisional

@@ -8,16 +8,21 @@ from pathlib import Path
 
 from report_books import small_books
 from sodertorn_ledger.journal.loader import load_journal
+from sodertorn_ledger.journal.model import Journal
 from sodertorn_ledger.money import round_kr
 from sodertorn_ledger.reports.funds import (
     CLOSING_TAG,
+    FundRow,
     account_class,
     compute_summary,
     has_transactions,
+    is_books_opening,
+    is_provisional,
+    opening_balances,
     resolve_funds,
     year_end_balances,
 )
-from sodertorn_ledger.settings import load_settings
+from sodertorn_ledger.settings import Settings, load_settings
 
 BOOKS = Path(__file__).resolve().parent.parent / "ledger" / "main.journal"
 D = Decimal
@@ -268,3 +273,119 @@ def test_has_transactions(tmp_path: Path) -> None:
     )
     assert has_transactions(journal, 2021)
     assert not has_transactions(journal, 2020)
+
+
+# --- IB = UB of the year before; movements between funds as Överföringar ----------------
+
+OPENED_2020_CLOSED = """\
+2020-01-01 Ingående balans 2020
+    tillgångar:bank   1 500,00 kr
+    fonder:modellen  -1 000,00 kr
+    fonder:drift från 2018  -500,00 kr
+2020-02-01 Avgift
+    tillgångar:bank   300,00 kr
+    intäkter:drift:avgifter:botkyrka
+2020-12-31 Bokslut 2020  ; bokslut:2020
+    intäkter:drift:avgifter:botkyrka   300,00 kr
+    fonder:drift från 2020  -300,00 kr
+"""
+
+
+def _rows(journal: Journal, settings: Settings, year: int) -> dict[str, FundRow]:
+    return {r.name: r for r in compute_summary(journal, settings, year).funds}
+
+
+def test_a_transfer_between_funds_is_neither_opening_nor_income(tmp_path: Path) -> None:
+    journal, settings = small_books(
+        tmp_path,
+        OPENED_2020_CLOSED + "2021-03-10 Beslut: medel till bidraget\n"
+        "    fonder:drift från 2018   400,00 kr\n"
+        "    fonder:bidrag  -400,00 kr\n",
+    )
+    ub_2020 = _rows(journal, settings, 2020)
+    summary = compute_summary(journal, settings, 2021)
+    rows = {r.name: r for r in summary.funds}
+    # IB 2021 = UB 2020 for every fund, the drift result having moved to "från 2020".
+    assert rows["Drift från 2020"].opening == ub_2020["Drift"].closing == D("300.00")
+    assert rows["Drift"].opening == 0
+    for name in ("Modellen", "Bidrag", "Drift från 2018"):
+        assert rows[name].opening == ub_2020[name].closing, name
+    assert (rows["Bidrag"].opening, rows["Bidrag"].transfers, rows["Bidrag"].closing) == (
+        D(0),
+        D("400.00"),
+        D("400.00"),
+    )
+    old = rows["Drift från 2018"]
+    assert (old.opening, old.transfers, old.closing) == (D("500.00"), D("-400.00"), D("100.00"))
+    assert summary.has_transfers and summary.total.transfers == 0
+    for row in summary.funds:
+        assert row.opening + row.income + row.costs + row.transfers == row.closing
+    t = summary.total
+    assert t.opening + t.income + t.costs + t.transfers == t.closing
+    assert not summary.provisional
+
+
+def test_a_transfer_on_new_years_day_after_a_close_is_a_transfer(tmp_path: Path) -> None:
+    # Only the books' first year has an opening transaction; later years open with the
+    # balances after the close, so anything else on a fund's balance account is a transfer.
+    journal, settings = small_books(
+        tmp_path,
+        OPENED_2020_CLOSED + "2021-01-01 Ingående balans 2021, bokad i onödan\n"
+        "    tillgångar:bank   100,00 kr\n"
+        "    fonder:modellen  -100,00 kr\n",
+    )
+    modellen = _rows(journal, settings, 2021)["Modellen"]
+    assert (modellen.opening, modellen.transfers, modellen.closing) == (
+        D("1000.00"),
+        D("100.00"),
+        D("1100.00"),
+    )
+
+
+def test_the_books_opening_transaction_is_the_first_years_ib(tmp_path: Path) -> None:
+    journal, settings = small_books(tmp_path, OPENED_2020_CLOSED)
+    assert is_books_opening(journal, journal.transactions[0])
+    assert not is_books_opening(journal, journal.transactions[1])
+    summary = compute_summary(journal, settings, 2020)
+    assert not summary.has_transfers
+    assert summary.total.opening == D("1500.00")
+
+
+def test_a_move_between_funds_on_the_first_day_is_no_opening(tmp_path: Path) -> None:
+    # Equity against equity brings no money in: a transfer, even on 1 January.
+    journal, settings = small_books(
+        tmp_path,
+        "2021-01-01 Ingående balans\n"
+        "    tillgångar:bank   1 000,00 kr\n"
+        "    fonder:modellen  -1 000,00 kr\n"
+        "2021-01-01 Flytt\n"
+        "    fonder:modellen   250,00 kr\n"
+        "    fonder:bidrag  -250,00 kr\n",
+    )
+    rows = _rows(journal, settings, 2021)
+    assert (rows["Modellen"].opening, rows["Modellen"].transfers) == (D("1000.00"), D("-250.00"))
+    assert (rows["Bidrag"].opening, rows["Bidrag"].transfers) == (D(0), D("250.00"))
+
+
+def test_opening_balances_are_the_balances_after_last_years_close(tmp_path: Path) -> None:
+    journal, _ = small_books(tmp_path, OPENED_2020_CLOSED)
+    opening = opening_balances(journal, 2021)
+    closing = year_end_balances(journal, 2020)
+    assert opening["tillgångar:bank"] == closing["tillgångar:bank"] == D("1800.00")
+    assert opening["intäkter:drift:avgifter:botkyrka"] == 0  # closed
+    assert closing["intäkter:drift:avgifter:botkyrka"] == D("-300.00")  # before the close
+    assert opening["fonder:drift från 2020"] == D("-300.00")
+
+
+def test_a_year_after_an_open_year_is_provisional(tmp_path: Path) -> None:
+    open_2020 = OPENED_2020_CLOSED.split("2020-12-31 Bokslut")[0]
+    journal, settings = small_books(
+        tmp_path,
+        open_2020 + "2021-02-01 X\n    kostnader:drift:personal   10,00 kr\n    tillgångar:bank\n",
+    )
+    assert is_provisional(journal, 2021)
+    assert not is_provisional(journal, 2020)  # nothing before 2020
+    summary = compute_summary(journal, settings, 2021)
+    assert summary.provisional
+    # Until the close, the drift result of 2020 sits in the drift fund's opening.
+    assert summary.funds[0].opening == D("300.00")

@@ -31,6 +31,7 @@ from sodertorn_ledger.render.sheet import (
     sum_formula,
 )
 from sodertorn_ledger.render.xlsx import (
+    BLANK_ZERO,
     COUNT_FORMAT,
     KRONOR_FORMAT,
     ORE_FORMAT,
@@ -169,11 +170,41 @@ def test_formulas_carry_the_tools_result_as_their_cached_value() -> None:
 
 
 def test_number_format_shows_whole_kronor_space_thousands_and_a_real_minus() -> None:
-    positive, negative, zero = KRONOR_FORMAT.split(";")
+    positive, negative = KRONOR_FORMAT.split(";")
     assert positive == "[$-41D]#,##0"  # Swedish locale: space between thousands
     assert negative == "[$-41D]−#,##0"  # U+2212, as the report prints it
-    assert zero == '"–"'
     assert ORE_FORMAT.split(";")[0] == "[$-41D]#,##0.00"
+    # One rule for zero (render/labels.py): a row of a published table blank, else 0.
+    assert BLANK_ZERO == ';""'
+    ws = load(
+        workbook_bytes(
+            Book(
+                "T",
+                "O",
+                2020,
+                (
+                    _sheet_of(
+                        Amount(Decimal(0)),
+                        Amount(Decimal(0), blank_zero=True),
+                        Formula("=0", Decimal(0), blank_zero=True),
+                        Amount(Decimal(0), ore=True, blank_zero=True),
+                    ),
+                ),
+            )
+        )
+    )["Z"]
+    assert [c.number_format for c in ws[1]] == [
+        KRONOR_FORMAT,
+        KRONOR_FORMAT + ';""',
+        KRONOR_FORMAT + ';""',
+        ORE_FORMAT + ';""',
+    ]
+
+
+def _sheet_of(*cells: Amount | Formula) -> Sheet:
+    sheet = Sheet("Z")
+    sheet.add(*cells)
+    return sheet
 
 
 def test_layout_print_setup_and_properties() -> None:
@@ -250,7 +281,7 @@ def test_bundled_summary_sheet(bundled: Any, bundled_values: Any) -> None:
                 assert cell.value is None  # blank, as in the published table
             else:
                 assert öre(cell.value) == Decimal(fund[key])
-                assert cell.number_format == KRONOR_FORMAT
+                assert cell.number_format == KRONOR_FORMAT + BLANK_ZERO
         assert ws.cell(row, 5).value == f"=B{row}+C{row}+D{row}"
         assert ws.cell(row, 5).data_type == "f"
         assert öre(cached.cell(row, 5).value) == Decimal(fund["closing"])

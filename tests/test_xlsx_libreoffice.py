@@ -9,6 +9,7 @@ Needs `soffice` (Debian: libreoffice-calc-nogui); in CI (CI=true) a missing one 
 from __future__ import annotations
 
 import csv
+import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +27,7 @@ from xlsx_books import (
     export,
     generated_books,
     injection_books,
+    ledger,
     ledger_json,
 )
 
@@ -128,15 +130,22 @@ def row_labelled(grid: Grid, label: str) -> list[str]:
     return next(row for row in grid if row and row[0] == label)
 
 
+def summary_keys(summary: dict[str, Any]) -> tuple[str, ...]:
+    """The Sammanställning's columns of figures: Överföringar only in a year with transfers."""
+    transfers = any(Decimal(f["transfers"]) for f in summary["funds"])
+    return ("opening", "income", "costs", *(("transfers",) if transfers else ()), "closing")
+
+
 def check_summary(grid: Grid, summary: dict[str, Any]) -> None:
+    keys = summary_keys(summary)
     rows = body(grid, 4, "Summa")
     assert len(rows) == len(summary["funds"])
     for row, fund in zip(rows, summary["funds"], strict=True):
         assert row[0].startswith(fund["name"])
-        for cell, key in zip(row[1:5], ("opening", "income", "costs", "closing"), strict=True):
+        for cell, key in zip(row[1 : 1 + len(keys)], keys, strict=True):
             assert same(cell, fund[key]), (fund["name"], key, cell, fund[key])
     total = row_labelled(grid, "Summa")
-    for cell, key in zip(total[1:5], ("opening", "income", "costs", "closing"), strict=True):
+    for cell, key in zip(total[1 : 1 + len(keys)], keys, strict=True):
         assert same(cell, summary["total"][key]), (key, cell)
 
 
@@ -204,21 +213,21 @@ def check_balance(grid: Grid, balance: dict[str, Any]) -> None:
 
 def check_shown_summary(grid: Grid, summary: dict[str, Any]) -> None:
     """What a reader sees: whole kronor, each cell rounded on its own, spaces between
-    thousands, a real minus; a blank where a fund has no movement, a dash for a zero UB."""
+    thousands, a real minus; a fund's zero blank, as published, and a Summa always shown
+    (the one rule for zero, render/labels.py)."""
 
-    def shown(amount: str, *, formula: bool) -> str:
+    def shown(amount: str, *, total: bool) -> str:
         value = Decimal(amount)
-        if value == 0:
-            return "–" if formula else ""
+        if value == 0 and not total:
+            return ""
         return format_sv(value)
 
+    keys = summary_keys(summary)
     rows = [*body(grid, 4, "Summa"), row_labelled(grid, "Summa")]
     expected = [*summary["funds"], summary["total"]]
     for row, fund in zip(rows, expected, strict=True):
-        cells = [c.replace("\u00a0", " ") for c in row[1:5]]
-        keys = ("opening", "income", "costs", "closing")
-        total_row = fund is summary["total"]
-        want = [shown(fund[k], formula=total_row or k == "closing") for k in keys]
+        cells = [c.replace("\u00a0", " ") for c in row[1 : 1 + len(keys)]]
+        want = [shown(fund[k], total=fund is summary["total"]) for k in keys]
         assert cells == want, (row[0], cells, want)
 
 
@@ -274,7 +283,7 @@ def test_bundled_books_show_the_published_table(
         ["Södertörnssamarbetet drift", "", "2 012 800", f"{MINUS}1 824 368", "188 432"],
         ["Södertörnsmodellen", "521 307", "", f"{MINUS}1 450", "519 857"],
         ["Kommunikationsprojekt ¹⁾", "", "50 500", "", "50 500"],
-        ["Södertörnskonferensen", "", "", "", "–"],
+        ["Södertörnskonferensen", "", "", "", ""],
         ["Bidrag från Tillväxtverket ²⁾", "277 793", "", "", "277 793"],
         ["Södertörnssamarbetet drift från 2019", "233 696", "", "", "233 696"],
         ["Södertörnssamarbetet drift från 2018", "110 853", "", "", "110 853"],
@@ -301,3 +310,30 @@ def test_formula_looking_text_stays_text_in_libreoffice(tmp_path: Path, profile:
         assert payload in cells  # not "y", 1, #NAME? or an error: the text itself
     check_projects(raw["Projekt 2020"], ledger_json("projects", 2020, journal))
     check_balance(raw["Balansräkning 2020"], ledger_json("balance", 2020, journal))
+
+
+def test_a_year_with_transfers_as_libreoffice_computes_and_shows_it(
+    tmp_path: Path, profile: Path
+) -> None:
+    # The bundled books closed, then money moved between two funds in 2021: the sheet's
+    # Överföringar column, its UB formulas and its Summa must be the tool's own figures.
+    shutil.copytree(BUNDLED.parent, tmp_path / "ledger", ignore=shutil.ignore_patterns(".*"))
+    journal = tmp_path / "ledger" / "main.journal"
+    assert ledger("close", "2020", "-f", str(journal))[0] == 0
+    with (journal.parent / "2021.journal").open("a", encoding="utf-8") as handle:
+        handle.write(
+            "\n2021-03-10 * Samarbetskommittén | Medel till konferensen\n"
+            "    fonder:drift från 2018                             100 000,50 kr\n"
+            "    fonder:södertörnskonferensen\n"
+        )
+    target = tmp_path / "sammanstallning-2021.xlsx"
+    code, _, err = export(journal, target, year=2021)
+    assert code == 0, err
+    summary = ledger_json("summary", 2021, journal)
+    assert summary_keys(summary)[3] == "transfers"
+    raw = libreoffice_csv(target, tmp_path, profile, as_shown=False)
+    shown = libreoffice_csv(target, tmp_path, profile, as_shown=True)
+    assert raw["Sammanställning 2021"][2][4] == "Överföringar"
+    check_summary(raw["Sammanställning 2021"], summary)
+    check_shown_summary(shown["Sammanställning 2021"], summary)
+    check_balance(raw["Balansräkning 2021"], ledger_json("balance", 2021, journal))

@@ -3,8 +3,14 @@
 import typer
 
 from sodertorn_ledger.commands.loading import load_year
-from sodertorn_ledger.commands.options import FileOption, JsonOption, OreOption, YearArgument
-from sodertorn_ledger.commands.output import print_table, warn_unassigned
+from sodertorn_ledger.commands.options import (
+    FileOption,
+    JsonOption,
+    OreOption,
+    StrictOption,
+    YearArgument,
+)
+from sodertorn_ledger.commands.output import Warnings, print_table
 
 
 def balance(
@@ -12,10 +18,11 @@ def balance(
     file: FileOption = None,
     as_json: JsonOption = False,
     ore: OreOption = False,
+    strict: StrictOption = False,
 ) -> None:
     """The balance sheet at 31 December YEAR: assets, liabilities and the funds (each
     equal to its UB in the Sammanställning), with the check assets = liabilities +
-    funds. Exits 1 when that check fails.
+    funds. Exits 1 when that check fails, naming every account that makes the difference.
 
     Example: ledger balance 2020 --ore
     """
@@ -23,6 +30,8 @@ def balance(
 
     journal, settings = load_year(file, year)
     sheet = compute_balance(journal, settings, year)
+    warnings = Warnings()
+    warnings.balance(sheet)
     if as_json:
         from sodertorn_ledger.render.json_report import balance_json, print_json
 
@@ -32,5 +41,5 @@ def balance(
 
         print_table(render_balance(sheet, ore=ore))
     if not sheet.balanced:
-        warn_unassigned(sheet.unassigned)
         raise typer.Exit(1)
+    warnings.finish(strict=strict)

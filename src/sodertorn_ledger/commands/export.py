@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from sodertorn_ledger.commands.loading import books_path, load_year
-from sodertorn_ledger.commands.options import FileOption, ForceOption, YearArgument
-from sodertorn_ledger.commands.output import warn_unassigned
+from sodertorn_ledger.commands.options import FileOption, ForceOption, StrictOption, YearArgument
+from sodertorn_ledger.commands.output import Warnings
 from sodertorn_ledger.commands.workbook import check_target, default_path, save_workbook
 
 
@@ -24,11 +24,13 @@ def export(
     ] = None,
     force: ForceOption = False,
     file: FileOption = None,
+    strict: StrictOption = False,
 ) -> None:
     """Write the year's workbook for the annual report: the Sammanställning (with a chart
     of each fund's closing balance), Drift, Projekt, Avgifter and Balansräkning. Amounts
     are exact; sums and closing balances are formulas. An existing file is kept unless
-    --force.
+    --force. Every sheet's warnings are given; with --strict they make exit status 1
+    (the workbook is written all the same).
 
     Example: ledger export 2020 bokslut/sammanstallning-2020.xlsx
     """
@@ -38,6 +40,10 @@ def export(
     check_target(target, force=force)
     journal, settings = load_year(file, year)
     report = compute_summary(journal, settings, year)
-    warn_unassigned(report.unassigned, "Sammanställning")
-    names = save_workbook(journal, settings, report, books_path(file), target, force=force)
+    warnings = Warnings()
+    warnings.summary(report)
+    names = save_workbook(
+        journal, settings, report, books_path(file), target, force=force, warnings=warnings
+    )
     typer.echo(f"Wrote {target} ({', '.join(names)})")
+    warnings.finish(strict=strict)

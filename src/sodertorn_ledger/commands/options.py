@@ -25,6 +25,15 @@ FileOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 OreOption = Annotated[bool, typer.Option("--ore", help="Show exact öre instead of whole kronor.")]
+StrictOption = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Exit with status 1 if the report gives any warning (accounts in no fund or "
+        "of no class, provisional opening balances, costs on the project line without a "
+        "project tag, a balance sheet that does not balance): for scripts.",
+    ),
+]
 ForceOption = Annotated[
     bool, typer.Option("--force", help="Overwrite the workbook if it already exists.")
 ]

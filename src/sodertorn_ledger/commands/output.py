@@ -1,6 +1,7 @@
 """How commands talk to the user: one-line messages, problems, and printed tables.
 
-Exit status: 0 done, 1 bad books or refused (`fail`), 2 bad usage (typer's own).
+Exit status: 0 done, 1 bad books or refused (`fail`), or a report's warnings with
+--strict (`Warnings`), 2 bad usage (typer's own).
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from sodertorn_ledger.problems import Problem
+    from sodertorn_ledger.reports.balance import BalanceSheet
+    from sodertorn_ledger.reports.funds import Summary
+    from sodertorn_ledger.reports.projects import ProjectsReport
+    from sodertorn_ledger.reports.result import OperatingResult
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -60,12 +65,83 @@ def print_table(renderable: RenderableType) -> None:
     typer.echo("\n".join(line.rstrip() for line in captured.get().splitlines()).rstrip("\n"))
 
 
-def warn_unassigned(accounts: Iterable[str], where: str = "") -> None:
-    """Accounts with money that belong to no fund; `where`: the report that leaves them out."""
-    listed = ", ".join(accounts)
-    if listed:
-        left_out = f", left out of the {where}" if where else ""
-        warn(
-            f"accounts in no fund{left_out} (add them to a [[funds]] entry in "
-            f"sodertorn.toml): {listed}"
-        )
+class Warnings:
+    """The warnings of one report, each printed once on stderr as it is found; with
+    --strict, `finish` turns any of them into exit status 1 once the report is out.
+
+    Each report's warnings are worded here once, so `summary --xlsx` and `export` give the
+    same ones as the report's own command."""
+
+    __slots__ = ("_given",)
+
+    def __init__(self) -> None:
+        self._given: dict[str, None] = {}
+
+    def warn(self, message: str) -> None:
+        if message not in self._given:
+            self._given[message] = None
+            warn(message)
+
+    def problems(self, problems: Iterable[Problem]) -> None:
+        """Warnings at a line of the books, in the problems' format."""
+        from sodertorn_ledger.problems import format_problem
+
+        for problem in problems:
+            text = format_problem(problem)
+            if text not in self._given:
+                self._given[text] = None
+                typer.echo(text, err=True)
+
+    def finish(self, *, strict: bool) -> None:
+        """With --strict, exit 1 when any warning was given."""
+        if strict and self._given:
+            fail(f"--strict: {plural(len(self._given), 'warning')} above; exit status 1")
+
+    def provisional(self, year: int, provisional: bool) -> None:
+        if provisional:
+            self.warn(
+                f"{year - 1} is not closed: the opening balances of {year} are provisional "
+                f"(run ledger close {year - 1})"
+            )
+
+    def summary(self, report: Summary) -> None:
+        if report.unassigned:
+            self.warn(
+                "accounts in no fund, left out of the Sammanställning (add them to a "
+                f"[[funds]] entry in sodertorn.toml): {', '.join(report.unassigned)}"
+            )
+        if report.unclassified:
+            self.warn(
+                "accounts of no class: neither assets, liabilities, funds, income nor costs "
+                f"(declare them with a type: tag, or correct the name): "
+                f"{', '.join(report.unclassified)}"
+            )
+        self.provisional(report.year, report.provisional)
+
+    def result(self, report: OperatingResult) -> None:
+        if report.unconfigured:
+            self.warn(
+                "accounts of the operating fund with no line in [result] of sodertorn.toml, "
+                f"shown on lines of their own: {', '.join(report.unconfigured)}"
+            )
+        self.provisional(report.year, report.provisional)
+
+    def projects(self, report: ProjectsReport) -> None:
+        self.problems(report.problems)
+        self.provisional(report.year, report.provisional)
+
+    def balance(self, sheet: BalanceSheet) -> None:
+        from sodertorn_ledger.money import format_sv
+
+        if not sheet.balanced:
+            message = (
+                "the balance sheet does not balance: assets − liabilities − funds = "
+                f"{format_sv(sheet.difference, ore=True)} kr"
+            )
+            if sheet.unbalanced_by:
+                message += ", from accounts that are neither assets, liabilities nor in a fund: "
+                message += ", ".join(
+                    f"{x.name} {format_sv(x.amount, ore=True)} kr" for x in sheet.unbalanced_by
+                )
+            self.warn(message)
+        self.provisional(sheet.year, sheet.provisional)

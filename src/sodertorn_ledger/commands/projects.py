@@ -1,8 +1,14 @@
 """`ledger projects YEAR`: the year's project costs by `projekt:` tag, with suppliers."""
 
 from sodertorn_ledger.commands.loading import load_year
-from sodertorn_ledger.commands.options import FileOption, JsonOption, OreOption, YearArgument
-from sodertorn_ledger.commands.output import print_table
+from sodertorn_ledger.commands.options import (
+    FileOption,
+    JsonOption,
+    OreOption,
+    StrictOption,
+    YearArgument,
+)
+from sodertorn_ledger.commands.output import Warnings, print_table
 
 
 def projects(
@@ -10,9 +16,11 @@ def projects(
     file: FileOption = None,
     as_json: JsonOption = False,
     ore: OreOption = False,
+    strict: StrictOption = False,
 ) -> None:
     """The costs of each project in YEAR (transactions tagged projekt:NAME), each with
-    its suppliers (the payees) and a Summa.
+    its suppliers (the payees) and a Summa equal to the Projekt line of `ledger result`:
+    a cost on that line without the tag is shown as "utan projekt", with a warning.
 
     Example: ledger projects 2020
     """
@@ -20,6 +28,8 @@ def projects(
 
     journal, settings = load_year(file, year)
     report = compute_projects(journal, settings, year)
+    warnings = Warnings()
+    warnings.projects(report)
     if as_json:
         from sodertorn_ledger.render.json_report import print_json, projects_json
 
@@ -28,3 +38,4 @@ def projects(
         from sodertorn_ledger.render.terminal import render_projects
 
         print_table(render_projects(report, ore=ore))
+    warnings.finish(strict=strict)

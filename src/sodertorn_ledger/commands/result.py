@@ -1,8 +1,14 @@
 """`ledger result YEAR`: the operating fund (Södertörnssamarbetet drift) line by line."""
 
 from sodertorn_ledger.commands.loading import load_year
-from sodertorn_ledger.commands.options import FileOption, JsonOption, OreOption, YearArgument
-from sodertorn_ledger.commands.output import fail, print_table, warn
+from sodertorn_ledger.commands.options import (
+    FileOption,
+    JsonOption,
+    OreOption,
+    StrictOption,
+    YearArgument,
+)
+from sodertorn_ledger.commands.output import Warnings, fail, print_table
 
 
 def result(
@@ -10,6 +16,7 @@ def result(
     file: FileOption = None,
     as_json: JsonOption = False,
     ore: OreOption = False,
+    strict: StrictOption = False,
 ) -> None:
     """The operating fund of YEAR: income, each cost line as published, the sums and
     Årets överskott (or underskott). Lines and accounts: [result] in sodertorn.toml.
@@ -22,11 +29,8 @@ def result(
     report = compute_result(journal, settings, year)
     if report is None:
         fail("the settings name no operating fund (a [[funds]] entry with result_account)")
-    if report.unconfigured:
-        warn(
-            "accounts of the operating fund with no line in [result] of sodertorn.toml, "
-            f"shown on lines of their own: {', '.join(report.unconfigured)}"
-        )
+    warnings = Warnings()
+    warnings.result(report)
     if as_json:
         from sodertorn_ledger.render.json_report import print_json, result_json
 
@@ -35,3 +39,4 @@ def result(
         from sodertorn_ledger.render.terminal import render_result
 
         print_table(render_result(report, ore=ore))
+    warnings.finish(strict=strict)

@@ -1,4 +1,5 @@
-"""`ledger summary YEAR`: the Sammanställning, per fund IB, Intäkter, Kostnader and UB."""
+"""`ledger summary YEAR`: the Sammanställning, per fund IB, Intäkter, Kostnader, Överföringar
+and UB."""
 
 from pathlib import Path
 from typing import Annotated
@@ -11,9 +12,10 @@ from sodertorn_ledger.commands.options import (
     ForceOption,
     JsonOption,
     OreOption,
+    StrictOption,
     YearArgument,
 )
-from sodertorn_ledger.commands.output import print_table, say, warn_unassigned
+from sodertorn_ledger.commands.output import Warnings, print_table, say
 
 
 def summary(
@@ -31,8 +33,10 @@ def summary(
         ),
     ] = None,
     force: ForceOption = False,
+    strict: StrictOption = False,
 ) -> None:
-    """The Sammanställning of YEAR: every fund's opening balance, income, costs and
+    """The Sammanställning of YEAR: every fund's opening balance (its closing balance of
+    the year before), income, costs, transfers between funds (in a year that has any) and
     closing balance, in whole kronor (each cell rounded on its own) or exact with --ore.
 
     Example: ledger summary 2020 --json
@@ -45,11 +49,14 @@ def summary(
         check_target(xlsx, force=force)
     journal, settings = load_year(file, year)
     report = compute_summary(journal, settings, year)
-    warn_unassigned(report.unassigned, "Sammanställning")
+    warnings = Warnings()
+    warnings.summary(report)
     if xlsx is not None:
         from sodertorn_ledger.commands.workbook import save_workbook
 
-        names = save_workbook(journal, settings, report, books_path(file), xlsx, force=force)
+        names = save_workbook(
+            journal, settings, report, books_path(file), xlsx, force=force, warnings=warnings
+        )
         say(f"Wrote {xlsx} ({', '.join(names)})")
     if as_json:
         from sodertorn_ledger.render.json_report import print_json, summary_json
@@ -59,3 +66,4 @@ def summary(
         from sodertorn_ledger.render.terminal import render_summary
 
         print_table(render_summary(report, ore=ore))
+    warnings.finish(strict=strict)

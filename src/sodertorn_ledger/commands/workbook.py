@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sodertorn_ledger.commands.loading import fee_report
-from sodertorn_ledger.commands.output import fail, warn
+from sodertorn_ledger.commands.output import Warnings, fail
 
 if TYPE_CHECKING:
     from sodertorn_ledger.journal.model import Journal
@@ -40,13 +40,15 @@ def save_workbook(
     target: Path,
     *,
     force: bool,
+    warnings: Warnings,
 ) -> list[str]:
     """Write the workbook of the summary's year at `target` (atomically); the names of its
-    sheets. Refusals and I/O errors print one line and exit 1."""
+    sheets. Each sheet's warnings go to `warnings`. Refusals and I/O errors print one line
+    and exit 1."""
     from sodertorn_ledger.fileio import FileExists
     from sodertorn_ledger.render.xlsx import write_workbook
 
-    book = _build_book(journal, settings, summary, journal_path)
+    book = _build_book(journal, settings, summary, journal_path, warnings)
     try:
         write_workbook(book, target, overwrite=force)
     except FileExists:
@@ -56,28 +58,31 @@ def save_workbook(
     return [sheet.name for sheet in book.sheets]
 
 
-def _build_book(journal: Journal, settings: Settings, summary: Summary, journal_path: Path) -> Book:
-    """Every report of the year as one workbook; the fees sheet is left out, with a
-    warning, when SCB's figures or the year's rate are missing (the rest is still worth
-    having)."""
+def _build_book(
+    journal: Journal, settings: Settings, summary: Summary, journal_path: Path, warnings: Warnings
+) -> Book:
+    """Every report of the year as one workbook, with their warnings; the fees sheet is
+    left out, with a warning, when SCB's figures or the year's rate are missing (the rest
+    is still worth having)."""
     from sodertorn_ledger.render.workbook import annual_book
     from sodertorn_ledger.reports.balance import compute_balance
     from sodertorn_ledger.reports.projects import compute_projects
     from sodertorn_ledger.reports.result import compute_result
 
     year = summary.year
+    warnings.summary(summary)
+    result = compute_result(journal, settings, year)
+    if result is not None:
+        warnings.result(result)
+    projects = compute_projects(journal, settings, year)
+    warnings.projects(projects)
     fees, problems = fee_report(journal, settings, year, journal_path)
     if fees is None:
         first = problems[0]
-        warn(
+        warnings.warn(
             f"{first.file}: {first.message}; the Avgifter {year} sheet is left out "
             f"(see `ledger fees {year}`)"
         )
-    return annual_book(
-        settings.organisation,
-        summary,
-        compute_result(journal, settings, year),
-        compute_projects(journal, settings, year),
-        fees,
-        compute_balance(journal, settings, year, summary),
-    )
+    balance = compute_balance(journal, settings, year, summary)
+    warnings.balance(balance)
+    return annual_book(settings.organisation, summary, result, projects, fees, balance)

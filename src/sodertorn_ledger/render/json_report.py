@@ -29,32 +29,28 @@ if TYPE_CHECKING:  # each command imports only the report it makes
 
 
 def summary_json(summary: Summary) -> dict[str, Any]:
-    """{"year", "funds": [{"name", "note", "opening", "income", "costs", "closing"}], "total"}."""
+    """{"year", "provisional", "funds": [{"name", "note", "opening", "income", "costs",
+    "transfers", "closing"}], "total"}: opening + income + costs + transfers = closing."""
+    keys = ("opening", "income", "costs", "transfers", "closing")
     return {
         "year": summary.year,
+        "provisional": summary.provisional,
         "funds": [
             {
                 "name": row.name,
                 "note": row.note,
-                "opening": to_json(row.opening),
-                "income": to_json(row.income),
-                "costs": to_json(row.costs),
-                "closing": to_json(row.closing),
+                **{key: to_json(getattr(row, key)) for key in keys},
             }
             for row in summary.funds
         ],
-        "total": {
-            "opening": to_json(summary.total.opening),
-            "income": to_json(summary.total.income),
-            "costs": to_json(summary.total.costs),
-            "closing": to_json(summary.total.closing),
-        },
+        "total": {key: to_json(getattr(summary.total, key)) for key in keys},
     }
 
 
 def result_json(result: OperatingResult) -> dict[str, Any]:
     return {
         "year": result.year,
+        "provisional": result.provisional,
         "fund": result.fund,
         "income": [{"name": line.name, "amount": to_json(line.amount)} for line in result.income],
         "costs": [{"name": line.name, "amount": to_json(line.amount)} for line in result.costs],
@@ -67,8 +63,12 @@ def result_json(result: OperatingResult) -> dict[str, Any]:
 
 
 def projects_json(report: ProjectsReport) -> dict[str, Any]:
+    """The projects (the untagged costs on a project line last, "tag": null), the Summa,
+    and what it reconciles with: the `result_lines` of `ledger result` plus the tagged
+    costs `outside_result_lines`."""
     return {
         "year": report.year,
+        "provisional": report.provisional,
         "projects": [
             {
                 "name": project.name,
@@ -81,12 +81,17 @@ def projects_json(report: ProjectsReport) -> dict[str, Any]:
             for project in report.projects
         ],
         "total": to_json(report.total),
+        "result_lines": list(report.lines),
+        "outside_result_lines": to_json(report.outside),
     }
 
 
 def balance_json(sheet: BalanceSheet) -> dict[str, Any]:
+    """The balance sheet; `unbalanced_by`: each account that is neither an asset, a
+    liability nor in a fund, with its share of `difference` (they add up to it)."""
     return {
         "year": sheet.year,
+        "provisional": sheet.provisional,
         "date": sheet.date.isoformat(),
         "assets": [{"account": a.name, "amount": to_json(a.amount)} for a in sheet.assets],
         "liabilities": [
@@ -101,6 +106,9 @@ def balance_json(sheet: BalanceSheet) -> dict[str, Any]:
         },
         "balanced": sheet.balanced,
         "difference": to_json(sheet.difference),
+        "unbalanced_by": [
+            {"account": x.name, "amount": to_json(x.amount)} for x in sheet.unbalanced_by
+        ],
     }
 
 

@@ -1,4 +1,5 @@
-"""What every renderer shows the same way: footnote markers, account labels, dates.
+"""What every renderer shows the same way: footnote markers, account labels, dates, the
+notes under a table and the rule for zero cells.
 
 The terminal, the JSON and the workbook each lay a report out their own way; the words
 and marks they share are written here once. (Numbers are written by `money`.)
@@ -7,6 +8,15 @@ and marks they share are written here once. (Numbers are written by `money`.)
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sodertorn_ledger.money import format_sv
+
+if TYPE_CHECKING:
+    from sodertorn_ledger.reports.balance import BalanceSheet
+    from sodertorn_ledger.reports.funds import FundRow, Summary, Totals
+    from sodertorn_ledger.reports.projects import ProjectsReport
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -46,3 +56,86 @@ def account_label(account: str) -> str:
 def date_sv(date: dt.date) -> str:
     """``31 december 2020``."""
     return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+
+
+# --- zero cells -------------------------------------------------------------------------
+# One rule for every renderer: the tables the annual report publishes (the Sammanställning
+# and the operating result, "Drift") leave a zero in a fund's or a line's row blank, as
+# published ("no movement"); their Summa rows and Årets överskott always show their
+# figure, 0 included. Every other table shows 0. The terminal and the workbook follow it
+# alike; JSON always has the exact figure.
+
+
+# --- the Sammanställning's columns, and the notes under each table ----------------------
+
+
+def summary_headings(year: int, *, transfers: bool) -> list[str]:
+    """The Sammanställning's headings; Överföringar only in a year with transfers."""
+    middle = ["Intäkter", "Kostnader", *(["Överföringar"] if transfers else [])]
+    return ["Fond", f"Ingående balans {year}", *middle, f"Utgående balans {year}"]
+
+
+def summary_figures(row: FundRow | Totals, *, transfers: bool) -> tuple[Decimal, ...]:
+    """A row's figures under `summary_headings`: IB, Intäkter, Kostnader, (Överföringar,)
+    UB."""
+    middle = (row.income, row.costs, *((row.transfers,) if transfers else ()))
+    return (row.opening, *middle, row.closing)
+
+
+def provisional_note(year: int) -> str:
+    """Under a report of `year` while the year before is not closed."""
+    return (
+        f"Ingående balanser {year} är preliminära: {year - 1} är inte bokslutat "
+        f"(ledger close {year - 1})."
+    )
+
+
+def summary_notes(summary: Summary) -> list[str]:
+    """Under the Sammanställning: the footnotes, the accounts whose money is not in the
+    table, and whether its opening balances are provisional."""
+    notes = [f"{footnote_marker(marker)} {note}" for marker, note in summary.notes]
+    if summary.unassigned:
+        notes.append("Konton utan fond, ej med i tabellen: " + ", ".join(summary.unassigned))
+    if summary.unclassified:
+        notes.append(
+            "Konton utan kontoklass, ej med i tabellen: " + ", ".join(summary.unclassified)
+        )
+    if summary.provisional:
+        notes.append(provisional_note(summary.year))
+    return notes
+
+
+def projects_notes(report: ProjectsReport, *, ore: bool) -> list[str]:
+    """Under the projects: what their Summa equals in `ledger result` (when a line of it
+    holds project costs), and whether the opening balances are provisional."""
+    notes = []
+    if report.lines:
+        lines = report.lines
+        which = f"raden {lines[0]}" if len(lines) == 1 else "raderna " + ", ".join(lines)
+        elsewhere = (
+            f" och {format_sv(report.outside, ore=ore)} kr på andra konton"
+            if report.outside
+            else ""
+        )
+        notes.append(
+            f"Summa = {which} i Drift {report.year} (ledger result {report.year}){elsewhere}."
+        )
+    if report.provisional:
+        notes.append(provisional_note(report.year))
+    return notes
+
+
+def balance_notes(sheet: BalanceSheet) -> list[str]:
+    """Under the balance sheet (after its check): the accounts that make a difference,
+    each with its share, exact; whether the opening balances are provisional."""
+    notes = []
+    if sheet.unbalanced_by:
+        listed = ", ".join(
+            f"{x.name} {format_sv(x.amount, ore=True)} kr" for x in sheet.unbalanced_by
+        )
+        notes.append(
+            f"Skillnaden kommer från konton som varken är tillgång, skuld eller fond: {listed}."
+        )
+    if sheet.provisional:
+        notes.append(provisional_note(sheet.year))
+    return notes

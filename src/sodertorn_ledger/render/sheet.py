@@ -47,6 +47,8 @@ class Amount(NamedTuple):
     value: Decimal
     style: Style = Style.NORMAL
     ore: bool = False
+    blank_zero: bool = False
+    """A zero is shown blank (a row of a published table, see `labels`), else as 0."""
 
 
 class Count(NamedTuple):
@@ -69,6 +71,8 @@ class Formula(NamedTuple):
     of_count: bool = False
     """Shown as a count (folkmängd), not as kronor."""
     ore: bool = False
+    blank_zero: bool = False
+    """A result of zero is shown blank (as `Amount.blank_zero`), else as 0."""
 
 
 Cell = Text | Amount | Count | Formula | None

@@ -2,8 +2,9 @@
 headings.
 
 Amounts are rounded per cell, half up, to whole kronor (or shown in öre with
-``ore=True``); a zero cell of the Sammanställning and the result is left blank as in the
-published tables; negatives carry a real minus sign. Totals are bold.
+``ore=True``); zero cells follow the one rule of `labels` (a row's zero blank in the
+Sammanställning and the result, as published; 0 in totals and other tables); negatives
+carry a real minus sign. Totals are bold.
 """
 
 from __future__ import annotations
@@ -20,14 +21,24 @@ from rich.text import Text
 
 from sodertorn_ledger.money import ZERO, format_count, format_sv
 from sodertorn_ledger.problems import printable
-from sodertorn_ledger.render.labels import account_label, date_sv, footnote_marker, with_marker
+from sodertorn_ledger.render.labels import (
+    account_label,
+    balance_notes,
+    date_sv,
+    projects_notes,
+    provisional_note,
+    summary_figures,
+    summary_headings,
+    summary_notes,
+    with_marker,
+)
 
 if TYPE_CHECKING:  # each command imports only the report it makes
     from sodertorn_ledger.close import ClosePlan
     from sodertorn_ledger.fees import FeeReport
     from sodertorn_ledger.population.model import PopulationTable
     from sodertorn_ledger.reports.balance import BalanceSheet
-    from sodertorn_ledger.reports.funds import FundRow, Summary, Totals
+    from sodertorn_ledger.reports.funds import Summary
     from sodertorn_ledger.reports.projects import ProjectsReport
     from sodertorn_ledger.reports.result import OperatingResult
     from sodertorn_ledger.reports.trial_balance import TrialBalance
@@ -66,23 +77,22 @@ def _table(title: str, *, title_left: bool = True, footer: bool = False) -> Tabl
 
 def render_summary(summary: Summary, *, ore: bool = False) -> RenderableType:
     year = summary.year
+    transfers = summary.has_transfers
     table = _table(f"Sammanställning {year}")
-    table.add_column("Fond")
-    for heading in (f"Ingående balans {year}", "Intäkter", "Kostnader", f"Utgående balans {year}"):
-        table.add_column(heading, justify="right")
+    for i, heading in enumerate(summary_headings(year, transfers=transfers)):
+        table.add_column(heading, justify="right" if i else "left")
     for row in summary.funds:
         table.add_row(
             with_marker(row.name, row.marker),
-            *(cell(v, ore=ore, blank_zero=True) for v in _fund_values(row)),
+            *(cell(v, ore=ore, blank_zero=True) for v in summary_figures(row, transfers=transfers)),
         )
     table.add_section()
-    table.add_row("Summa", *(cell(v, ore=ore) for v in _fund_values(summary.total)), style="bold")
-    notes = [Text(f"{footnote_marker(n)} {note}") for n, note in summary.notes]
-    return Group(table, *notes)
-
-
-def _fund_values(row: FundRow | Totals) -> tuple[Decimal, ...]:
-    return (row.opening, row.income, row.costs, row.closing)
+    table.add_row(
+        "Summa",
+        *(cell(v, ore=ore) for v in summary_figures(summary.total, transfers=transfers)),
+        style="bold",
+    )
+    return Group(table, *(Text(note) for note in summary_notes(summary)))
 
 
 def render_result(result: OperatingResult, *, ore: bool = False) -> RenderableType:
@@ -91,9 +101,11 @@ def render_result(result: OperatingResult, *, ore: bool = False) -> RenderableTy
     table.add_column("Intäkter", justify="right")
     table.add_column("Kostnader", justify="right")
     for line in result.income:
-        table.add_row(_line_name(line.name, line.configured), cell(line.amount, ore=ore), "")
+        name = _line_name(line.name, line.configured)
+        table.add_row(name, cell(line.amount, ore=ore, blank_zero=True), "")
     for line in result.costs:
-        table.add_row(_line_name(line.name, line.configured), "", cell(line.amount, ore=ore))
+        name = _line_name(line.name, line.configured)
+        table.add_row(name, "", cell(line.amount, ore=ore, blank_zero=True))
     table.add_section()
     table.add_row(
         "Summa",
@@ -103,6 +115,8 @@ def render_result(result: OperatingResult, *, ore: bool = False) -> RenderableTy
     )
     label = "Årets underskott" if result.result < ZERO else "Årets överskott"
     table.add_row(label, cell(result.result, ore=ore), "", style="bold")
+    if result.provisional:
+        return Group(table, Text(provisional_note(result.year)))
     return table
 
 
@@ -123,7 +137,7 @@ def render_projects(report: ProjectsReport, *, ore: bool = False) -> RenderableT
             )
     table.add_section()
     table.add_row("Summa", cell(report.total, ore=ore), style="bold")
-    return table
+    return Group(table, *(Text(note) for note in projects_notes(report, ore=ore)))
 
 
 def render_balance(sheet: BalanceSheet, *, ore: bool = False) -> RenderableType:
@@ -163,15 +177,19 @@ def render_balance(sheet: BalanceSheet, *, ore: bool = False) -> RenderableType:
         cell(sheet.total_liabilities + sheet.total_funds, ore=ore),
         style="bold",
     )
+    notes = []
     if sheet.balanced:
-        check = Text("Kontroll: tillgångar = skulder + fonder, stämmer.")
+        notes.append(Text("Kontroll: tillgångar = skulder + fonder, stämmer."))
     else:
-        check = Text(
-            "Kontroll: tillgångar = skulder + fonder stämmer INTE; skillnad "
-            f"{format_sv(sheet.difference, ore=True)} kr.",
-            style="bold red",
+        notes.append(
+            Text(
+                "Kontroll: tillgångar = skulder + fonder stämmer INTE; skillnad "
+                f"{format_sv(sheet.difference, ore=True)} kr.",
+                style="bold red",
+            )
         )
-    return Group(table, check)
+    notes.extend(Text(note) for note in balance_notes(sheet))
+    return Group(table, *notes)
 
 
 def render_accounts(balances: TrialBalance, *, ore: bool = False) -> RenderableType:

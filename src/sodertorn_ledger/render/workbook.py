@@ -2,8 +2,9 @@
 
 One small function per report. Each lays its table out as the annual report prints it
 and writes totals as formulas over the rows above (and the Sammanställning's UB as
-IB + Intäkter + Kostnader), so the sheet stays live when someone edits a figure. Every
-formula carries the value the tool computed for it, for tests to compare against.
+IB + Intäkter + Kostnader + Överföringar), so the sheet stays live when someone edits a
+figure. Every formula carries the value the tool computed for it, for tests to compare
+against. Zero cells follow the one rule of `labels`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sodertorn_ledger.fees import FeeReport
-from sodertorn_ledger.render.labels import account_label, date_sv, footnote_marker, with_marker
+from sodertorn_ledger.render.labels import (
+    account_label,
+    balance_notes,
+    date_sv,
+    projects_notes,
+    provisional_note,
+    summary_figures,
+    summary_headings,
+    summary_notes,
+    with_marker,
+)
 from sodertorn_ledger.render.sheet import (
     Amount,
     BarChart,
@@ -32,59 +43,52 @@ from sodertorn_ledger.reports.result import OperatingResult, ResultLine
 
 
 def _amount(value: Decimal, style: Style = Style.NORMAL) -> Cell:
-    """An amount, or an empty cell for zero (the report leaves no-movement cells blank)."""
-    return Amount(value, style) if value else None
+    """A row's amount in a published table: empty for zero, as published (see `labels`)."""
+    return Amount(value, style, blank_zero=True) if value else None
+
+
+def _notes(sheet: Sheet, notes: list[str]) -> None:
+    for note in notes:
+        sheet.add(Text(note, Style.NOTE))
 
 
 def summary_sheet(summary: Summary) -> Sheet:
-    """Sammanställning YEAR: per fund IB, Intäkter, Kostnader and UB (=IB+Intäkter+Kostnader)."""
+    """Sammanställning YEAR: per fund IB, Intäkter, Kostnader, Överföringar (in a year with
+    transfers) and UB (=IB+Intäkter+Kostnader[+Överföringar])."""
     year = summary.year
+    transfers = summary.has_transfers
     sheet = Sheet(f"Sammanställning {year}", header_rows=3)
     sheet.add(Text(f"Sammanställning {year}", Style.TITLE))
     sheet.blank()
-    sheet.add(
-        Text("Fond", Style.HEADING),
-        Text(f"Ingående balans {year}", Style.HEADING),
-        Text("Intäkter", Style.HEADING),
-        Text("Kostnader", Style.HEADING),
-        Text(f"Utgående balans {year}", Style.HEADING),
-    )
+    sheet.add(*(Text(h, Style.HEADING) for h in summary_headings(year, transfers=transfers)))
+    ub_column = 6 if transfers else 5
     first = len(sheet.rows) + 1
     for fund in summary.funds:
         row = len(sheet.rows) + 1
         name = with_marker(fund.name, fund.marker)
+        parts = "+".join(ref(column, row) for column in range(2, ub_column))
+        *figures, closing = summary_figures(fund, transfers=transfers)
         sheet.add(
             Text(name),
-            _amount(fund.opening),
-            _amount(fund.income),
-            _amount(fund.costs),
-            Formula(f"={ref(2, row)}+{ref(3, row)}+{ref(4, row)}", fund.closing),
+            *(_amount(v) for v in figures),
+            Formula(f"={parts}", closing, blank_zero=True),
         )
     last = len(sheet.rows)
-    total = summary.total
     sheet.add(
         Text("Summa", Style.TOTAL),
         *(
             sum_formula(column, first, last, value, style=Style.TOTAL)
             for column, value in enumerate(
-                (total.opening, total.income, total.costs, total.closing), start=2
+                summary_figures(summary.total, transfers=transfers), start=2
             )
         ),
     )
-    for marker, note in summary.notes:
-        sheet.add(Text(f"{footnote_marker(marker)} {note}", Style.NOTE))
-    if summary.unassigned:
-        sheet.add(
-            Text(
-                "Konton utan fond, ej med i tabellen: " + ", ".join(summary.unassigned),
-                Style.NOTE,
-            )
-        )
+    _notes(sheet, summary_notes(summary))
     if last >= first:
         sheet.chart = BarChart(
             title=f"Utgående balans {year} per fond",
             label_column=1,
-            value_column=5,
+            value_column=ub_column,
             first_row=first,
             last_row=last,
             value_title="kr",
@@ -102,9 +106,9 @@ def result_sheet(result: OperatingResult) -> Sheet:
     )
     first = len(sheet.rows) + 1
     for line in result.income:
-        sheet.add(Text(_line_name(line)), Amount(line.amount), None)
+        sheet.add(Text(_line_name(line)), _amount(line.amount), None)
     for line in result.costs:
-        sheet.add(Text(_line_name(line)), None, Amount(line.amount))
+        sheet.add(Text(_line_name(line)), None, _amount(line.amount))
     last = len(sheet.rows)
     total_row = sheet.add(
         Text("Summa", Style.TOTAL),
@@ -116,6 +120,8 @@ def result_sheet(result: OperatingResult) -> Sheet:
         Text(label, Style.RESULT),
         Formula(f"={ref(2, total_row)}-{ref(3, total_row)}", result.result, Style.RESULT),
     )
+    if result.provisional:
+        _notes(sheet, [provisional_note(result.year)])
     return sheet
 
 
@@ -148,6 +154,7 @@ def projects_sheet(report: ProjectsReport) -> Sheet:
     )
     if not report.projects:
         sheet.add(Text(f"Inga projektkostnader {report.year}.", Style.NOTE))
+    _notes(sheet, projects_notes(report, ore=True))
     return sheet
 
 
@@ -256,8 +263,7 @@ def balance_sheet(balance: BalanceSheet) -> Sheet:
                 Style.RESULT,
             ),
         )
-    if balance.unassigned:
-        sheet.add(Text("Konton utan fond: " + ", ".join(balance.unassigned), Style.NOTE))
+    _notes(sheet, balance_notes(balance))
     return sheet
 
 

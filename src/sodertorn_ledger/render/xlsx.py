@@ -40,8 +40,10 @@ from sodertorn_ledger.render.sheet import (
 )
 
 SWEDISH = "[$-41D]"
-KRONOR_FORMAT = f'{SWEDISH}#,##0;{SWEDISH}−#,##0;"–"'
-ORE_FORMAT = f'{SWEDISH}#,##0.00;{SWEDISH}−#,##0.00;"–"'
+KRONOR_FORMAT = f"{SWEDISH}#,##0;{SWEDISH}−#,##0"
+ORE_FORMAT = f"{SWEDISH}#,##0.00;{SWEDISH}−#,##0.00"
+BLANK_ZERO = ';""'
+"""A third section for zero that shows nothing: a row of a published table (`labels`)."""
 COUNT_FORMAT = f"{SWEDISH}#,##0"
 
 MAX_TEXT = 32767
@@ -111,6 +113,11 @@ def numeric_columns(sheet: Sheet) -> set[int]:
     return numbers - texts
 
 
+def _money_format(cell: Amount | Formula) -> str:
+    shown = ORE_FORMAT if cell.ore else KRONOR_FORMAT
+    return shown + BLANK_ZERO if cell.blank_zero else shown
+
+
 def _put(target: Any, cell: Cell, numeric_column: bool) -> None:
     if isinstance(cell, Text):
         target.value = safe_text(cell.value)
@@ -118,7 +125,7 @@ def _put(target: Any, cell: Cell, numeric_column: bool) -> None:
         target.data_type = "s"
     elif isinstance(cell, Amount):
         target.value = _number(cell.value)
-        target.number_format = ORE_FORMAT if cell.ore else KRONOR_FORMAT
+        target.number_format = _money_format(cell)
     elif isinstance(cell, Count):
         target.value = cell.value
         target.number_format = COUNT_FORMAT
@@ -127,10 +134,7 @@ def _put(target: Any, cell: Cell, numeric_column: bool) -> None:
             raise ValueError(f"a formula starts with '=': {cell.text!r}")
         target.value = cell.text
         target.data_type = "f"
-        if cell.of_count:
-            target.number_format = COUNT_FORMAT
-        else:
-            target.number_format = ORE_FORMAT if cell.ore else KRONOR_FORMAT
+        target.number_format = COUNT_FORMAT if cell.of_count else _money_format(cell)
     else:
         return
     _style(target, cell.style, numeric=numeric_column)

@@ -2,8 +2,10 @@
 
 Assets and liabilities are the accounts of those classes (the journal's ``type:`` tags);
 the funds are the Sammanställning's closing balances, so each fund here equals its UB
-there. Assets = liabilities + funds holds whenever every equity, income and cost account
-belongs to a fund; otherwise the difference is shown (and the accounts named).
+there. Assets = liabilities + funds holds whenever every account is an asset, a
+liability or part of a fund; otherwise the difference is shown, and every account that
+makes it is named with its share (`unbalanced_by`): an equity, income or cost account in
+no fund, or an account of no class at all (a misspelt ``tilgångar:bank``).
 """
 
 from __future__ import annotations
@@ -37,6 +39,12 @@ class BalanceSheet(NamedTuple):
     liabilities: tuple[BalanceLine, ...]
     funds: tuple[BalanceLine, ...]
     unassigned: tuple[Account, ...]
+    """Equity, income or cost accounts in no fund (`funds.Summary.unassigned`)."""
+    unbalanced_by: tuple[BalanceLine, ...] = ()
+    """Every account that is neither an asset, a liability nor part of a fund, with its
+    share of the `difference` (its balance with the sign turned): they add up to it."""
+    provisional: bool = False
+    """The year before has transactions but is not closed (`funds.is_provisional`)."""
 
     @property
     def total_assets(self) -> Decimal:
@@ -66,8 +74,12 @@ def compute_balance(
     """The balance sheet at 31 December of `year`, exact; the funds are the Sammanställning's
     UB (`summary`, when the caller has it already)."""
     balances = year_end_balances(journal, year)
+    if summary is None:
+        summary = compute_summary(journal, settings, year, balances)
+    outside = {*summary.unassigned, *summary.unclassified}  # in no fund
     assets = []
     liabilities = []
+    unbalanced_by = []
     for account in sorted(balances, key=_declared_order(journal)):
         amount = balances[account]
         if not amount:
@@ -77,16 +89,17 @@ def compute_balance(
             assets.append(BalanceLine(account, amount))
         elif kind == "L":
             liabilities.append(BalanceLine(account, -amount))
-    if summary is None:
-        summary = compute_summary(journal, settings, year, balances)
-    funds = tuple(BalanceLine(row.name, row.closing) for row in summary.funds)
+        elif account in outside:
+            unbalanced_by.append(BalanceLine(account, -amount))
     return BalanceSheet(
         year=year,
         date=dt.date(year, 12, 31),
         assets=tuple(assets),
         liabilities=tuple(liabilities),
-        funds=funds,
+        funds=tuple(BalanceLine(row.name, row.closing) for row in summary.funds),
         unassigned=summary.unassigned,
+        unbalanced_by=tuple(unbalanced_by),
+        provisional=summary.provisional,
     )
 
 

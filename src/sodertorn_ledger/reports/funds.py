@@ -1,5 +1,5 @@
 """The funds (ändamålsbestämda medel) and the Sammanställning: per fund IB, Intäkter,
-Kostnader and UB for one year, computed exactly from the books.
+Kostnader, Överföringar and UB for one year, computed exactly from the books.
 
 How a year is read
 ------------------
@@ -14,16 +14,32 @@ How a year is read
   or costs, and it belongs to the year after the one it closes: it is left out of
   YEAR's balances and counted in every later year's. So the close may be dated
   31 December or 1 January.
-- Intäkter and Kostnader are the year's postings on the fund's income and cost
-  accounts. UB is the fund's balance (all its accounts) at 31 December. IB is what
-  remains: UB − Intäkter − Kostnader, i.e. the balance brought in plus any posting on the
-  fund's balance account during the year (the opening transaction on 1 January).
+- The books' opening transaction (`is_books_opening`) is the one that brings the money
+  in when the books start: dated 1 January of the books' first year, every posting on an
+  asset, liability or equity account and at least one on an asset or liability (the
+  bundled books' "Ingående balans 2020"). A later year needs none: it opens with the
+  balances after the close of the year before.
+- A year's own transactions (`year_transactions`) are those dated in it, less the closing
+  transactions and the books' opening transaction. Everything else up to 31 December,
+  but the year's own close, is its opening: every transaction dated earlier, the close
+  of an earlier year however dated, the books' opening transaction. So the opening
+  balances (`opening_balances`) are the balances at 31 December less the year's own
+  postings.
+- IB is the fund's balance (all its accounts) over the opening, so IB = UB of the year
+  before by construction (the drift fund's result having moved to "drift från YEAR" at
+  the close). Intäkter and Kostnader are the year's postings on the fund's income and
+  cost accounts; Överföringar the year's postings on its balance account (a movement
+  between funds, decided by the samarbetskommitté, is neither income nor cost). UB is the
+  balance at 31 December, and IB + Intäkter + Kostnader + Överföringar = UB, exactly.
+- A year whose previous year has transactions but no close is `provisional`: its
+  opening balances still hold the previous year's income and costs (the drift result
+  sits in the drift fund) until ``ledger close`` runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
@@ -91,28 +107,85 @@ def closing_transactions(journal: Journal, year: int) -> list[Transaction]:
 
 
 def is_closed(journal: Journal, year: int) -> bool:
-    return bool(closing_transactions(journal, year))
+    value = str(year)
+    # From the end: the years reports ask about are the last ones in the books.
+    return any(
+        CLOSING_TAG in t.tags and t.tags[CLOSING_TAG].strip() == value
+        for t in reversed(journal.transactions)
+    )
 
 
 def year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
-def _movement_transactions(journal: Journal, year: int) -> Iterator[Transaction]:
+def year_transactions(journal: Journal, year: int) -> Iterator[Transaction]:
+    """The year's own transactions: dated in it, no close, not the books' opening."""
     start, end = year_bounds(year)
-    return (t for t in journal.transactions if start <= t.date <= end and not is_closing(t))
+    opens_the_books = _books_opening(journal, year)
+    return (
+        t
+        for t in journal.transactions
+        if start <= t.date <= end and CLOSING_TAG not in t.tags and not opens_the_books(t)
+    )
+
+
+def _books_opening(journal: Journal, year: int) -> Callable[[Transaction], bool]:
+    """Tells the books' opening transaction among `year`'s (`is_books_opening`)."""
+    new_year = dt.date(year, 1, 1)
+    if any(t.date < new_year for t in journal.transactions):
+        return lambda _: False
+    kinds: dict[Account, AccountClass | None] = {}
+
+    def opens_the_books(transaction: Transaction) -> bool:
+        if transaction.date != new_year or is_closing(transaction):
+            return False
+        for posting in transaction.postings:
+            if posting.account not in kinds:
+                kinds[posting.account] = account_class(journal, posting.account)
+        found = {kinds[p.account] for p in transaction.postings}
+        return found <= {"A", "L", "E"} and not found.isdisjoint({"A", "L"})
+
+    return opens_the_books
+
+
+def is_books_opening(journal: Journal, transaction: Transaction) -> bool:
+    """True for the transaction that brings the money in when the books start: dated
+    1 January of their first year, on assets, liabilities and equity only, at least one of
+    them an asset or a liability."""
+    return _books_opening(journal, transaction.date.year)(transaction)
+
+
+def opening_balances(journal: Journal, year: int) -> dict[Account, Decimal]:
+    """Every account's balance at the start of `year`: after the close of the year before
+    (and the books' opening transaction, in their first year)."""
+    return _less(year_end_balances(journal, year), year_movements(journal, year))
+
+
+def _less(
+    balances: dict[Account, Decimal], moved: dict[Account, Decimal]
+) -> dict[Account, Decimal]:
+    """The balances at 31 December less the year's own postings: the opening balances."""
+    return {account: amount - moved.get(account, ZERO) for account, amount in balances.items()}
 
 
 def movements(journal: Journal, year: int) -> Iterator[tuple[Transaction, Posting]]:
-    """The year's postings that are income or costs: dated in the year, no close."""
-    for t in _movement_transactions(journal, year):
+    """The year's own postings (`year_transactions`): dated in the year, no close, not the
+    books' opening."""
+    for t in year_transactions(journal, year):
         for p in t.postings:
             yield t, p
 
 
 def year_movements(journal: Journal, year: int) -> dict[Account, Decimal]:
-    """Each account's sum of the year's postings that are income or costs (`movements`)."""
-    return sums_by_account(_movement_transactions(journal, year))
+    """Each account's sum of the year's own postings (`movements`)."""
+    return sums_by_account(year_transactions(journal, year))
+
+
+def is_provisional(journal: Journal, year: int) -> bool:
+    """True when the year before `year` has transactions but is not closed: `year`'s
+    opening balances are not final until it is."""
+    return has_transactions(journal, year - 1) and not is_closed(journal, year - 1)
 
 
 def _balance_transactions(journal: Journal, year: int) -> Iterator[Transaction]:
@@ -139,7 +212,8 @@ def year_end_balances(journal: Journal, year: int) -> dict[Account, Decimal]:
 def has_transactions(journal: Journal, year: int) -> bool:
     """True when the books have any transaction dated in `year`."""
     start, end = year_bounds(year)
-    return any(start <= t.date <= end for t in journal.transactions)
+    # From the end, as `is_closed`.
+    return any(start <= t.date <= end for t in reversed(journal.transactions))
 
 
 def years_in(journal: Journal) -> list[int]:
@@ -233,15 +307,20 @@ def fund_of(funds: Iterable[FundAccounts], account: Account) -> FundAccounts | N
 
 class FundRow(NamedTuple):
     """One row of the Sammanställning. Signs as the report shows them: balances and
-    income positive, costs negative; closing = opening + income + costs, exactly."""
+    income positive, costs negative; closing = opening + income + costs + transfers,
+    exactly."""
 
     name: str
     note: str | None
     marker: int | None
     """Footnote number (¹⁾, ²⁾ …) when the fund has a note."""
     opening: Decimal
+    """IB: the fund's balance after the close of the year before."""
     income: Decimal
     costs: Decimal
+    transfers: Decimal
+    """Överföringar: the year's postings on the fund's balance account (money moved
+    between funds, positive into this one)."""
     closing: Decimal
 
 
@@ -249,6 +328,7 @@ class Totals(NamedTuple):
     opening: Decimal
     income: Decimal
     costs: Decimal
+    transfers: Decimal
     closing: Decimal
 
 
@@ -261,11 +341,21 @@ class Summary(NamedTuple):
     unassigned: tuple[Account, ...]
     """Equity, income or cost accounts with postings that belong to no fund: their money
     is missing from the table (the settings need them)."""
+    unclassified: tuple[Account, ...] = ()
+    """Accounts with a balance that are of no class (no ``type:`` tag, no known top-level
+    name) and in no fund: neither in the table nor in the balance sheet."""
+    provisional: bool = False
+    """The year before has transactions but is not closed (`is_provisional`)."""
 
     @property
     def notes(self) -> list[tuple[int, str]]:
         """The footnotes in marker order."""
         return [(r.marker, r.note) for r in self.funds if r.marker is not None and r.note]
+
+    @property
+    def has_transfers(self) -> bool:
+        """Whether any fund moved money to another this year (the Överföringar column)."""
+        return any(r.transfers for r in self.funds)
 
 
 def compute_summary(
@@ -274,14 +364,16 @@ def compute_summary(
     year: int,
     balances: dict[Account, Decimal] | None = None,
 ) -> Summary:
-    """The Sammanställning of `year`: every fund's IB, Intäkter, Kostnader and UB, exact.
-    `balances`: the year's `year_end_balances`, when the caller has them already."""
+    """The Sammanställning of `year`: every fund's IB, Intäkter, Kostnader, Överföringar
+    and UB, exact. `balances`: the year's `year_end_balances`, when the caller has them
+    already."""
     if balances is None:
         balances = year_end_balances(journal, year)
+    moved = year_movements(journal, year)
+    before = _less(balances, moved)
     funds = resolve_funds(journal, settings, year, balances)
-    income = dict.fromkeys(range(len(funds)), ZERO)
-    costs = dict.fromkeys(range(len(funds)), ZERO)
-    closing = dict.fromkeys(range(len(funds)), ZERO)
+    columns = ("opening", "income", "costs", "transfers", "closing")
+    sums = {column: dict.fromkeys(range(len(funds)), ZERO) for column in columns}
     # Which fund an account belongs to, and as what, is worked out once per account:
     # big books have few accounts and many postings.
     index: dict[Account, int | None] = {}
@@ -299,25 +391,29 @@ def compute_summary(
             elif any(covers(p, account) for p in fund.costs):
                 roles[account] = "costs"
             else:
-                roles[account] = "balance"
+                roles[account] = "transfers"
         return roles[account]
 
     unassigned: set[Account] = set()
+    unclassified: set[Account] = set()
     for account, amount in balances.items():
         i = which(account)
         if i is not None:
-            closing[i] -= amount
-        elif account_class(journal, account) in ("E", "R", "X"):
-            unassigned.add(account)
-    for account, amount in year_movements(journal, year).items():
-        i = which(account)
-        if i is None:
+            sums["closing"][i] -= amount
             continue
-        kind = role(account, funds[i])
-        if kind == "income":
-            income[i] -= amount
-        elif kind == "costs":
-            costs[i] -= amount
+        kind = account_class(journal, account)
+        if kind in ("E", "R", "X"):
+            unassigned.add(account)
+        elif kind is None and amount:
+            unclassified.add(account)
+    for account, amount in before.items():
+        i = which(account)
+        if i is not None:
+            sums["opening"][i] -= amount
+    for account, amount in moved.items():
+        i = which(account)
+        if i is not None:
+            sums[role(account, funds[i])][i] -= amount
 
     rows = []
     marker = 0
@@ -328,19 +424,18 @@ def compute_summary(
             number = marker
         rows.append(
             FundRow(
-                name=fund.name,
-                note=fund.note,
-                marker=number,
-                opening=closing[i] - income[i] - costs[i],
-                income=income[i],
-                costs=costs[i],
-                closing=closing[i],
+                fund.name,
+                fund.note,
+                number,
+                *(sums[column][i] for column in columns),
             )
         )
-    total = Totals(
-        opening=sum((r.opening for r in rows), ZERO),
-        income=sum((r.income for r in rows), ZERO),
-        costs=sum((r.costs for r in rows), ZERO),
-        closing=sum((r.closing for r in rows), ZERO),
+    total = Totals(*(sum((getattr(r, c) for r in rows), ZERO) for c in columns))
+    return Summary(
+        year=year,
+        funds=tuple(rows),
+        total=total,
+        unassigned=tuple(sorted(unassigned)),
+        unclassified=tuple(sorted(unclassified)),
+        provisional=is_provisional(journal, year),
     )
-    return Summary(year=year, funds=tuple(rows), total=total, unassigned=tuple(sorted(unassigned)))

@@ -1,18 +1,37 @@
-"""`ledger projects`: the year's project costs by the ``projekt:`` tag, with suppliers.
+"""`ledger projects`: the year's project costs by the ``projekt:`` tag, with suppliers,
+reconciled with the project line of `ledger result`.
 
 A project is every cost posting whose tag (its own or its transaction's) names it; the
 supplier is the transaction's payee. Projects and suppliers come in the order they
 first appear in the year, so a report reads like the books.
+
+How it reconciles with `ledger result`
+--------------------------------------
+- The project lines (`project_lines`) are the cost lines of ``[result]`` that hold the
+  project costs: the line named as the tag (in any case: "Projekt" for ``projekt:``) and
+  every line on whose accounts the year has a cost with the tag. In the bundled settings
+  that is the line "Projekt" (``kostnader:drift:projekt``).
+- A cost on a project line without the tag is not left out: it makes a row of its own,
+  "utan projekt" (`NO_PROJECT`), and a warning at its line in the books.
+- A tag written in another case than the settings' (``Projekt:`` for ``projekt:``) is
+  counted as the tag, with a warning at its line: in the books it is another tag.
+- So the Summa equals the project lines of `ledger result`, plus any tagged cost booked
+  elsewhere (another fund's costs, say), which the report states as `outside`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
-from sodertorn_ledger.journal.model import ZERO, Journal
-from sodertorn_ledger.reports.funds import account_class, movements
-from sodertorn_ledger.settings import Settings
+from sodertorn_ledger.journal.model import ZERO, Account, Journal, Posting, Tags, Transaction
+from sodertorn_ledger.problems import Problem
+from sodertorn_ledger.reports.funds import account_class, is_provisional, movements
+from sodertorn_ledger.settings import Line, Settings, covers
+
+NO_PROJECT = "utan projekt"
+"""The row of the costs on a project line that carry no project tag."""
 
 
 class SupplierCost(NamedTuple):
@@ -21,8 +40,8 @@ class SupplierCost(NamedTuple):
 
 
 class ProjectCost(NamedTuple):
-    tag: str
-    """The tag's value in the books."""
+    tag: str | None
+    """The tag's value in the books; None for the row of untagged costs (`NO_PROJECT`)."""
     name: str
     """The name to show (the settings' ``[projects.names]``, else the tag value)."""
     amount: Decimal
@@ -32,30 +51,139 @@ class ProjectCost(NamedTuple):
 class ProjectsReport(NamedTuple):
     year: int
     projects: tuple[ProjectCost, ...]
+    """The projects in the order they first appear; the untagged costs last."""
     total: Decimal
+    lines: tuple[str, ...] = ()
+    """The names of the project lines of `ledger result` the Summa reconciles with."""
+    outside: Decimal = ZERO
+    """Tagged costs on accounts of no project line: Summa − `outside` = those lines."""
+    problems: tuple[Problem, ...] = ()
+    """Warnings at their lines in the books: untagged costs on a project line, a tag
+    written in another case."""
+    provisional: bool = False
+    """The year before has transactions but is not closed (`funds.is_provisional`)."""
+
+
+def _find_tag(tags: Tags, tag: str) -> tuple[str, str] | None:
+    """The tag as written and its value: `tag` itself, else one that differs in case."""
+    if tag in tags:
+        return tag, tags[tag]
+    folded = tag.casefold()
+    return next(((k, v) for k, v in tags.items() if k.casefold() == folded), None)
+
+
+def project_lines(settings: Settings, tagged: Iterable[Account]) -> tuple[Line, ...]:
+    """The cost lines of ``[result]`` that hold project costs (see the module docstring);
+    `tagged`: the accounts of the year's costs with the project tag."""
+    tag = settings.projects.tag.casefold()
+    accounts = set(tagged)
+    return tuple(
+        line
+        for line in settings.result.costs
+        if line.name.casefold() == tag
+        or any(covers(prefix, account) for prefix in line.accounts for account in accounts)
+    )
+
+
+def _line_of(settings: Settings, lines: tuple[Line, ...]) -> Callable[[Account], str | None]:
+    """The project line an account's postings count on in `ledger result`, if any."""
+    fund = settings.operating_fund
+    operating = fund.costs if fund is not None else ()
+    found: dict[Account, str | None] = {}
+
+    def line_of(account: Account) -> str | None:
+        if account not in found:
+            found[account] = next(
+                (
+                    line.name
+                    for line in lines
+                    if any(covers(p, account) for p in line.accounts)
+                    and any(covers(p, account) for p in operating)
+                ),
+                None,
+            )
+        return found[account]
+
+    return line_of
 
 
 def compute_projects(journal: Journal, settings: Settings, year: int) -> ProjectsReport:
-    """The cost of each project in `year`, split by supplier (payee)."""
+    """The cost of each project in `year`, split by supplier (payee), and the costs on
+    the project lines without a tag."""
     tag = settings.projects.tag
-    by_project: dict[str, dict[str, Decimal]] = {}
     ordered = sorted(movements(journal, year), key=lambda tp: (tp[0].date, tp[0].file, tp[0].line))
-    for transaction, posting in ordered:
-        value = transaction.posting_tags(posting).get(tag)
-        if value is None or account_class(journal, posting.account) != "X":
-            continue
-        suppliers = by_project.setdefault(value.strip(), {})
+    found_tags = [_find_tag(t.posting_tags(p), tag) for t, p in ordered]
+    tagged = (p.account for (_, p), found in zip(ordered, found_tags, strict=True) if found)
+    lines = project_lines(settings, tagged)
+    line_of = _line_of(settings, lines)
+    by_project: dict[str | None, dict[str, Decimal]] = {}
+    outside = ZERO
+    problems: dict[Problem, None] = {}  # ordered, each once
+    for (transaction, posting), found in zip(ordered, found_tags, strict=True):
+        line = line_of(posting.account)
+        if found is None:
+            if line is None:
+                continue
+            key = None
+            problems[_untagged(transaction, posting, line, tag)] = None
+        else:
+            written, value = found
+            if line is None and account_class(journal, posting.account) != "X":
+                continue  # e.g. the payment of the invoice: not a cost
+            if written != tag:
+                problems[_other_case(transaction, posting, written, value, tag)] = None
+            key = value.strip()
+            if line is None:
+                outside += posting.amount
+        suppliers = by_project.setdefault(key, {})
         payee = transaction.payee.strip()
         suppliers[payee] = suppliers.get(payee, ZERO) + posting.amount
+    if None in by_project:
+        by_project[None] = by_project.pop(None)  # the untagged costs last
     projects = tuple(
         ProjectCost(
             tag=value,
-            name=settings.projects.display_name(value),
+            name=NO_PROJECT if value is None else settings.projects.display_name(value),
             amount=sum(suppliers.values(), ZERO),
             suppliers=tuple(SupplierCost(p, a) for p, a in suppliers.items()),
         )
         for value, suppliers in by_project.items()
     )
     return ProjectsReport(
-        year=year, projects=projects, total=sum((p.amount for p in projects), ZERO)
+        year=year,
+        projects=projects,
+        total=sum((p.amount for p in projects), ZERO),
+        lines=tuple(line.name for line in lines),
+        outside=outside,
+        problems=tuple(problems),
+        provisional=is_provisional(journal, year),
+    )
+
+
+def _untagged(transaction: Transaction, posting: Posting, line: str, tag: str) -> Problem:
+    return Problem(
+        file=transaction.file,
+        line=posting.line,
+        message=(
+            f"a cost on the line {line} of `ledger result` without a {tag}: tag; "
+            f'`ledger projects` shows it as "{NO_PROJECT}"'
+        ),
+        hint=f"tag the transaction (or the posting) with {tag}:NAME",
+        severity="warning",
+    )
+
+
+def _other_case(
+    transaction: Transaction, posting: Posting, written: str, value: str, tag: str
+) -> Problem:
+    where = posting.line if written in posting.tags else transaction.line
+    return Problem(
+        file=transaction.file,
+        line=where,
+        message=(
+            f"the tag {written}: is counted as {tag}:, the project tag of the settings; "
+            f"written so it is another tag (`hledger tags` lists both)"
+        ),
+        hint=f"write it {tag}:{value.strip()}",
+        severity="warning",
     )

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from sodertorn_ledger.journal.model import ZERO, Account, Journal
-from sodertorn_ledger.reports.funds import movements
+from sodertorn_ledger.reports.funds import is_provisional, movements
 from sodertorn_ledger.settings import Line, Settings, covers
 
 
@@ -31,6 +31,8 @@ class OperatingResult(NamedTuple):
     costs: tuple[ResultLine, ...]
     total_income: Decimal
     total_costs: Decimal
+    provisional: bool = False
+    """The year before has transactions but is not closed (`funds.is_provisional`)."""
 
     @property
     def result(self) -> Decimal:
@@ -79,4 +81,5 @@ def compute_result(journal: Journal, settings: Settings, year: int) -> Operating
         costs=cost_lines,
         total_income=sum((line.amount for line in income_lines), ZERO),
         total_costs=sum((line.amount for line in cost_lines), ZERO),
+        provisional=is_provisional(journal, year),
     )
