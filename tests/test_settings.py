@@ -622,3 +622,31 @@ def test_an_integer_tomllib_cannot_read_is_a_problem(tmp_path: Path) -> None:
     path = variant(tmp_path, '"2019" = "4.00"', '"2019" = ' + "9" * 5000)
     (message,) = problems_of(path)
     assert message == f"{line_of(path, '2019')}: not valid TOML: a number too long to read"
+
+
+@pytest.mark.parametrize(
+    ("written", "meant", "key"),
+    [
+        ('organisation = "', 'organization = "', "organization"),
+        ('receivable_account = "', 'receivable_acount = "', "fees.receivable_acount"),
+        (
+            'fee_account = "intäkter:drift:avgifter:botkyrka"',
+            'fee_acount = "intäkter:drift:avgifter:botkyrka"',
+            "members[1].fee_acount",
+        ),
+    ],
+)
+def test_a_misspelt_key_gets_the_nearest_one(
+    tmp_path: Path, written: str, meant: str, key: str
+) -> None:
+    path = variant(tmp_path, written, meant)
+    messages = problems_of(path)
+    right = written.split(" ")[0]
+    expected = f"{key}: unknown setting (misspelt, or in the wrong table?); did you mean {right}?"
+    assert any(m.endswith(expected) for m in messages), messages
+
+
+def test_a_key_like_no_other_gets_no_suggestion(tmp_path: Path) -> None:
+    path = variant(tmp_path, 'currency = "kr"', 'currency = "kr"\nzzz = 1')
+    (message,) = problems_of(path)
+    assert message.endswith("zzz: unknown setting (misspelt, or in the wrong table?)")

@@ -265,12 +265,43 @@ def _validation_problem(path: Path, lines: KeyLines, error: Any) -> Problem:
         message = f"{key}: missing (a required setting)"
     elif error["type"] == "extra_forbidden":
         message = f"{key}: unknown setting (misspelt, or in the wrong table?)"
+        near = _nearest_key(loc)
+        if near is not None:
+            message += f"; did you mean {near}?"
     else:
         message = f"{key}: expected {_expected(error)}, got {_shown(error.get('input'))}"
     found = error.get("input")
     # A string's own line, where an array of tables is written over several lines.
     line = lines.value_line(loc, found) if isinstance(found, str) else lines.line_of(loc)
     return Problem(file=str(path), line=line, message=message, text=lines.text_of(line))
+
+
+def _nearest_key(loc: Loc) -> str | None:
+    """The key of the table at `loc` nearest to its unknown last part, if one is near."""
+    import difflib
+
+    hint: Any = SETTINGS
+    for part in [*loc[:-1], None]:
+        while True:  # what the annotation holds: past rules and "or None"
+            origin = get_origin(hint)
+            if origin is Annotated:
+                hint = get_args(hint)[0]
+            elif origin in (Union, UnionType):
+                hint = next(a for a in get_args(hint) if a is not type(None))
+            else:
+                break
+        if part is None:
+            break
+        if _is_record(hint) and isinstance(part, str):
+            hint = get_type_hints(hint, include_extras=True).get(part)
+        elif get_origin(hint) in (tuple, dict, Mapping) and get_args(hint):
+            hint = get_args(hint)[-1] if get_origin(hint) is not tuple else get_args(hint)[0]
+        else:
+            return None
+    if not _is_record(hint) or not isinstance(loc[-1], str):
+        return None
+    near = difflib.get_close_matches(loc[-1], list(_model(hint).model_fields), n=1)
+    return near[0] if near else None
 
 
 def _entry_problem(path: Path, lines: KeyLines, loc: Loc, cause: EntryError) -> Problem:
