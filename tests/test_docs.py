@@ -374,7 +374,11 @@ def test_a_kommunkod_twice(books_here: Path) -> None:
 def test_a_misspelt_account(books_here: Path) -> None:
     settings = books_here / "sodertorn.toml"
     text = settings.read_text(encoding="utf-8")
-    settings.write_text(text.replace("avgifter:haninge", "avgifter:haning"), encoding="utf-8")
+    misspelt = text.replace(
+        'fee_account = "intäkter:drift:avgifter:haninge"',
+        'fee_account = "intäkter:drift:avgifter:haning"',
+    )
+    settings.write_text(misspelt, encoding="utf-8")
     code, out, err = run("fees", "2020")
     assert code == 1 and out == ""
     assert_shows(MANUAL, "ledger fees 2020", err)

@@ -278,7 +278,9 @@ def test_duplicate_fee_account_names_both_lines(tmp_path: Path) -> None:
     )
     (message,) = problems_of(path)
     first, second = (
-        n for n, t in enumerate(path.read_text().splitlines(), 1) if "avgifter:botkyrka" in t
+        n
+        for n, t in enumerate(path.read_text().splitlines(), 1)
+        if 'fee_account = "intäkter:drift:avgifter:botkyrka"' in t
     )
     assert message.startswith(f"{second}: members[6].fee_account: expected each fee_account once")
     assert (
@@ -650,3 +652,126 @@ def test_a_key_like_no_other_gets_no_suggestion(tmp_path: Path) -> None:
     path = variant(tmp_path, 'currency = "kr"', 'currency = "kr"\nzzz = 1')
     (message,) = problems_of(path)
     assert message.endswith("zzz: unknown setting (misspelt, or in the wrong table?)")
+
+
+# --- [sie]: SIE 4 files -----------------------------------------------------------------------
+
+
+def test_the_bundled_sie_settings() -> None:
+    sie = load_settings(BUNDLED).sie
+    assert sie.orgnr == "222000-1234"
+    assert sie.name is None  # the organisation's name
+    assert sie.kptyp == "KOMMUNBAS"
+    assert sie.accounts["tillgångar:bank"] == "1930"
+    assert sie.numbers == {}
+
+
+def test_an_account_covers_its_subaccounts_unless_they_have_a_number(tmp_path: Path) -> None:
+    path = variant(tmp_path, "[sie.accounts]\n", '[sie.accounts]\n"kostnader:drift" = "4000"\n')
+    sie = load_settings(path).sie
+    assert sie.number_of("kostnader:drift:personal:löner") == "5010"
+    assert sie.number_of("kostnader:drift:personal") == "4000"
+    assert sie.number_of("kostnader:drift:nytt konto") == "4000"
+    assert sie.number_of("kostnader:nytt konto") is None
+    assert sie.account_of("4000") == "kostnader:drift"
+    assert sie.account_of("5010") == "kostnader:drift:personal:löner"
+    assert sie.account_of("9999") is None
+
+
+SIE_VALUES = [
+    ('orgnr = "222000-1234"', 'orgnr = "2220001234"', "sie.orgnr", "NNNNNN-NNNN"),
+    ('orgnr = "222000-1234"', 'orgnr = "222000-12345"', "sie.orgnr", "NNNNNN-NNNN"),
+    ('kptyp = "KOMMUNBAS"', 'kptyp = "KOMMUN BAS"', "sie.kptyp", "one word"),
+    (
+        '"tillgångar:bank" = "1930"',
+        '"tillgångar:bank" = 1930',
+        "sie.accounts.tillgångar:bank",
+        "a string of digits",
+    ),
+    (
+        '"tillgångar:bank" = "1930"',
+        '"tillgångar:bank" = "19 30"',
+        "sie.accounts.tillgångar:bank",
+        "digits only",
+    ),
+    (
+        '"tillgångar:bank" = "1930"',
+        '"tillgångar:bank" = "193O"',
+        "sie.accounts.tillgångar:bank",
+        "digits only",
+    ),
+    (
+        '"tillgångar:bank" = "1930"',
+        '"tillgångar:bank" = ""',
+        "sie.accounts.tillgångar:bank",
+        "digits only",
+    ),
+    (
+        '"tillgångar:bank" = "1930"',
+        '"tillgångar;bank" = "1930"',
+        'sie.accounts (key "tillgångar;bank")',
+        "an account name",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "key", "expected"), SIE_VALUES)
+def test_a_bad_sie_value_names_its_key_and_line(
+    tmp_path: Path, old: str, new: str, key: str, expected: str
+) -> None:
+    path = variant(tmp_path, old, new)
+    (message,) = problems_of(path)
+    assert message.startswith(f"{line_of(path, new)}: {key}: expected "), message
+    assert expected in message
+
+
+def test_a_number_keeps_its_leading_zeros(tmp_path: Path) -> None:
+    path = variant(tmp_path, '"tillgångar:bank" = "1930"', '"tillgångar:bank" = "0027"')
+    assert load_settings(path).sie.number_of("tillgångar:bank") == "0027"
+
+
+def test_a_number_given_twice_needs_the_account_an_import_books_to(tmp_path: Path) -> None:
+    twice = '"tillgångar:bank" = "1510"'
+    path = variant(tmp_path, '"tillgångar:bank" = "1930"', twice)
+    (message,) = problems_of(path)
+    first, second = line_of(path, '"tillgångar:kundfordringar" = '), line_of(path, twice)
+    assert message == (
+        f"{second}: sie.accounts.tillgångar:bank: expected each number once in [sie.accounts], "
+        "or the number in [sie.numbers] too (the account an imported one books to), got "
+        '"1510" for "tillgångar:kundfordringar" and "tillgångar:bank", at '
+        f"sie.accounts.tillgångar:kundfordringar (line {first}) and "
+        f"sie.accounts.tillgångar:bank (line {second})"
+    )
+    text = path.read_text(encoding="utf-8").replace(
+        "[sie.accounts]", '[sie.numbers]\n"1510" = "tillgångar:kundfordringar"\n\n[sie.accounts]'
+    )
+    path.write_text(text, encoding="utf-8")
+    sie = load_settings(path).sie
+    assert sie.number_of("tillgångar:bank") == sie.number_of("tillgångar:kundfordringar") == "1510"
+    assert sie.account_of("1510") == "tillgångar:kundfordringar"
+
+
+def test_numbers_of_another_chart_book_to_the_accounts_given(tmp_path: Path) -> None:
+    path = variant(
+        tmp_path,
+        "[sie.accounts]",
+        '[sie.numbers]\n"7010" = "kostnader:drift:personal:löner"\n"1930" = "tillgångar:bank"\n\n'
+        "[sie.accounts]",
+    )
+    sie = load_settings(path).sie
+    assert sie.account_of("7010") == "kostnader:drift:personal:löner"
+    assert sie.account_of("5010") == "kostnader:drift:personal:löner"
+    path = variant(
+        tmp_path, "[sie.accounts]", '[sie.numbers]\n"70 10" = "tillgångar:bank"\n\n[sie.accounts]'
+    )
+    (message,) = problems_of(path)
+    assert 'sie.numbers (key "70 10"): expected an account number of digits only' in message
+
+
+def test_settings_without_sie_are_read(tmp_path: Path) -> None:
+    text = BUNDLED.read_text(encoding="utf-8")
+    path = tmp_path / "sodertorn.toml"
+    path.write_text(text[: text.index("\n# `ledger sie`")] + "\n", encoding="utf-8")
+    settings = load_settings(path)
+    assert settings.sie.orgnr is None and settings.sie.accounts == {}
+    assert settings.sie.number_of("tillgångar:bank") is None

@@ -45,9 +45,25 @@ def test_every_account_the_settings_name_is_checked() -> None:
     assert (("funds", 0, "costs", 0), "kostnader:drift", True) in named
     assert (("funds", 0, "result_account"), "fonder", True) in named
     assert (("result", "costs", 2, "accounts", 0), "kostnader:drift:resor och logi", True) in named
+    assert (("sie", "accounts", "tillgångar:bank"), "tillgångar:bank", True) in named
     fund_accounts = sum(bool(f.account) + len(f.income) + len(f.costs) for f in settings.funds)
     lines = sum(len(line.accounts) for line in (*settings.result.income, *settings.result.costs))
-    assert len(named) == 1 + len(settings.members) + fund_accounts + 1 + lines
+    sie = len(settings.sie.accounts) + len(settings.sie.numbers)
+    assert len(named) == 1 + len(settings.members) + fund_accounts + 1 + lines + sie
+
+
+def test_an_account_an_import_books_to_must_be_there_itself(tmp_path: Path) -> None:
+    path = settings_with(
+        tmp_path,
+        "[sie.accounts]",
+        '[sie.numbers]\n"7010" = "kostnader:drift:personal"\n\n[sie.accounts]',
+    )
+    (problem,) = check_accounts(load_settings(path), DECLARED - {"kostnader:drift:personal"})
+    assert problem.line == line_of(path, '"7010" = ')
+    assert problem.message == (
+        'sie.numbers.7010: expected an account of the books, got "kostnader:drift:personal" '
+        "(no `account` directive declares it and no posting uses it)"
+    )
 
 
 def test_a_misspelt_fee_account_names_its_key_line_and_the_nearest_account(
@@ -87,8 +103,13 @@ def test_an_entry_that_covers_subaccounts_is_there_when_one_below_it_is() -> Non
 def test_an_account_that_only_starts_alike_is_not_below(sibling: str) -> None:
     settings = load_settings(BUNDLED)
     books = {a for a in DECLARED if not a.startswith("kostnader:drift:personal")} | {sibling}
-    (problem,) = check_accounts(settings, books)
-    assert problem.message.startswith("result.costs[1].accounts[1]: expected an account")
+    result, *numbered = check_accounts(settings, books)
+    assert result.message.startswith("result.costs[1].accounts[1]: expected an account")
+    personal = [a for a in settings.sie.accounts if a.startswith("kostnader:drift:personal")]
+    assert len(personal) == 4
+    assert [p.message.partition(": ")[0] for p in numbered] == [
+        f"sie.accounts.{a}" for a in personal
+    ]
 
 
 def test_an_account_posted_to_exactly_must_be_there_itself() -> None:

@@ -21,6 +21,7 @@ from sodertorn_ledger.settings.model import (
     Projects,
     ResultLines,
     Settings,
+    Sie,
     covers,
 )
 from sodertorn_ledger.settings.reading import MAX_BYTES, read_settings_file
@@ -36,6 +37,7 @@ __all__ = [
     "ResultLines",
     "Settings",
     "SettingsError",
+    "Sie",
     "covers",
     "load_settings",
     "settings_path",

@@ -6,10 +6,11 @@ settings know nothing of the journal: the caller hands in the names of the accou
 books declare (`account` directives) or post to.
 
 An account the tool posts to exactly (a member's `fee_account`, the fees'
-`receivable_account`) must be one of them. An entry that covers its subaccounts (a fund's
-`account`, `income` and `costs`, a result line's `accounts`) is there when it or one of its
-subaccounts is. Of the operating fund's `result_account` pattern ("fonder:drift från
-{year}"), whose accounts the close creates, the parent ("fonder") must be there.
+`receivable_account`, an account of `[sie.numbers]`) must be one of them. An entry that
+covers its subaccounts (a fund's `account`, `income` and `costs`, a result line's
+`accounts`, an account of `[sie.accounts]`) is there when it or one of its subaccounts
+is. Of the operating fund's `result_account` pattern ("fonder:drift från {year}"), whose
+accounts the close creates, the parent ("fonder") must be there.
 """
 
 from __future__ import annotations
@@ -67,6 +68,8 @@ def named_accounts(settings: Settings) -> list[Named]:
                 Named(("result", kind, j, "accounts", k), a, True)
                 for k, a in enumerate(line.accounts)
             )
+    named.extend(Named(("sie", "accounts", a), a, True) for a in settings.sie.accounts)
+    named.extend(Named(("sie", "numbers", n), a, False) for n, a in settings.sie.numbers.items())
     return named
 
 

@@ -190,6 +190,31 @@ def _check_result_account(value: str) -> str:
     return value
 
 
+def _check_orgnr(value: str) -> str:
+    if not re.fullmatch(r"[0-9]{6}-[0-9]{4}", value):
+        raise ValueError('an organisation number NNNNNN-NNNN, e.g. "222000-1234"')
+    return value
+
+
+def _check_chart(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9]+", value):
+        raise ValueError('the chart of accounts as one word of letters and digits, e.g. "BAS2024"')
+    return value
+
+
+def _number_written(value: Any) -> Any:
+    # A TOML integer would lose a leading zero ("0027"): numbers are written as strings.
+    if not isinstance(value, str):
+        raise ValueError('an account number as a string of digits, e.g. "1930"')
+    return value
+
+
+def _check_number(value: str) -> str:
+    if not re.fullmatch(r"[0-9]{1,20}", value):
+        raise ValueError('an account number of digits only, e.g. "1930"')
+    return value
+
+
 def _rate_exact(value: Any) -> Any:
     # A TOML float is binary; money is written as a string (or whole number) to stay exact.
     if isinstance(value, bool) or not isinstance(value, int | str):
@@ -266,6 +291,8 @@ AccountName = Annotated[str, After(_check_account)]
 AccountNames = Annotated[tuple[str, ...], After(_check_accounts)]
 YearKey = Annotated[str, After(_year_key)]
 Rate = Annotated[Decimal, Before(_rate_exact), After(_rate_sane)]
+SieNumber = Annotated[str, Before(_number_written), After(_check_number)]
+"""An account number of an SIE file: digits, kept as a string (``"0027"``)."""
 
 
 # --- the settings --------------------------------------------------------------------------
@@ -342,6 +369,63 @@ class Projects(NamedTuple):
         return self.names.get(value, value)
 
 
+class Sie(NamedTuple):
+    """``[sie]``: who the books are in an SIE 4 file, and the account number of each of the
+    books' accounts (`ledger sie`, `ledger import`).
+
+    `accounts` maps an account of the books to its number; an account covers its
+    subaccounts unless they have a number of their own. An imported number books to the
+    account `numbers` gives it, else to the one account `accounts` gives that number.
+    """
+
+    orgnr: Annotated[str, After(_check_orgnr)] | None = None
+    """#ORGNR: the organisation number, NNNNNN-NNNN."""
+    name: Name | None = None
+    """#FNAMN; the settings' `organisation` when not given."""
+    kptyp: Annotated[str, After(_check_chart)] | None = None
+    """#KPTYP: the chart of accounts the numbers follow ("KOMMUNBAS", "BAS2024")."""
+    # Plain dicts typed read-only, as `Projects.names` (the cache pickles the settings).
+    accounts: Mapping[AccountName, SieNumber] = {}
+    numbers: Mapping[SieNumber, AccountName] = {}
+    """Imported numbers the inverse of `accounts` does not decide (another chart's, or a
+    number `accounts` gives two accounts) to the account they book to."""
+
+    def number_of(self, account: str) -> str | None:
+        """The account's number: its own, else its nearest parent's; None without one."""
+        name = account
+        while True:
+            number = self.accounts.get(name)
+            if number is not None or ":" not in name:
+                return number
+            name = name.rpartition(":")[0]
+
+    def account_of(self, number: str) -> str | None:
+        """The account an imported `number` books to: `numbers`, else the one account
+        `accounts` gives it (`_one_account_a_number` sees that there is one)."""
+        found = self.numbers.get(number)
+        if found is not None:
+            return found
+        return next((a for a, n in self.accounts.items() if n == number), None)
+
+
+def _one_account_a_number(sie: Sie) -> Sie:
+    """An imported number books to one account: a number `accounts` gives two accounts
+    is in `numbers` too, which says which."""
+    first: dict[str, str] = {}
+    for account, number in sie.accounts.items():
+        if number not in first:
+            first[number] = account
+        elif number not in sie.numbers:
+            raise EntryError(
+                "each number once in [sie.accounts], or the number in [sie.numbers] "
+                "too (the account an imported one books to)",
+                f'"{number}" for "{first[number]}" and "{account}"',
+                (("accounts", first[number]), number),
+                (("accounts", account), number),
+            )
+    return sie
+
+
 def _one_kind_of_fund(fund: Fund) -> Fund:
     if (fund.account is None) == (fund.result_account is None):
         raise ValueError(
@@ -400,6 +484,7 @@ class Settings(NamedTuple):
     ]
     result: ResultLines = ResultLines()
     projects: Projects = Projects()
+    sie: Annotated[Sie, After(_one_account_a_number)] = Sie()
     path: Annotated[Path, NotInFile()] = Path(SETTINGS_NAME)
     """The file these settings were read from."""
 
