@@ -43,9 +43,14 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from sodertorn_ledger.fileio import fsync_dir, write_temp
+
+if TYPE_CHECKING:
+    from sodertorn_ledger.close import OpenYear
+    from sodertorn_ledger.journal.model import Journal
+    from sodertorn_ledger.problems import Problem
 
 KILL_ENV = "SODERTORN_KILL_AT"
 LOCK_FILE = ".ledger.lock"
@@ -209,6 +214,65 @@ def diff(edits: Iterable[Edit]) -> str:
         old = "/dev/null" if edit.before is None else str(edit.path)
         parts.append("".join(difflib.unified_diff(before, after, old, str(edit.path))))
     return "".join(parts)
+
+
+class Appending(NamedTuple):
+    """Transactions appended to the journals of their years (`plan_appends`)."""
+
+    edits: tuple[Edit, ...]
+    """Each file as it ends up, one edit a file: for `rehearse` and a dry run's `diff`."""
+    steps: tuple[tuple[Edit, ...], ...]
+    """The edits in the order `Books.apply_steps` writes them."""
+    opened: tuple[OpenYear, ...]
+    """Each year appended to, and what opening it takes (`OpenYear.done`: nothing)."""
+    problems: tuple[Problem, ...]
+    """Non-empty: a year's file is there but not the books' (nothing may be written)."""
+
+
+def plan_appends(
+    snapshot: Snapshot,
+    journal: Journal,
+    organisation: str,
+    texts: Sequence[tuple[int, str]],
+    what: str,
+) -> Appending:
+    """Append each text (transactions in journal syntax) to the journal of its year; a year
+    without a file of its own yet is opened first, as the close of the year before opens
+    it (`close.plan_open_year`: its file made, with the header, and included from the main
+    journal). `what` says what is appended, for the user.
+
+    Opened first, appended after: stopped in between, the books hold the new years' files
+    with their headers alone, included, as a close leaves them, and the next run appends.
+    """
+    from sodertorn_ledger.close import plan_open_year
+
+    main = Path(journal.root)
+    opened: list[OpenYear] = []
+    appends: list[Edit] = []
+    bases: list[bytes] = []
+    made: list[Edit] = []
+    included = snapshot.read_text(main) or ""
+    for year, text in texts:
+        opening = plan_open_year(journal, year, organisation, snapshot.read_text)
+        opened.append(opening)
+        current = snapshot.read(opening.file)
+        base = opening.header.encode("utf-8") if opening.create else current
+        assert base is not None  # the file exists unless the opening makes it
+        if opening.create:
+            made.append(Edit(opening.file, None, base, "new file"))
+        appends.append(Edit(opening.file, current, appended(base, text), what))
+        bases.append(base)
+        included = opening.main_text(included)
+    includes = [o.include_line for o in opened if o.include]
+    edits = list(appends)
+    if includes:
+        edits.append(snapshot.edit(main, included, f"{', '.join(includes)} added"))
+    steps: list[tuple[Edit, ...]] = []
+    if not all(opening.done for opening in opened):
+        steps.append((*made, *edits[len(appends) :]))
+    steps.append(tuple(e._replace(before=b) for e, b in zip(appends, bases, strict=True)))
+    problems = tuple(p for opening in opened for p in opening.problems)
+    return Appending(tuple(edits), tuple(steps), tuple(opened), problems)
 
 
 # -- crash tests -------------------------------------------------------------------------

@@ -15,13 +15,20 @@ from sodertorn_ledger.commands.loading import (
     population_folder,
 )
 from sodertorn_ledger.commands.options import FileOption, JsonOption, OreOption, year_argument
-from sodertorn_ledger.commands.output import fail, plural, print_table, report_problems, say, warn
+from sodertorn_ledger.commands.output import (
+    fail,
+    opened_words,
+    plural,
+    print_table,
+    report_problems,
+    say,
+    warn,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from sodertorn_ledger.books_writer import Books, Snapshot
-    from sodertorn_ledger.close import OpenYear
     from sodertorn_ledger.fees import FeeReport
     from sodertorn_ledger.journal.model import Journal
     from sodertorn_ledger.problems import Problem
@@ -151,8 +158,8 @@ def _invoices(
     run, `books` None) or rehearse them on a copy of the books and append them. A year
     without its own file yet is opened first: the file made and included, as the close of
     the year before would have."""
-    from sodertorn_ledger.books_writer import KEPT, Edit, appended, diff, rehearse
-    from sodertorn_ledger.close import plan_open_year, refuse_if_closed
+    from sodertorn_ledger.books_writer import KEPT, diff, plan_appends, rehearse
+    from sodertorn_ledger.close import new_year_file, refuse_if_closed
     from sodertorn_ledger.fees import books_decimal_mark, invoice_text, invoiced_accounts
 
     journal, settings, report = _fees(file, year, snapshot)
@@ -160,23 +167,10 @@ def _invoices(
     refused = refuse_if_closed(
         journal, [when], f"fees --book, with invoices dated {when.isoformat()},"
     )
-    opening = plan_open_year(journal, year, settings.organisation, snapshot.read_text)
-    if refused or opening.problems:
-        report_problems([*refused, *opening.problems])
-        fail(f"refused to book the fees of {year}; nothing was written")
-    target = opening.file
-
     accounts = [m.fee_account for m in settings.members]
     by_account = invoiced_accounts(journal.transactions, year, accounts)
     skip = {line.code for line in report.lines if line.fee_account in by_account}
-    for line in report.lines:
-        if line.code in skip:
-            t = by_account[line.fee_account]
-            say(
-                f"{line.code} {line.name}: already invoiced for {year} "
-                f"({t.file}:{t.line}); not booked again"
-            )
-    texts = [snapshot.read_text(path) or "", snapshot.read_text(target) or ""]
+    texts = [snapshot.read_text(p) or "" for p in (path, new_year_file(journal, year))]
     text = invoice_text(
         report,
         settings.fees.receivable_account,
@@ -185,35 +179,30 @@ def _invoices(
         commodity=settings.currency,
         decimal_mark=books_decimal_mark(texts),
     )
+    organisation = settings.organisation
+    plan = plan_appends(snapshot, journal, organisation, [(year, text)], "invoices appended")
+    (opening,) = plan.opened
+    if refused or plan.problems:
+        report_problems([*refused, *plan.problems])
+        fail(f"refused to book the fees of {year}; nothing was written")
+    target = opening.file
+    for line in report.lines:
+        if line.code in skip:
+            t = by_account[line.fee_account]
+            say(
+                f"{line.code} {line.name}: already invoiced for {year} "
+                f"({t.file}:{t.line}); not booked again"
+            )
     booked_codes = [line.code for line in report.lines if line.code not in skip]
-
-    # The year's file as it is (or as the opening makes it), then with the invoices.
-    current = snapshot.read(target)
-    base = opening.header.encode("utf-8") if opening.create else current
-    assert base is not None  # the file exists unless the opening makes it
-    invoices = Edit(target, current, appended(base, text), "invoices appended")
-    opened: list[Edit] = []
-    if opening.include:
-        main_text = opening.main_text(snapshot.read_text(path) or "")
-        opened.append(snapshot.edit(path, main_text, f"{opening.include_line} added"))
-    edits = [invoices, *opened]
     if books is not None and text:
         check = _read_back(year, accounts, target)
-        problems = rehearse(path, snapshot, journal.files, edits, check)
+        problems = rehearse(path, snapshot, journal.files, plan.edits, check)
         if problems:
             report_problems(problems)
             fail(f"the invoices did not read back cleanly; {target} is unchanged")
-        if opening.done:
-            steps = [[invoices]]
-        else:
-            # Opened first, the invoices after: stopped in between, the books hold the
-            # new year's file with its header alone, included, as a close leaves them,
-            # and the next run books the invoices.
-            made = [Edit(target, None, base, "new file")] if opening.create else []
-            steps = [[*made, *opened], [invoices._replace(before=base)]]
-        for kept in books.apply_steps(steps).kept:
+        for kept in books.apply_steps(plan.steps).kept:
             warn(f"{kept}: {KEPT}")
-    opens = _opening_words(opening, path) if text else ""
+    opens = opened_words(opening, path) if text else ""
     if as_json:
         from sodertorn_ledger.render.json_report import invoices_json, print_json
 
@@ -230,7 +219,7 @@ def _invoices(
             typer.echo(text, nl=False)
             say(f"(dry run: {len(booked_codes)} invoices not written to {target})")
         else:
-            typer.echo(diff(edits), nl=False)
+            typer.echo(diff(plan.edits), nl=False)
             say(
                 f"(dry run: nothing written; would have {opens}, and appended "
                 f"{plural(len(booked_codes), 'invoice')} to it)"
@@ -239,17 +228,6 @@ def _invoices(
     if opens:
         typer.echo(opens)
     typer.echo(f"Booked {plural(len(booked_codes), 'invoice')} for {year} in {target}.")
-
-
-def _opening_words(opening: "OpenYear", main: Path) -> str:
-    """What opening the year does, in words ('' when it is open already)."""
-    if opening.create and opening.include:
-        return f"created {opening.file} and included it from {main}"
-    if opening.create:
-        return f"created {opening.file} (an include in {main} takes it in)"
-    if opening.include:
-        return f"included {opening.file} from {main}"
-    return ""
 
 
 def _read_back(year: int, accounts: list[str], target: Path) -> "Callable[[Path], list[Problem]]":

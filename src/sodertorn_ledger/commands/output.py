@@ -12,8 +12,11 @@ from typing import TYPE_CHECKING, NoReturn
 import typer
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.console import RenderableType
 
+    from sodertorn_ledger.close import OpenYear
     from sodertorn_ledger.problems import Problem
     from sodertorn_ledger.reports.balance import BalanceSheet
     from sodertorn_ledger.reports.funds import Summary
@@ -49,6 +52,17 @@ def report_problems(problems: Iterable[Problem]) -> None:
 def plural(n: int, word: str) -> str:
     """``1 error``, ``2 errors``."""
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def opened_words(opening: OpenYear, main: Path) -> str:
+    """What opening a year did (or would do), in words; '' when it was open already."""
+    if opening.create and opening.include:
+        return f"created {opening.file} and included it from {main}"
+    if opening.create:
+        return f"created {opening.file} (an include in {main} takes it in)"
+    if opening.include:
+        return f"included {opening.file} from {main}"
+    return ""
 
 
 def print_table(renderable: RenderableType) -> None:
