@@ -393,11 +393,16 @@ def render_postings(
     rows += [(account, ZERO, balance) for account, balance in after.items() if account not in last]
     lines = []
     for account, amount, balance in rows:
-        amount_text = journal_amount(amount, commodity)
-        gap = max(2, POSTING_END_COLUMN - 4 - len(account) - len(amount_text))
         asserted = "" if balance is None else f" = {journal_amount(balance, commodity)}"
-        lines.append(f"    {account}{' ' * gap}{amount_text}{asserted}")
+        lines.append(posting_line(account, journal_amount(amount, commodity), asserted))
     return lines
+
+
+def posting_line(account: Account, amount: str, tail: str = "") -> str:
+    """A posting as the books lay it out: indented, its amount (as written) ending at
+    `POSTING_END_COLUMN`, then `tail` (a balance, a comment)."""
+    gap = max(2, POSTING_END_COLUMN - 4 - len(account) - len(amount))
+    return f"    {account}{' ' * gap}{amount}{tail}"
 
 
 def add_balances(text: str, close: Transaction, posting_lines: list[str]) -> str | None:

@@ -156,10 +156,29 @@ def is_books_opening(journal: Journal, transaction: Transaction) -> bool:
     return _books_opening(journal, transaction.date.year)(transaction)
 
 
+class YearBalances(NamedTuple):
+    """A year's balances, each as one pass over the books gives them."""
+
+    opening: dict[Account, Decimal]
+    """At the start of the year (`opening_balances`)."""
+    moved: dict[Account, Decimal]
+    """The year's own postings (`year_movements`)."""
+    closing: dict[Account, Decimal]
+    """At 31 December, without the year's close (`year_end_balances`)."""
+
+
+def year_balances(journal: Journal, year: int) -> YearBalances:
+    """The year's opening balances, own postings and balances at 31 December: opening +
+    moved = closing, for every account."""
+    closing = year_end_balances(journal, year)
+    moved = year_movements(journal, year)
+    return YearBalances(_less(closing, moved), moved, closing)
+
+
 def opening_balances(journal: Journal, year: int) -> dict[Account, Decimal]:
     """Every account's balance at the start of `year`: after the close of the year before
     (and the books' opening transaction, in their first year)."""
-    return _less(year_end_balances(journal, year), year_movements(journal, year))
+    return year_balances(journal, year).opening
 
 
 def _less(

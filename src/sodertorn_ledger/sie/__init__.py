@@ -17,7 +17,7 @@ from sodertorn_ledger.sie.model import (
     voucher_total,
     year_number,
 )
-from sodertorn_ledger.sie.read import parse_sie, read_sie
+from sodertorn_ledger.sie.read import parse_sie, read_sie, with_source_lines
 from sodertorn_ledger.sie.write import write_sie
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "parse_sie",
     "read_sie",
     "voucher_total",
+    "with_source_lines",
     "write_sie",
     "year_number",
 ]

@@ -26,7 +26,7 @@ import datetime as dt
 import os
 import re
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -118,6 +118,30 @@ def read_sie(
     if isinstance(data, str):
         return None, [Problem(name, 0, data)]
     return parse_sie(name, data)
+
+
+def with_source_lines(problems: Sequence[Problem], source: str | os.PathLike[str]) -> list[Problem]:
+    """`problems`, those at a line of the SIE file `source` without its text given that
+    text, as the reader numbers and decodes the lines (`format_problem` would read a PC8
+    file as UTF-8): for problems found after reading, in what was read. The file is read
+    once more, by the same rules; one that cannot be read leaves the problems as they are."""
+    name = os.fspath(source)
+    if not any(p.file == name and p.text is None and p.line > 0 for p in problems):
+        return list(problems)
+    try:
+        data = _read_regular_file(Path(source))
+    except OSError:
+        return list(problems)
+    if isinstance(data, str):
+        return list(problems)
+    body = data.removeprefix(BOM)
+    lines = body.decode(choose_encoding(data), "replace").split("\n")
+    out = []
+    for problem in problems:
+        if problem.file == name and problem.text is None and 0 < problem.line <= len(lines):
+            problem = problem._replace(text=lines[problem.line - 1].removesuffix("\r"))
+        out.append(problem)
+    return out
 
 
 def _read_regular_file(path: Path) -> bytes | str:
