@@ -64,6 +64,12 @@ IN_A_SCENARIO = {
     "ledger summary 2021 --strict": "test_provisional_opening_balances",
     "ledger projects 2021": "test_costs_without_their_project_tag",
     "ledger balance 2021": "test_an_account_of_no_class",
+    "ledger sie 2020": "test_the_sie_file_for_the_auditors",
+    "ledger sie 2020 --json": "test_the_sie_file_for_the_auditors",
+    "ledger sie 2021": "test_a_new_fund_needs_its_number",
+    "ledger import lon-2021-01.se": "test_importing_the_hosts_salaries",
+    "ledger import lon-2021-01.se --dry-run": "test_importing_the_hosts_salaries",
+    "ledger import lon-2021-01.se --json": "test_importing_the_hosts_salaries",
 }
 """Transcripts that need books in another state first, and the test that makes it."""
 
@@ -390,3 +396,54 @@ def test_the_settings_examples_are_the_bundled_settings() -> None:
     bundled = (REPO / "ledger" / "sodertorn.toml").read_text(encoding="utf-8")
     for lines in examples:
         assert "\n".join(lines) + "\n" in bundled, lines
+
+
+# --- SIE files ---------------------------------------------------------------------------------
+
+GENERATED_2021_02_01 = "1612137600"
+"""$SOURCE_DATE_EPOCH of the #GEN the manual shows (1 February 2021)."""
+
+
+def test_the_sie_file_for_the_auditors(books_here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", GENERATED_2021_02_01)
+    code, out, err = run("sie", "2020")
+    assert (code, err) == (0, "")
+    assert_shows(page("sie.md"), "ledger sie 2020", out)
+    (excerpt,) = code_blocks(page("sie.md"), "text")
+    written = Path("sie-2020.se").read_bytes().decode("cp437")
+    assert matches(excerpt, written.replace("\r\n", "\n"))
+    code, out, err = run("sie", "2020", "--json", "--force")
+    assert (code, err) == (0, "")
+    assert_shows(page("sie.md"), "ledger sie 2020 --json", out)
+
+
+def test_a_new_fund_needs_its_number(books_here: Path) -> None:
+    assert run("close", "2020")[0] == 0
+    code, out, err = run("sie", "2021")
+    assert (code, out) == (1, "")
+    assert_shows(page("sie.md"), "ledger sie 2021", err)
+    assert not Path("sie-2021.se").exists()
+
+
+def test_importing_the_hosts_salaries(books_here: Path) -> None:
+    (lines,) = code_blocks(page("sie.md"), "sie")
+    Path("lon-2021-01.se").write_bytes("".join(f"{line}\r\n" for line in lines).encode("cp437"))
+    before = {p.name: p.read_bytes() for p in books_here.glob("*.journal")}
+    code, out, err = run("import", "lon-2021-01.se")
+    assert (code, out) == (1, "")
+    assert_shows(page("sie.md"), "ledger import lon-2021-01.se", err)
+    assert {p.name: p.read_bytes() for p in books_here.glob("*.journal")} == before
+    (numbers,) = [b for b in code_blocks(page("sie.md"), "toml") if b[0] == "[sie.numbers]"]
+    with (books_here / "sodertorn.toml").open("a", encoding="utf-8") as settings:
+        settings.write("\n" + "\n".join(numbers) + "\n")
+    code, out, err = run("import", "lon-2021-01.se", "--dry-run")
+    assert code == 0, err
+    assert_shows(page("sie.md"), "ledger import lon-2021-01.se --dry-run", out + err)
+    assert not (books_here / "2021.journal").exists()
+    for _ in range(2):
+        code, out, err = run("import", "lon-2021-01.se")
+        assert (code, err) == (0, "")
+        assert_shows(page("sie.md"), "ledger import lon-2021-01.se", out)
+    code, out, err = run("import", "lon-2021-01.se", "--json")
+    assert (code, err) == (0, "")
+    assert_shows(page("sie.md"), "ledger import lon-2021-01.se --json", out)

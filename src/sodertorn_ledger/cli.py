@@ -14,6 +14,7 @@ where a signature uses them.
 import importlib
 from collections.abc import Callable, Sequence
 from functools import cache
+from keyword import iskeyword
 from typing import Any
 
 import typer
@@ -32,9 +33,12 @@ COMMANDS = (
     "fees",
     "close",
     "export",
+    "sie",
+    "import",
 )
 """Every command, in the order `ledger --help` lists them: the function of that name in
-the module of that name under `commands/`."""
+the module of that name under `commands/` (a name Python keeps for itself, as `import`,
+with an underscore after it: `import_` in `commands/import_.py`)."""
 
 
 def _version(value: bool) -> None:
@@ -72,8 +76,9 @@ def _new_app() -> typer.Typer:
 
 
 def _command(name: str) -> Callable[..., Any]:
-    module = importlib.import_module(f"sodertorn_ledger.commands.{name}")
-    function: Callable[..., Any] = getattr(module, name)
+    python = f"{name}_" if iskeyword(name) else name
+    module = importlib.import_module(f"sodertorn_ledger.commands.{python}")
+    function: Callable[..., Any] = getattr(module, python)
     return function
 
 

@@ -72,6 +72,17 @@ def _no_books(path: Path) -> str:
     return f"no journal file at {path} (use -f PATH or set LEDGER_FILE)"
 
 
+def check_new_file(target: Path, what: str, *, force: bool) -> None:
+    """Refuse early, before any work, a file a command is to write (`what`, as "the
+    workbook"): a folder, an existing file without --force, or a folder that is not there."""
+    if target.is_dir():
+        fail(f"{target} is a folder; give {what}'s file name")
+    if target.exists() and not force:
+        fail(f"{target} already exists; use --force to overwrite it")
+    if not target.parent.is_dir() and str(target.parent):
+        fail(f"cannot write {target}: no folder {target.parent}")
+
+
 def population_folder(journal_path: Path) -> Path:
     """ledger/befolkning/ beside the main journal."""
     return journal_path.parent / POPULATION_FOLDER

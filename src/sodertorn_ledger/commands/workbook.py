@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sodertorn_ledger.commands.loading import fee_report
+from sodertorn_ledger.commands.loading import check_new_file, fee_report
 from sodertorn_ledger.commands.output import Warnings, fail
 
 if TYPE_CHECKING:
@@ -24,12 +24,7 @@ def check_target(target: Path, *, force: bool) -> None:
     existing file without --force."""
     if target.suffix.casefold() != ".xlsx":
         fail(f"{target}: the workbook's name must end in .xlsx")
-    if target.is_dir():
-        fail(f"{target} is a folder; give the workbook's file name")
-    if target.exists() and not force:
-        fail(f"{target} already exists; use --force to overwrite it")
-    if not target.parent.is_dir() and str(target.parent):
-        fail(f"cannot write {target}: no folder {target.parent}")
+    check_new_file(target, "the workbook", force=force)
 
 
 def save_workbook(

@@ -26,6 +26,8 @@ if TYPE_CHECKING:  # each command imports only the report it makes
     from sodertorn_ledger.reports.result import OperatingResult
     from sodertorn_ledger.reports.trial_balance import TrialBalance
     from sodertorn_ledger.settings import Member
+    from sodertorn_ledger.sie import SieFile
+    from sodertorn_ledger.sie_books import ImportPlan
 
 
 def summary_json(summary: Summary) -> dict[str, Any]:
@@ -212,6 +214,51 @@ def close_json(
     if diff is not None:
         data["diff"] = diff
     return data
+
+
+def sie_json(year: int, path: Path, sie: SieFile) -> dict[str, Any]:
+    """What `ledger sie` wrote: the file, how many accounts (#KONTO) and vouchers, and its
+    #KSUMMA."""
+    return {
+        "year": year,
+        "path": str(path),
+        "accounts": len(sie.accounts),
+        "vouchers": len(sie.vouchers),
+        "ksumma": sie.checksum,
+    }
+
+
+def import_json(
+    file: Path, plan: ImportPlan, targets: Sequence[Path], *, dry_run: bool
+) -> dict[str, Any]:
+    """What `ledger import` booked (or would book): the file's vouchers, those imported,
+    those the books had already, and per year (a fiscal year July-June goes to two) the
+    journal they go to. `targets`: the journal of each of `plan.years`."""
+    fiscal = plan.fiscal_year
+    return {
+        "file": str(file),
+        "year": [y.year for y in plan.years],
+        "vouchers": plan.vouchers,
+        "imported": plan.imported,
+        "already_imported": plan.already,
+        "target": [str(t) for t in targets],
+        "by_year": [
+            {
+                "year": y.year,
+                "target": str(t),
+                "vouchers": y.vouchers,
+                "imported": y.imported,
+                "already_imported": y.already,
+            }
+            for y, t in zip(plan.years, targets, strict=True)
+        ],
+        "empty": plan.empty,
+        "opening": plan.opening,
+        "fiscal_year": None
+        if fiscal is None
+        else {"start": fiscal.start.isoformat(), "end": fiscal.end.isoformat()},
+        "dry_run": dry_run,
+    }
 
 
 def problems_json(problems: Sequence[Problem]) -> list[dict[str, Any]]:
