@@ -565,3 +565,19 @@ def test_a_number_of_the_opening_balances_needs_an_account_too(tmp_path: Path) -
     done = plan(odd, empty_books(tmp_path))
     assert [p.message for p in done.problems] == ["account 2999 has no account of the books"]
     assert done.problems[0].line == 0
+
+
+def test_an_account_a_number_books_to_must_be_the_books(tmp_path: Path) -> None:
+    settings = SETTINGS._replace(
+        sie=SETTINGS.sie._replace(numbers={"7010": "kostnader:drift:personal:lönr"}),
+        path=BUNDLED / "sodertorn.toml",
+    )
+    done = plan(HOST, settings=settings)
+    assert done.refused
+    (problem,) = [p for p in done.problems if p.severity == "error"]
+    assert problem.file == str(BUNDLED / "sodertorn.toml")
+    assert problem.message == (
+        'sie.numbers.7010: expected an account of the books, got "kostnader:drift:personal:'
+        'lönr" (no `account` directive declares it and no posting uses it)'
+    )
+    assert problem.hint.startswith('did you mean "kostnader:drift:personal:löner"?')

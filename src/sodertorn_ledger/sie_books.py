@@ -67,6 +67,7 @@ from sodertorn_ledger.reports.funds import (
     year_transactions,
 )
 from sodertorn_ledger.settings import Settings
+from sodertorn_ledger.settings.check import check_accounts, sie_targets
 from sodertorn_ledger.sie.model import (
     AccountType,
     FiscalYear,
@@ -381,7 +382,9 @@ def plan_import(
                 "import the file into books that have their opening balances",
             )
         )
-    accounts, unmapped = _accounts(sie, name, settings, booked, balances if opening else [])
+    accounts, unmapped = _accounts(
+        sie, name, journal, settings, booked, balances if opening else []
+    )
     problems += unmapped
     problems += _closed(journal, name, booked, fiscal_year if opening else None)
     problems += _other_objects(sie, name, booked)
@@ -524,12 +527,15 @@ def _fiscal_label(year: FiscalYear) -> str:
 def _accounts(
     sie: SieFile,
     name: str,
+    journal: Journal,
     settings: Settings,
     vouchers: Sequence[Voucher],
     balances: Sequence[tuple[str, Decimal]],
 ) -> tuple[dict[str, Account], list[Problem]]:
     """The account each number used books to, and a problem for every number with none,
-    at its first use, with the file's name of it: all of them at once."""
+    at its first use, with the file's name of it: all of them at once; and for every
+    account the settings give a number that is not an account of the books (at its key
+    in the settings, with the nearest account of the books)."""
     first: dict[str, int] = {}
     for voucher in vouchers:
         for row in voucher.rows:
@@ -555,6 +561,11 @@ def _accounts(
             hint=f"say which account each books to, in [sie.numbers] of {settings.path}:\n"
             + missing
         )
+    targets = sie_targets(settings, accounts)
+    declared = journal.declarations.keys()
+    if any(target.account not in declared for target in targets):
+        posted = {p.account for t in journal.transactions for p in t.postings}
+        problems += check_accounts(settings, posted.union(declared), targets)
     return accounts, problems
 
 

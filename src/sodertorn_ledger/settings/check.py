@@ -6,17 +6,21 @@ settings know nothing of the journal: the caller hands in the names of the accou
 books declare (`account` directives) or post to.
 
 An account the tool posts to exactly (a member's `fee_account`, the fees'
-`receivable_account`, an account of `[sie.numbers]`) must be one of them. An entry that
-covers its subaccounts (a fund's `account`, `income` and `costs`, a result line's
-`accounts`, an account of `[sie.accounts]`) is there when it or one of its subaccounts
-is. Of the operating fund's `result_account` pattern ("fonder:drift från {year}"), whose
-accounts the close creates, the parent ("fonder") must be there.
+`receivable_account`) must be one of them. An entry that covers its subaccounts (a fund's
+`account`, `income` and `costs`, a result line's `accounts`) is there when it or one of its
+subaccounts is. Of the operating fund's `result_account` pattern ("fonder:drift från
+{year}"), whose accounts the close creates, the parent ("fonder") must be there.
+
+`[sie]` is a table of numbers, not of the books' structure: a number may be given to an
+account before the books have it (the fund the next close makes), so it is not checked
+on every run. `ledger import` checks the accounts it books to (`sie_targets`), where a
+misspelt one would make an account of its own.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import NamedTuple
 
 from sodertorn_ledger.problems import Problem
@@ -68,8 +72,20 @@ def named_accounts(settings: Settings) -> list[Named]:
                 Named(("result", kind, j, "accounts", k), a, True)
                 for k, a in enumerate(line.accounts)
             )
-    named.extend(Named(("sie", "accounts", a), a, True) for a in settings.sie.accounts)
-    named.extend(Named(("sie", "numbers", n), a, False) for n, a in settings.sie.numbers.items())
+    return named
+
+
+def sie_targets(settings: Settings, numbers: Iterable[str]) -> list[Named]:
+    """The accounts imported `numbers` book to, each where the settings give it
+    (`[sie.numbers]`, else `[sie.accounts]`); numbers without one are left out."""
+    sie = settings.sie
+    named = []
+    for number in numbers:
+        account = sie.account_of(number)
+        if account is None:
+            continue
+        where = ("numbers", number) if number in sie.numbers else ("accounts", account)
+        named.append(Named(("sie", *where), account, False))
     return named
 
 
@@ -80,12 +96,15 @@ def all_in_books(settings: Settings, accounts: Collection[str]) -> bool:
     return all(_in_books(books, n) for n in named_accounts(settings))
 
 
-def check_accounts(settings: Settings, accounts: Collection[str]) -> list[Problem]:
-    """A problem for every account the settings name that is not among `accounts` (those
-    the books declare or post to), at its key and line, with the nearest account of the
-    books as a hint."""
+def check_accounts(
+    settings: Settings, accounts: Collection[str], named: Sequence[Named] | None = None
+) -> list[Problem]:
+    """A problem for every account the settings name (or those of `named`) that is not
+    among `accounts` (those the books declare or post to), at its key and line, with the
+    nearest account of the books as a hint."""
     books = sorted(accounts)
-    missing = [n for n in named_accounts(settings) if not _in_books(books, n)]
+    wanted = named_accounts(settings) if named is None else named
+    missing = [n for n in wanted if not _in_books(books, n)]
     if not missing:
         return []
     lines = _lines_of(settings)
