@@ -426,13 +426,11 @@ def plan_import(
         for t in journal.transactions
         if VOUCHER_TAG in t.tags
     )
-    tag = settings.projects.tag
     for voucher in sie.vouchers:
         year = voucher.date.year
         count = counts.setdefault(year, Counter())
         count["vouchers"] += 1
         if not voucher.rows:
-            count["empty"] += 1
             continue
         key = (_voucher_id(voucher), source, voucher.date)
         if have[key]:
@@ -451,16 +449,11 @@ def plan_import(
                     severity="warning",
                 )
             )
-        projects = [_project(row) for row in voucher.rows]
-        shared = projects[0] if len(set(projects)) == 1 else ""
-        own = [f"{VOUCHER_TAG}:{key[0]}", *tags, *([f"{tag}:{shared}"] if shared else [])]
-        # A text read as a transaction code, "(kopia) …", follows an empty code.
-        head = f"{voucher.date.isoformat()} * {'() ' if text.startswith('(') else ''}{text}"
-        lines = [_with_tags(head.rstrip(), own)]
-        for row, project in zip(voucher.rows, projects, strict=True):
-            tail = f"  ; {tag}:{project}" if project and not shared else ""
-            lines.append(posting_line(accounts[row.account], amount(row.amount), tail))
-        texts.setdefault(year, []).append("\n".join(lines) + "\n")
+        rows = [(accounts[row.account], amount(row.amount), _project(row)) for row in voucher.rows]
+        head = [f"{VOUCHER_TAG}:{key[0]}", *tags]
+        texts.setdefault(year, []).append(
+            _transaction(voucher.date, text, head, rows, settings.projects.tag)
+        )
     years = tuple(
         YearImport(
             year,
@@ -482,6 +475,25 @@ def plan_import(
         fiscal_year,
         tuple(problems),
     )
+
+
+def _transaction(
+    date: dt.date, text: str, tags: list[str], rows: list[tuple[Account, str, str]], tag: str
+) -> str:
+    """A voucher as a transaction in journal syntax: `rows` are (account, amount as the
+    books write it, project); a project every row has is the transaction's tag, else each
+    row's own."""
+    projects = {project for _, _, project in rows}
+    shared = projects.pop() if len(projects) == 1 else ""
+    if shared:
+        tags = [*tags, f"{tag}:{shared}"]
+    # A text read as a transaction code, "(kopia) …", follows an empty code.
+    head = f"{date.isoformat()} * {'() ' if text.startswith('(') else ''}{text}".rstrip()
+    lines = [_with_tags(head, tags)]
+    for account, amount, project in rows:
+        tail = f"  ; {tag}:{project}" if project and not shared else ""
+        lines.append(posting_line(account, amount, tail))
+    return "\n".join(lines) + "\n"
 
 
 def _voucher_id(voucher: Voucher) -> str:

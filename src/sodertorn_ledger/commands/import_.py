@@ -94,13 +94,15 @@ def _import(
 
     path = books_path(file)
     # The files the plan may change, read before the books are: planned from those bytes.
-    years = {v.date.year for v in sie.vouchers} | {y.start.year for y in sie.years.values()}
-    for name in [path, *(path.parent / f"{year}.journal" for year in sorted(years))]:
+    fiscal = sie.years.get(0)
+    years = sorted({v.date.year for v in sie.vouchers} | ({fiscal.start.year} if fiscal else set()))
+    for name in [path, *(path.parent / f"{year}.journal" for year in years)]:
         if name.is_file():
             snapshot.read(name)
     journal = load_books(file)
     settings = load_settings(path, journal)
-    texts = [snapshot.read_text(p) or "" for p in (path, *map(Path, journal.files))]
+    journals = [path, *(new_year_file(journal, year) for year in years)]
+    texts = [snapshot.read_text(name) or "" for name in journals]
     plan = plan_import(
         sie,
         str(sie_file),
