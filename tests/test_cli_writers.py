@@ -5,6 +5,7 @@ folder and a full disk. Each race is tried many times on a fresh copy of the boo
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import os
 import re
@@ -402,6 +403,78 @@ def test_sigkill_at_every_checkpoint_of_fees_book_opening_the_year(tmp_path: Pat
         ["rehearsal folder"], ["temp file"], [], ["backup's temp file"], [], ["temp file"],
         [], ["backup's temp file"], [], ["temp file"], [],
     ]  # fmt: skip
+    hledger_check_strict(main)
+
+
+def july_to_june(path: Path) -> Path:
+    """An SIE file of a fiscal year July 2020 to June 2021: a voucher in each year."""
+    from decimal import Decimal
+
+    from sodertorn_ledger.sie import FiscalYear, Row, SieFile, Voucher, write_sie
+
+    def voucher(number: str, day: dt.date) -> Voucher:
+        rows = (Row("5010", (), Decimal("100.00")), Row("1930", (), Decimal("-100.00")))
+        return Voucher("L", number, day, "Löner", rows)
+
+    sie = SieFile(
+        program="Lönesystemet",
+        generated=dt.date(2021, 7, 5),
+        orgnr="212000-0142",
+        company_name="Värdkommunen",
+        years={0: FiscalYear(dt.date(2020, 7, 1), dt.date(2021, 6, 30))},
+        vouchers=(voucher("1", dt.date(2020, 11, 25)), voucher("2", dt.date(2021, 2, 25))),
+    )
+    data, problems = write_sie(sie, str(path))
+    assert data is not None, problems
+    path.write_bytes(data)
+    return path
+
+
+def test_sigkill_at_every_checkpoint_of_an_import_into_two_years(tmp_path: Path) -> None:
+    # 2020.journal gets a voucher; 2021.journal is made, included, and gets the other.
+    from sodertorn_ledger.close import render_next_year
+
+    file = july_to_june(tmp_path / "lon.se")
+    header = render_next_year(2021, "Södertörnssamarbetet").encode("utf-8")
+    command = ("import", str(file))
+    reference = copy_books(BUNDLED / "main.journal", tmp_path / "reference")
+    before = state(reference)
+    done = finish(start(reference, *command, env=environment(fresh_temp(tmp_path, "t"))))
+    assert done.code == 0, done.err
+    after = state(reference)
+    made = {**before, "2021.journal": header}
+    opened = {**made, "main.journal": after["main.journal"]}
+    order = {"before": 0, "made": 1, "opened": 2, "2020 booked": 3, "after": 4}
+
+    states: list[str] = []
+    for step in range(1, 40):
+        main = copy_books(BUNDLED / "main.journal", tmp_path / f"kill{step}")
+        temp = fresh_temp(tmp_path, f"temp{step}")
+        done = finish(start(main, *command, env=environment(temp, kill_at=step)))
+        if done.code == 0:
+            assert state(main) == after
+            break
+        assert done.code == -signal.SIGKILL, done.err
+        now = {k: v for k, v in state(main).items() if not k.endswith(".tmp")}
+        # The books mean what they meant, or 2021 is open and empty (as a close leaves
+        # it), or one year's voucher is booked and the other's not yet: the next run books
+        # the other, and only that one.
+        named = {
+            "before": before,
+            "made": made,
+            "opened": opened,
+            "2020 booked": {**opened, "2020.journal": after["2020.journal"]},
+            "after": after,
+        }
+        (found,) = [name for name, files in named.items() if files == now]
+        states.append(found)
+        check_strict(main)
+        again = finish(start(main, *command, env=environment(temp)))
+        assert again.code == 0, again.err
+        assert state(main) == after, f"the re-run after a kill at step {step}"
+        assert leftovers(main, temp) == [], f"the re-run after a kill at step {step}"
+    assert states == sorted(states, key=order.__getitem__)
+    assert set(states) == set(order)
     hledger_check_strict(main)
 
 
