@@ -10,7 +10,10 @@ reader must follow too:
 - two different marks: the last is the decimal mark;
 - one '.' or ',' once is a decimal mark unless a ``decimal-mark`` directive or the
   commodity directive's style decides otherwise; the generator only writes such a number
-  when it means what hledger reads.
+  when it means what hledger reads;
+- where a directive declares the decimal mark, the reader also requires the books' style
+  (stricter than hledger: the other mark only between digit groups of three), and the
+  generator writes only numbers in that style (`render_amount`).
 
 At the end, `journal_like`: text that only looks like books, for fuzzing the reader.
 """
