@@ -48,10 +48,11 @@ def check_assertions(journal: Journal) -> list[Problem]:
     return problems
 
 
-NEAR_WORK = 500_000
+NEAR_WORK = 100_000
 """The most account names the suggestions of one check compare (undeclared accounts times
-the names each is compared with): books of thousands of undeclared accounts are checked
-in well under a second, the first of them with suggestions."""
+the names each is compared with, each comparison up to some microseconds): books of
+thousands of undeclared accounts are checked in about a second at most, the first of
+them with suggestions."""
 
 
 def check_declared(journal: Journal) -> list[Problem]:
