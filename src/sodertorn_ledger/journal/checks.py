@@ -55,6 +55,11 @@ thousands of undeclared accounts are checked in about a second at most, the firs
 them with suggestions."""
 
 
+MAX_NEAR_NAME = 200
+"""The longest account name that gets, or is, a suggestion: a comparison takes time with
+the square of the names' length."""
+
+
 def check_declared(journal: Journal) -> list[Problem]:
     """Accounts used but not declared with an `account` directive (one problem per account),
     each with the nearest declared account, when one is near: a typo is not declared."""
@@ -72,19 +77,19 @@ def check_declared(journal: Journal) -> list[Problem]:
             uses[account] += 1
     # Without declarations, an account is compared with those posted to more often (the
     # typo is the rarer one); with them, with the declared accounts.
-    by_use = sorted(uses, key=uses.__getitem__, reverse=True)
+    by_use = sorted(
+        (a for a in uses if len(a) <= MAX_NEAR_NAME), key=uses.__getitem__, reverse=True
+    )
     counts = [-uses[a] for a in by_use]
     work = NEAR_WORK
+    named = [a for a in declared if len(a) <= MAX_NEAR_NAME]
     problems: list[Problem] = []
     for account, (txn, line) in first.items():
-        if declared:
-            pool: list[str] = list(declared)
-        else:
-            pool = by_use[: bisect_left(counts, -uses[account])]
+        size = len(named) if declared else bisect_left(counts, -uses[account])
         near = ""
-        if 0 < len(pool) <= work:
-            work -= len(pool)
-            near = nearest_account(account, pool)
+        if 0 < size <= work and len(account) <= MAX_NEAR_NAME:
+            work -= size
+            near = nearest_account(account, named if declared else by_use[:size])
         problems.append(
             Problem(
                 txn.file,

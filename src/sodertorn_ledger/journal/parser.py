@@ -111,6 +111,9 @@ TWO_SPACES = (
     "(hledger too reads one space or one tab as part of the account name)"
 )
 _DIGIT = re.compile(r"[0-9]").search
+MAX_AMOUNT_TEXT = 64
+"""The longest text after one blank in an account name that is looked at as its amount
+(`999 999 999 999 999,9999 kr`, the longest amount, has 27 characters)."""
 _LONG_FIRST_GROUP = re.compile(r"[0-9]{4,} [0-9]").match  # `2019 5,00`: a year, then an amount
 
 
@@ -991,8 +994,11 @@ class _Reader:
             return -1
         currency = self.journal.commodity
         found = -1
-        for k, char in enumerate(account):
-            if char not in WHITESPACE:
+        # Only the name's last characters can hold an amount that is meant (a line of a
+        # million words is searched in no more steps than a short one).
+        start = max(0, len(account) - MAX_AMOUNT_TEXT - 1)
+        for k in range(start, len(account)):
+            if account[k] not in WHITESPACE:
                 continue
             rest = account[k + 1 :]
             try:
