@@ -172,8 +172,7 @@ def test_an_amount_after_one_blank_is_an_error_at_the_blank(
     (p,) = j.problems
     assert (p.line, p.column, p.severity) == (3, column, "error")
     assert p.message == (
-        f"the amount '{amount}' is read as part of the account name: {blank} does not "
-        "separate them"
+        f"the amount '{amount}' is read as part of the account name: {blank} does not separate them"
     )
     assert p.hint.startswith("put two spaces between the account and the amount")
     assert j.transactions == []
@@ -197,6 +196,8 @@ def test_a_number_in_an_account_name_that_is_no_amount_is_read(
     j = load(tmp_path, f"{seen}2020-01-01 x\n    {account}  5 kr\n    b\n")
     assert j.problems == [], j.problems
     assert j.transactions[1].postings[0].account == account
+
+
 def test_strict_requires_declared_accounts(tmp_path: Path) -> None:
     text = "account a\n2020-01-01 x\n    a  1 kr\n    b\n    c  0 kr\n"
     assert load(tmp_path, text).problems == []
