@@ -888,10 +888,11 @@ class _Reader:
         swallowed = self.amount_in_name(account)
         if swallowed >= 0:
             blank = "one tab" if account[swallowed] == "\t" else "one space"
+            swallowed_amount = account[swallowed + 1 :].rstrip(WHITESPACE)
             self.problem(
                 file,
                 lineno,
-                f"the amount '{account[swallowed + 1 :]}' is read as part of the account name: "
+                f"the amount '{swallowed_amount}' is read as part of the account name: "
                 f"{blank} does not separate them",
                 TWO_SPACES,
                 column=indent + swallowed + 1,
@@ -994,13 +995,14 @@ class _Reader:
             return -1
         currency = self.journal.commodity
         found = -1
+        name = account.rstrip(WHITESPACE)  # no posting line, no gap: it may end in a blank
         # Only the name's last characters can hold an amount that is meant (a line of a
         # million words is searched in no more steps than a short one).
-        start = max(0, len(account) - MAX_AMOUNT_TEXT - 1)
-        for k in range(start, len(account)):
-            if account[k] not in WHITESPACE:
+        start = max(0, len(name) - MAX_AMOUNT_TEXT - 1)
+        for k in range(start, len(name) - 1):
+            if name[k] not in WHITESPACE or name[k + 1] in WHITESPACE:
                 continue
-            rest = account[k + 1 :]
+            rest = name[k + 1 :]
             try:
                 amount = parse_amount(rest, None, {})
             except AmountError:
