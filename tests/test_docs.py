@@ -47,6 +47,7 @@ ON_THE_BUNDLED_BOOKS = [
 
 IN_A_SCENARIO = {
     "ledger check -f bad.journal": "test_a_problem_in_the_books",
+    "ledger check --strict -f mars.journal": "test_postings_typed_by_hand",
     "ledger fees 2020": "test_a_missing_figure, test_bad_settings, test_a_kommunkod_twice, "
     "test_a_misspelt_account",
     "ledger fees 2021 --book --date 2021-01-29 --dry-run": "test_booking_the_fees(_before…)",
@@ -230,6 +231,34 @@ def test_a_problem_in_the_books(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     code, out, err = run("check", "-f", "bad.journal")
     assert code == 1 and out == ""
     assert_shows(MANUAL, "ledger check -f bad.journal", err)
+
+
+def test_postings_typed_by_hand(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    lines = [
+        "decimal-mark ,",
+        "",
+        "account kostnader:drift:tele och it",
+        "account kostnader:drift:representation",
+        "account kostnader:drift:resor",
+        "account tillgångar:bank",
+        "",
+        "2020-03-02 Telia | Mobilabonnemang",
+        "    kostnader:drift:tele och it  469.00 kr",
+        "    tillgångar:bank",
+        "",
+        "2020-03-05 Restaurang Tornet | Lunch med styrelsen",
+        "    kostnader:drift:representaion  1 240,00 kr",
+        "    tillgångar:bank",
+        "",
+        "2020-03-09 SL | Resa till Haninge",
+        "    kostnader:drift:resor 39,00 kr",
+        "    tillgångar:bank  -39,00 kr",
+    ]
+    Path("mars.journal").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = run("check", "--strict", "-f", "mars.journal")
+    assert code == 1 and out == ""
+    assert_shows(MANUAL, "ledger check --strict -f mars.journal", err)
 
 
 def test_a_missing_figure(books_here: Path) -> None:
