@@ -73,6 +73,8 @@ def test_fees_rate_times_population() -> None:
         "fee": "422480.00",
         "booked": "378424.00",
         "difference": "-44056.00",
+        "paid": "0.00",
+        "unpaid": "378424.00",
     }
 
 
