@@ -53,6 +53,7 @@ def fees(
         str | None,
         typer.Option(
             "--to",
+            metavar="DATE",
             help="With --unpaid: the books as they stand at this date, YYYY-MM-DD (default: "
             "today).",
             show_default=False,
