@@ -42,6 +42,8 @@ ON_THE_BUNDLED_BOOKS = [
     "ledger population 2019",
     "ledger fees 2020",
     "ledger fees 2020 --json",
+    "ledger fees --unpaid --to 2020-12-31",
+    "ledger fees --unpaid --to 2020-12-31 --json",
 ]
 """Transcripts of commands run in the repository on the bundled books, as shown."""
 
