@@ -279,7 +279,7 @@ def test_book_refuses_a_date_outside_the_year_and_a_journal_not_included(books: 
     code, _, err = run("fees", "2020", "--book", "--date", "2021-01-01", "-f", str(books))
     assert code == 1 and "not in 2020" in err
     code, _, err = run("fees", "2020", "--dry-run", "-f", str(books))
-    assert code == 1 and "--book" in err
+    assert code == 2 and "--book" in err  # a usage error
     # A ledger/2021.journal that is not the books': nothing is written beside it.
     other = books.parent / "2021.journal"
     other.write_text("; mina anteckningar\n", encoding="utf-8")

@@ -116,7 +116,7 @@ def fees(
     if to is not None or strict:
         fail("--to and --strict go with --unpaid", code=2)
     if (dry_run or date is not None) and not book:
-        fail("--date and --dry-run go with --book")
+        fail("--date and --dry-run go with --book", code=2)
     if book:
         _book(file, year, date, dry_run=dry_run, as_json=as_json)
         return
