@@ -426,3 +426,24 @@ def test_fees_on_the_bundled_csv_imports_no_other_reader() -> None:
     for module in ("openpyxl", "zipfile", "json", "sodertorn_ledger.population.excel"):
         assert module not in modules
     assert not {m for m in modules if m.startswith(("sodertorn_ledger.population.px", "pydantic"))}
+
+
+def test_a_plain_csv_with_english_headers() -> None:
+    text = "municipality code;municipality;year;population\n0127;Botkyrka;2019;94 606\n"
+    assert members_read("own.csv", text.encode()) == {("0127", 2019): 94606}
+
+
+def test_jsonstat_in_english_without_roles_finds_region_and_year_by_label() -> None:
+    doc = {
+        "version": "2.0",
+        "class": "dataset",
+        "id": ["Omrade", "Period", "Mått"],
+        "size": [1, 1, 1],
+        "dimension": {
+            "Omrade": {"label": "region", "category": {"index": ["0192"]}},
+            "Period": {"label": "year", "category": {"index": ["2020"]}},
+            "Mått": {"label": "observations", "category": {"label": {"X": "Population"}}},
+        },
+        "value": [28811],
+    }
+    assert members_read("en.json", json.dumps(doc).encode()) == {("0192", 2020): 28811}

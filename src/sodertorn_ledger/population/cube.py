@@ -44,8 +44,8 @@ def figures_from_cells(cells: Iterable[Cell], *, file: str, names: dict[str, Cod
                 file,
                 0,
                 f"no Folkmängd figures in this file{what}",
-                hint="expected SCB's table of folkmängd per region (BE0101N1) with "
-                "tabellinnehåll Folkmängd",
+                hint="expected SCB's table of folkmängd per region (TAB638, formerly BE0101N1) "
+                "with tabellinnehåll Folkmängd (Population)",
             )
         )
         return result

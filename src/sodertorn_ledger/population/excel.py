@@ -46,7 +46,7 @@ from sodertorn_ledger.problems import Problem
 
 _HINT = (
     "expected SCB's Excel table of folkmängd per kommun (a header row with the years, "
-    "one row per kommun) or PxWeb's xlsx export of table BE0101N1"
+    "one row per kommun) or PxWeb's xlsx export of table TAB638 (formerly BE0101N1)"
 )
 _CHANGE_WORDS = (
     "förändring",
@@ -451,7 +451,18 @@ def _groups(group_row: list[str], years: list[str]) -> list[str]:
     return group
 
 
-_CODE_HEADERS = frozenset({"kommunkod", "kod", "regionkod", "länskod", "kommun-kod"})
+_CODE_HEADERS = frozenset(
+    {
+        "kommunkod",
+        "kod",
+        "regionkod",
+        "länskod",
+        "kommun-kod",
+        "code",
+        "municipality code",
+        "region code",
+    }
+)
 
 
 def _sub_header(grid: list[list[str]], r: int, first_value_col: int) -> list[str] | None:

@@ -233,7 +233,7 @@ def _too_large(file: str, size: str, limit: int, why: str) -> Problem:
         file,
         0,
         f"too large for a population file: {size}; {at_most}",
-        hint="download only the members and the years needed (SCB's table BE0101N1)",
+        hint="download only the members and the years needed (SCB's table TAB638)",
     )
 
 
