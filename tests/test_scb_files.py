@@ -245,6 +245,48 @@ def test_names_are_matched_to_the_members_case_blanks_and_kommun_aside(written: 
     assert figures == {("0127", 2019): 94606, ("0128", 2019): 16750, ("0192", 2019): 28575}
 
 
+def test_a_row_without_a_name_is_no_municipalitys() -> None:
+    # A sum under the table, its label in the rank column: not the row above's (Tyresö's).
+    rows: list[list[Any]] = [
+        ["Folkmängd per kommun 31 december 2020 jämfört med 2019"],
+        [],
+        ["Rang", None, "Kommun", "Folkmängd 31 december", None],
+        [2020, 2019, None, 2020, 2019],
+        [46, 46, "Tyresö", 48678, 48333],
+        ["Summa", None, None, 10379295, 10327589],
+    ]
+    figures, _, problems = read_workbook(xlsx({"Totalt": rows}))
+    assert problems == []
+    assert figures == {("0138", 2020): 48678, ("0138", 2019): 48333}
+
+
+def test_a_title_naming_women_in_passing_is_no_sheet_of_women() -> None:
+    rows: list[list[Any]] = [
+        ["Folkmängd per kommun 31 december 2020; andel kvinnor i procent"],
+        ["Kommun", "Folkmängd 2020", "Andel kvinnor, procent"],
+        ["Salem", 16959, 50.2],
+    ]
+    figures, _, problems = read_workbook(xlsx({"Blad1": rows}))
+    assert problems == [] and figures == {("0128", 2020): 16959}
+
+
+def test_english_sheets_of_one_sex_are_added_up_when_there_is_no_total() -> None:
+    def sheet(sex: str, count: int) -> list[list[Any]]:
+        return [
+            [f"Number of {sex} per municipality 31 December 2020"],
+            [],
+            ["Municipality", f"{sex.title()} 31 December"],
+            [None, 2020],
+            ["Nykvarn", count],
+        ]
+
+    figures, places, problems = read_workbook(
+        xlsx({"Women": sheet("women", 5522), "Men": sheet("men", 5700)})
+    )
+    assert problems == [] and figures == {("0140", 2020): 11222}
+    assert places == ["Women!B5 + Men!B5"]
+
+
 def test_an_english_workbook() -> None:
     rows: list[list[Any]] = [
         [],

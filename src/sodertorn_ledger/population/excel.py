@@ -172,7 +172,9 @@ def parse_excel(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
     )
 
 
-_WHOLE_TABLE_SHEETS = frozenset({"totalt", "total", "samtliga", "alla kommuner", "tabell"})
+_WHOLE_TABLE_SHEETS = frozenset(
+    {"totalt", "total", "samtliga", "alla kommuner", "all municipalities"}
+)
 """Sheet names of a workbook's whole table, read first of the sheets that agree: their cells
 are the sources named (not those of an excerpt such as "Topp 50")."""
 
@@ -249,8 +251,8 @@ def _read_grids(data: bytes) -> list[tuple[str, list[list[str]]]]:
 
 
 def _grid(sheet: Any, budget: int) -> list[list[str]]:
-    # Merged header cells keep their text in the first cell only; `_fill_right` spreads a
-    # group label over the year columns it heads. A sheet may claim (or hold) a million
+    # Merged header cells keep their text in the first cell only; `_groups` and `_years`
+    # spread a label over the columns it heads. A sheet may claim (or hold) a million
     # rows of sixteen thousand columns: the grid is refused once it passes `budget` cells.
     rows: list[list[str]] = []
     width = 0
@@ -345,9 +347,10 @@ def _read_sheet(file: str, grid: list[list[str]], sheet: str) -> _Sheet:
         year_row[c] or (sub_row[c] if sub_row else "") or group_row[c] or f"kolumn {c + 1}"
         for c in range(width)
     ]
-    # The sex a figure is of: its column's label says it, or the sheet's title or name.
-    sheet_sex = sex_of(title) or sex_of(sheet)
-    counts_people = _says_folkmangd(title) or _counts_people(title)
+    # The sex a figure is of: its column's label says it ("Kvinnor 31 december"), or the
+    # sheet's title ("Antal kvinnor per kommun …") or its name ("Kvinnor").
+    sheet_sex = _sex_counted(title) or sex_of(sheet)
+    counts_people = _says_folkmangd(title) or _sex_counted(title) is not None
     value_cols: dict[int, tuple[str, str | None, str]] = {}  # column -> (time, sex, sub label)
     for c in range(width):
         parts = split_time(years[c])
@@ -391,6 +394,10 @@ def _read_sheet(file: str, grid: list[list[str]], sheet: str) -> _Sheet:
             column_splits[c] = ()
 
     stub = [c for c in (code_col, region_col, *split_cols) if c is not None]
+    # PxWeb's export leaves a repeated stub label blank (a region over its rows of kön); a
+    # table of one region a row has no such blanks, and a row without a name (a sum) is no
+    # municipality's.
+    carry = bool(split_cols)
     carried = dict.fromkeys(stub, "")
     first_data = header_at + (2 if sub_row else 1)
     for r in range(first_data, len(grid)):
@@ -398,7 +405,7 @@ def _read_sheet(file: str, grid: list[list[str]], sheet: str) -> _Sheet:
         if not any(row[c] for c in value_cols):
             continue  # blank row, footnote, source line
         for c in stub:
-            carried[c] = row[c] or carried[c]  # PxWeb leaves a repeated stub label blank
+            carried[c] = row[c] or (carried[c] if carry else "")
         region = _region(carried[region_col], carried[code_col] if code_col is not None else "")
         if region is None:
             continue
@@ -422,13 +429,15 @@ def _says_folkmangd(text: str) -> bool:
     return "folkmängd" in text or "population" in text
 
 
-def _counts_people(title: str) -> bool:
-    """A title of a count of people of one sex: "Antal kvinnor per kommun …"."""
+def _sex_counted(title: str) -> str | None:
+    """The sex a title counts: "Antal kvinnor per kommun …", "Number of men …"."""
     words = norm(title).split()
-    return any(
-        w in ("antal", "number") and sex_of(" ".join(words[i + 1 : i + 3])) is not None
-        for i, w in enumerate(words)
-    )
+    for i, word in enumerate(words):
+        if word in ("antal", "number"):
+            sex = sex_of(" ".join(words[i + 1 : i + 3]))
+            if sex is not None:
+                return sex
+    return None
 
 
 def _years(year_row: list[str], sub_row: list[str] | None) -> list[str]:
