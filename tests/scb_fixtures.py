@@ -158,7 +158,7 @@ def _invented(code: str, name: str) -> tuple[int, int]:
         return OTHERS[code]
     h = zlib.crc32(name.encode())
     base = _LARGE.get(code) or 2500 + (h % 997) * (h % 61) + h % 389
-    change = (h >> 8) % 900 - 300
+    change = base * ((h >> 8) % 41 - 10) // 1000  # -1 % to +3 %
     return base, base + change
 
 
