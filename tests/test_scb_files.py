@@ -80,6 +80,25 @@ def test_each_fixture_gives_every_members_folkmangd_of_2019_and_2020(name: str) 
     assert members_read(name, (FIXTURES / name).read_bytes()) == MEMBERS
 
 
+@pytest.mark.parametrize(
+    ("name", "before", "others"),
+    [
+        ("population-en-2024.csv", b'"SE110 Stockholms l\xc3\xa4n"', {"00"}),
+        ("population-en-2026.csv", b'"01 Stockholm county"', {"00", "01"}),
+        ("TAB638-pxwebapi2.json", b'"01": "01 Stockholms l\xc3\xa4n"', {"00", "01", "0180"}),
+        ("TAB638-pxwebapi2-en.json", b'"00": "00 Sweden"', {"00", "01", "0180"}),
+    ],
+)
+def test_other_regions_before_the_members_are_read_past(
+    name: str, before: bytes, others: set[str]
+) -> None:
+    data = (FIXTURES / name).read_bytes()
+    assert -1 < data.find(before) < data.find(b"0127 Botkyrka")
+    result = parse_population_file(name, data, NAMES)
+    codes = {f.code for f in result.figures}
+    assert codes == set(NAMES.values()) | others  # a län or Riket by its code, never a member
+
+
 @pytest.fixture
 def books(tmp_path: Path) -> Path:
     """A copy of the bundled books, its befolkning/ empty, and books for 2021."""

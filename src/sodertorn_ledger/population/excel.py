@@ -280,12 +280,17 @@ def _sheet_ref(title: str) -> str:
 
 def _cell_ref(sheet: str, row: int, col: int) -> str:
     """``'Tabell 1'!C6`` for the 0-based row and column of a sheet's grid."""
+    return f"{_sheet_ref(sheet)}!{_column_letters(col)}{row + 1}"
+
+
+def _column_letters(col: int) -> str:
+    """``C`` for the 0-based column 2, ``AA`` for 26."""
     letters = ""
     n = col + 1
     while n:
         n, rest = divmod(n - 1, 26)
         letters = chr(ord("A") + rest) + letters
-    return f"{_sheet_ref(sheet)}!{letters}{row + 1}"
+    return letters
 
 
 _TOTAL = "total"
@@ -400,6 +405,7 @@ def _read_sheet(file: str, grid: list[list[str]], sheet: str) -> _Sheet:
     carry = bool(split_cols)
     carried = dict.fromkeys(stub, "")
     first_data = header_at + (2 if sub_row else 1)
+    at = {c: f"{_sheet_ref(sheet)}!{_column_letters(c)}" for c in value_cols}  # + the row
     for r in range(first_data, len(grid)):
         row = grid[r]
         if not any(row[c] for c in value_cols):
@@ -411,7 +417,7 @@ def _read_sheet(file: str, grid: list[list[str]], sheet: str) -> _Sheet:
             continue
         splits = tuple((heads[c], Category("", carried[c])) for c in split_cols)
         for c, (time, _, _) in value_cols.items():
-            place = _cell_ref(sheet, r, c)
+            place = f"{at[c]}{r + 1}"
             try:
                 value = parse_count(row[c])
             except BadValue as exc:
