@@ -191,7 +191,7 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
-# --- sex: SCB's two categories and their total, in Swedish and English ---------------------
+# --- sex: SCB's two categories, in Swedish and English ------------------------------------
 
 WOMEN = "kvinnor"
 MEN = "män"
