@@ -67,6 +67,8 @@ IN_A_SCENARIO = {
     "ledger summary 2021 --strict": "test_provisional_opening_balances",
     "ledger projects 2021": "test_costs_without_their_project_tag",
     "ledger balance 2021": "test_an_account_of_no_class",
+    "ledger population": "test_each_shape_of_scbs_files",
+    "ledger population 2020": "test_each_shape_of_scbs_files",
 }
 """Transcripts that need books in another state first, and the test that makes it."""
 
@@ -409,6 +411,33 @@ def test_a_misspelt_account(books_here: Path) -> None:
     code, out, err = run("fees", "2020")
     assert code == 1 and out == ""
     assert_shows(MANUAL, "ledger fees 2020", err)
+
+
+SCB_SHAPES = [
+    ("folkmangd-per-kommun-2020.xlsx", "ledger population"),
+    ("TAB638-pxwebapi2.json", "ledger population 2020"),
+    ("population-en-2026.csv", "ledger population 2019"),
+]
+"""scb-files.md's transcripts in their order: each a fixture alone in befolkning/."""
+
+
+def test_each_shape_of_scbs_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shown = transcripts(page("scb-files.md"))
+    assert [t.command for t in shown] == [command for _, command in SCB_SHAPES]
+    monkeypatch.delenv("LEDGER_FILE", raising=False)
+    for (name, command), transcript in zip(SCB_SHAPES, shown, strict=True):
+        here = tmp_path / name
+        shutil.copytree(REPO / "ledger", here / "ledger", ignore=shutil.ignore_patterns(".*"))
+        for path in (here / "ledger" / "befolkning").iterdir():
+            path.unlink()
+        shutil.copy(
+            REPO / "tests" / "fixtures" / "befolkning" / name, here / "ledger" / "befolkning"
+        )
+        monkeypatch.chdir(here)
+        code, out, err = run(*command.split()[1:])
+        assert code == 0, err
+        # This transcript, not another of the same command elsewhere in the manual.
+        assert matches(transcript.lines, out), f"{name}: `$ {command}` prints\n{out}"
 
 
 def test_the_settings_examples_are_the_bundled_settings() -> None:

@@ -38,9 +38,15 @@ from sodertorn_ledger.population.model import (
 from sodertorn_ledger.problems import Problem
 
 _DELIMITERS = (",", ";", "\t")
-_REGION_HEADERS = frozenset({"region", "kommun", "län", "region/kommun", "kommunkod", "kod"})
-_TIME_HEADERS = frozenset({"år", "tid", "månad", "kvartal", "year", "period", "år/månad"})
-_CONTENT_HEADERS = frozenset({"tabellinnehåll", "contents", "table contents", "innehåll"})
+_REGION_HEADERS = frozenset(
+    {"region", "kommun", "län", "region/kommun", "kommunkod", "kod", "municipality", "county"}
+)
+_TIME_HEADERS = frozenset(
+    {"år", "tid", "månad", "kvartal", "year", "period", "år/månad", "month", "quarter"}
+)
+_CONTENT_HEADERS = frozenset(
+    {"tabellinnehåll", "contents", "table contents", "innehåll", "observations"}
+)
 _CONTENT_WORDS = ("folkmängd", "folkökning", "medelfolkmängd", "population", "befolkning")
 
 
@@ -139,8 +145,8 @@ def _rows(lines: list[str], start: int, delimiter: str) -> Iterator[tuple[int, l
 
 def _fail(file: str, line: int, message: str) -> FileResult:
     hint = (
-        "expected a CSV file from SCB's Statistikdatabasen (table BE0101N1) or "
-        "kommunkod;kommun;år;folkmängd"
+        "expected a CSV file from SCB's Statistikdatabasen (table TAB638, formerly BE0101N1) "
+        "or kommunkod;kommun;år;folkmängd"
     )
     return FileResult(problems=[Problem(file, line, message, hint=hint)])
 
@@ -148,8 +154,25 @@ def _fail(file: str, line: int, message: str) -> FileResult:
 # --- plain kommunkod;kommun;år;folkmängd --------------------------------------------------
 
 
-def _is_plain(header: list[str]) -> bool:
+# The plain file's columns, and the English words for them.
+_PLAIN_ALIASES = {
+    "municipality code": "kommunkod",
+    "code": "kommunkod",
+    "municipality": "kommun",
+    "year": "år",
+    "datum": "år",
+    "date": "år",
+    "population": "folkmängd",
+}
+
+
+def _plain_keys(header: list[str]) -> list[str]:
     keys = [norm(h) for h in header]
+    return [_PLAIN_ALIASES.get(k, "folkmängd" if k.startswith("population") else k) for k in keys]
+
+
+def _is_plain(header: list[str]) -> bool:
+    keys = _plain_keys(header)
     return "kommunkod" in keys and any(k.startswith("folkmängd") for k in keys)
 
 
@@ -160,11 +183,11 @@ def _plain(
     rows: Iterator[tuple[int, list[str]]],
     names: dict[str, Code],
 ) -> FileResult:
-    keys = [norm(h) for h in header]
+    keys = _plain_keys(header)
     want = {"kommunkod": -1, "kommun": -1, "år": -1, "folkmängd": -1}
     for index, key in enumerate(keys):
         for name in want:
-            if want[name] < 0 and (key == name or (name == "år" and key in ("datum", "date"))):
+            if want[name] < 0 and key == name:
                 want[name] = index
         if want["folkmängd"] < 0 and key.startswith("folkmängd"):
             want["folkmängd"] = index

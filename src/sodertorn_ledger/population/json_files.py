@@ -35,7 +35,8 @@ from sodertorn_ledger.population.model import (
 from sodertorn_ledger.problems import Problem
 
 _HINT = (
-    "expected JSON from SCB's PxWeb API (format json, json-stat or json-stat2) for table BE0101N1"
+    "expected JSON from SCB's PxWeb API (json-stat2 from PxWebApi 2, or json and json-stat) "
+    "for table TAB638 (formerly BE0101N1)"
 )
 MAX_ITEMS = 3 * MAX_CELLS
 """The most commas (so array items and object members) in one JSON file, counted before it
@@ -273,6 +274,11 @@ def _label(value: Any) -> str:
     return value if isinstance(value, str) else "" if value is None else _what(value)
 
 
+_TIMES = frozenset({"tid", "år", "year", "månad", "month", "kvartal", "quarter"})
+_CONTENTS = frozenset({"tabellinnehåll", "contents", "table contents", "observations"})
+"""The contents dimension's label (its id is ``ContentsCode`` at SCB, its role ``metric``)."""
+
+
 def _jsonstat2(document: dict[str, Any], file_bytes: int) -> list[Cell]:
     if str(document.get("version", "2.0")) != "2.0":
         raise _Bad(f"JSON-stat version {_what(document.get('version'))}; expected 2.0")
@@ -331,14 +337,14 @@ def _cube(
     labels = {i: _label(dims[i].get("label")) or i for i in ids}
     role = _object(raw_role, f"{at}role")
     time_id = _role(role, "time", ids) or next(
-        (i for i in ids if norm(i) in ("tid", "år", "year") or norm(labels[i]) == "år"), None
+        (i for i in ids if norm(i) in _TIMES or norm(labels[i]) in _TIMES), None
     )
     if time_id is None:
         raise _Bad("no time dimension (role.time or Tid)")
     content_id = _role(role, "metric", ids) or next(
-        (i for i in ids if norm(i) == "contentscode"), None
+        (i for i in ids if norm(i) == "contentscode" or norm(labels[i]) in _CONTENTS), None
     )
-    region_id = next(
+    region_id = _role(role, "geo", ids) or next(
         (i for i in ids if norm(i) == "region" or "region" in norm(labels[i])),
         next((i for i in ids if i not in (time_id, content_id)), None),
     )

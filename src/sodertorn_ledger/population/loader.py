@@ -143,11 +143,14 @@ def merge_figures(results: list[tuple[str, FileResult]]) -> tuple[PopulationTabl
                 table.figures[key] = figure
             elif earlier.population != figure.population:
                 name = figure.name or earlier.name
+                # A workbook's or a JSON file's figure is named by its cell or key path
+                # (its row is no line of the file), a text file's by its line.
+                at = f"{figure.place}: " if figure.place else ""
                 problems.append(
                     Problem(
                         figure.file,
-                        figure.line,
-                        f"folkmängd {figure.date} for {figure.code} {name}".rstrip()
+                        0 if figure.place else figure.line,
+                        f"{at}folkmängd {figure.date} for {figure.code} {name}".rstrip()
                         + f" is {figure.population} here but {earlier.population} in "
                         f"{earlier.where}",
                         hint="keep only the correct file in the folder",
@@ -230,7 +233,7 @@ def _too_large(file: str, size: str, limit: int, why: str) -> Problem:
         file,
         0,
         f"too large for a population file: {size}; {at_most}",
-        hint="download only the members and the years needed (SCB's table BE0101N1)",
+        hint="download only the members and the years needed (SCB's table TAB638)",
     )
 
 
@@ -336,6 +339,7 @@ def figures_json(figures: list[Figure]) -> list[dict[str, object]]:
             "population": f.population,
             "file": f.file,
             "line": f.line or None,
+            "place": f.place or None,
         }
         for f in figures
     ]

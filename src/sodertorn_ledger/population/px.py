@@ -36,7 +36,9 @@ from sodertorn_ledger.population.model import (
 )
 from sodertorn_ledger.problems import Problem
 
-_HINT = "expected a PC-Axis file (.px) from SCB's Statistikdatabasen, table BE0101N1"
+_HINT = (
+    "expected a PC-Axis file (.px) from SCB's Statistikdatabasen, table TAB638 (formerly BE0101N1)"
+)
 
 
 class PxError(Exception):
@@ -278,11 +280,15 @@ def _parse(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
     content_var = declared[0] if declared else None
     time_vars = {v for (k, v) in by_var if k == "TIMEVAL"}
     time_var = next((v for v in variables if v in time_vars), None) or next(
-        (v for v in variables if norm(v) in ("år", "tid", "månad", "kvartal", "year")), None
+        (v for v in variables if norm(v) in ("år", "tid", "månad", "kvartal", "year", "month")),
+        None,
     )
     if time_var is None:
         raise PxError(1, "no time variable (TIMEVAL or år)")
-    region_var = next((v for v in variables if "region" in norm(v) or norm(v) == "kommun"), None)
+    region_var = next(
+        (v for v in variables if "region" in norm(v) or norm(v) in ("kommun", "municipality")),
+        None,
+    )
     if region_var is None:
         region_var = next((v for v in variables if v not in (time_var, content_var)), None)
     if region_var is None:
