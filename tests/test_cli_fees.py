@@ -172,6 +172,7 @@ def test_population_json_per_member_with_source(books: Path) -> None:
         "population": 94606,
         "file": str(books.parent / "befolkning" / SCB_FILE),
         "line": 4,
+        "place": None,
     }
 
 

@@ -184,8 +184,8 @@ def compute_fees(
     if problems:
         # One hint after the list: where the missing figures go.
         problems[-1] = problems[-1]._replace(
-            hint=f"put SCB's file with folkmängd 31 december {date.year} (table BE0101N1) "
-            f"in {folder}",
+            hint=f"put SCB's file with folkmängd 31 december {date.year} (table BE0101N1, or "
+            f"TAB638 of SCB's current API) in {folder}",
         )
         return None, problems
     return FeeReport(year, date, rate, tuple(lines), tuple(credits)), []

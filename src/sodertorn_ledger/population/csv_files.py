@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 from collections.abc import Iterator
 
+from sodertorn_ledger.money import format_count
 from sodertorn_ledger.population.cube import figures_from_cells
 from sodertorn_ledger.population.model import (
     MAX_CELLS,
@@ -27,7 +28,6 @@ from sodertorn_ledger.population.model import (
     Code,
     Figure,
     FileResult,
-    count_text,
     is_folkmangd,
     norm,
     parse_count,
@@ -84,8 +84,8 @@ def _fields(line: str, delimiter: str, number: int) -> list[str]:
     if len(line) > MAX_LINE_CHARS:
         raise _Unreadable(
             number,
-            f"line of {count_text(len(line))} characters; at most "
-            f"{count_text(MAX_LINE_CHARS)} are read",
+            f"line of {format_count(len(line))} characters; at most "
+            f"{format_count(MAX_LINE_CHARS)} are read",
         )
     try:
         return next(csv.reader([line], delimiter=delimiter), [])
@@ -103,7 +103,8 @@ def parse_csv(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
         return _fail(
             file,
             0,
-            f"{count_text(breaks)} lines; a population file has at most {count_text(MAX_LINES)}",
+            f"{format_count(breaks)} lines; a population file has at most "
+            f"{format_count(MAX_LINES)}",
         )
     try:
         return _parse(file, text, names)
@@ -299,7 +300,7 @@ def _pxweb(
         row_content = fields[content_col].strip() if content_col is not None else ""
         splits = tuple((header[i], _category(fields[i])) for i in split_cols)
         if len(cells) + len(value_cols) > MAX_CELLS:
-            return _fail(file, line, f"more than {count_text(MAX_CELLS)} figures in one file")
+            return _fail(file, line, f"more than {format_count(MAX_CELLS)} figures in one file")
         for col, (col_content, col_time, label) in value_cols.items():
             time = col_time or row_time
             if not time:

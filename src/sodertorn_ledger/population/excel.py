@@ -25,6 +25,7 @@ import zipfile
 from collections.abc import Collection
 from typing import Any
 
+from sodertorn_ledger.money import format_count
 from sodertorn_ledger.population.cube import figures_from_cells
 from sodertorn_ledger.population.model import (
     MAX_CELLS,
@@ -34,7 +35,6 @@ from sodertorn_ledger.population.model import (
     Code,
     Figure,
     FileResult,
-    count_text,
     norm,
     parse_count,
     sex_of,
@@ -100,7 +100,7 @@ def _check_zip(data: bytes) -> None:
     table of folkmängd. The sizes are the zip's own claims: zipfile never unpacks a part
     beyond its claimed size (and a part that claims less than it holds fails its CRC)."""
     if data.count(b"PK\x01\x02") > MAX_PARTS:  # one per part in the zip's directory
-        raise _Unreadable(f"a zip of more than {count_text(MAX_PARTS)} parts")
+        raise _Unreadable(f"a zip of more than {format_count(MAX_PARTS)} parts")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
@@ -263,7 +263,7 @@ def _grid(sheet: Any, budget: int) -> list[list[str]]:
             if budget < MAX_GRID_CELLS:
                 where = f"the sheets up to {_sheet_ref(str(sheet.title))} have"
             raise _Unreadable(
-                f"{where} more than {count_text(MAX_GRID_CELLS)} cells (rows × columns): too "
+                f"{where} more than {format_count(MAX_GRID_CELLS)} cells (rows × columns): too "
                 "large for a population file"
             )
         rows.append([_text(v) for v in row])

@@ -18,6 +18,7 @@ import re
 from itertools import product
 from typing import Any
 
+from sodertorn_ledger.money import format_count
 from sodertorn_ledger.population.cube import figures_from_cells
 from sodertorn_ledger.population.model import (
     MAX_CELLS,
@@ -27,7 +28,6 @@ from sodertorn_ledger.population.model import (
     Cell,
     Code,
     FileResult,
-    count_text,
     norm,
     parse_count,
     shorten,
@@ -76,8 +76,8 @@ def parse_json(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
     if items > MAX_ITEMS:
         return _fail(
             file,
-            f"{count_text(items)} commas (items): too large for a population file "
-            f"(at most {count_text(MAX_ITEMS)})",
+            f"{format_count(items)} commas (items): too large for a population file "
+            f"(at most {format_count(MAX_ITEMS)})",
         )
     try:
         document = json.loads(
@@ -214,7 +214,7 @@ def _pxweb_v1(document: dict[str, Any]) -> list[Cell]:
     rows = _list(document["data"], "data")
     if len(rows) * len(contents) > MAX_CELLS:
         raise _Bad(
-            f"{count_text(len(rows) * len(contents))} values; at most {count_text(MAX_CELLS)} "
+            f"{format_count(len(rows) * len(contents))} values; at most {format_count(MAX_CELLS)} "
             "are read from one file"
         )
     split_cols = [n for n in keyed if n not in (region_col, time_col)]
@@ -323,7 +323,7 @@ def _cube(
     if total > MAX_CELLS:
         shown = shorten(" × ".join(str(s) for s in sizes))
         raise _Bad(
-            f"{size_at}: the dimensions ({shown}) make more than {count_text(MAX_CELLS)} cells, "
+            f"{size_at}: the dimensions ({shown}) make more than {format_count(MAX_CELLS)} cells, "
             "the most read from one file"
         )
     dims = _object(_member(dataset, "dimension", at.rstrip(".") or "the dataset"), f"{at}dimension")
@@ -360,9 +360,9 @@ def _cube(
         values = _object(raw_values, value_at)
         if total > file_bytes // 2:  # a cell's value takes two bytes at least ("0,")
             raise _Bad(
-                f"{value_at}: a sparse value for {count_text(total)} cells in a file of "
-                f"{count_text(file_bytes)} bytes, which could hold values for "
-                f"{count_text(file_bytes // 2)} at most: fill in the cells (a list)"
+                f"{value_at}: a sparse value for {format_count(total)} cells in a file of "
+                f"{format_count(file_bytes)} bytes, which could hold values for "
+                f"{format_count(file_bytes // 2)} at most: fill in the cells (a list)"
             )
         for key in values:  # sparse: each key a cell's position
             if not (_POSITION.fullmatch(key) and int(key) < total):

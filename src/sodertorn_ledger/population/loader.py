@@ -13,6 +13,7 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from sodertorn_ledger.money import format_count
 from sodertorn_ledger.population.model import (
     MAX_CELLS,
     MAX_FILE_BYTES,
@@ -20,7 +21,6 @@ from sodertorn_ledger.population.model import (
     Figure,
     FileResult,
     PopulationTable,
-    count_text,
     size_text,
 )
 from sodertorn_ledger.problems import Problem
@@ -191,7 +191,7 @@ def read_file_bounded(path: Path, limit: int = MAX_FILE_BYTES, *, why: str = "")
     if kind is not None:
         return _not_file(file, kind)
     if info.st_size > limit:
-        return _too_large(file, f"{count_text(info.st_size)} bytes", limit, why)
+        return _too_large(file, f"{format_count(info.st_size)} bytes", limit, why)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     flags |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     try:
@@ -228,7 +228,7 @@ def _not_file(file: str, kind: str) -> Problem:
 
 
 def _too_large(file: str, size: str, limit: int, why: str) -> Problem:
-    at_most = why or f"at most {size_text(limit)} ({count_text(limit)} bytes) is read"
+    at_most = why or f"at most {size_text(limit)} ({format_count(limit)} bytes) is read"
     return Problem(
         file,
         0,
@@ -256,7 +256,7 @@ def _capped(problems: list[Problem], omitted: dict[str, int]) -> list[Problem]:
         out.extend(found[:MAX_PROBLEMS_PER_FILE])
         more = omitted.get(file, 0) + max(0, len(found) - MAX_PROBLEMS_PER_FILE)
         if more:
-            out.append(Problem(file, 0, f"and {count_text(more)} more problems"))
+            out.append(Problem(file, 0, f"and {format_count(more)} more problems"))
     return out
 
 
@@ -296,7 +296,7 @@ def read_population_folder(
             if files > MAX_FOLDER_FILES:
                 what = f"more than {MAX_FOLDER_FILES} files"
             else:
-                what = f"more than {count_text(MAX_FOLDER_FIGURES)} figures in its files"
+                what = f"more than {format_count(MAX_FOLDER_FIGURES)} figures in its files"
             results.append((file, FileResult(problems=[_not_read(file, what)])))
             break
         budget = MAX_FOLDER_BYTES - read
@@ -306,7 +306,7 @@ def read_population_folder(
             why=""
             if budget >= MAX_FILE_BYTES
             else f"the folder's files may have {size_text(MAX_FOLDER_BYTES)} together, and "
-            f"those before it have {count_text(read)} bytes",
+            f"those before it have {format_count(read)} bytes",
         )
         if isinstance(data, Problem):
             results.append((file, FileResult(problems=[data])))

@@ -12,9 +12,11 @@ import datetime as dt
 import re
 from typing import NamedTuple
 
+from sodertorn_ledger.money import format_count
 from sodertorn_ledger.problems import Problem, printable
 
 Code = str
+"""SCB's region code: four digits for a kommun (``0127``), two for a län (``01``)."""
 
 # --- limits: the work done on any file is bounded, whatever it holds ---------------------
 
@@ -35,14 +37,6 @@ def size_text(n: int) -> str:
 def shorten(text: str, width: int = 60) -> str:
     """`text` cut to `width` characters for a message (a header may be a megabyte long)."""
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def count_text(n: int) -> str:
-    """A count for a message, in digit groups: ``500 000``."""
-    return f"{n:,}".replace(",", " ")
-
-
-"""SCB's region code: four digits for a kommun (``0127``), two for a län (``01``)."""
 
 
 class Figure(NamedTuple):
@@ -348,7 +342,7 @@ def parse_count(text: str, *, missing: frozenset[str] = MISSING_SYMBOLS) -> int 
     if number == 0 and not raw[0].isdigit():
         raise BadValue(raw, "has a sign on zero")
     if abs(number) > MAX_COUNT:
-        limit = count_text(MAX_COUNT)
+        limit = format_count(MAX_COUNT)
         raise BadValue(raw, f"is above {limit}: no municipality has that many inhabitants")
     return number
 

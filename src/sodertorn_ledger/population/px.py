@@ -21,6 +21,7 @@ import re
 from itertools import product
 from typing import NamedTuple
 
+from sodertorn_ledger.money import format_count
 from sodertorn_ledger.population.cube import figures_from_cells
 from sodertorn_ledger.population.model import (
     MAX_CELLS,
@@ -29,7 +30,6 @@ from sodertorn_ledger.population.model import (
     Cell,
     Code,
     FileResult,
-    count_text,
     norm,
     parse_count,
     shorten,
@@ -163,7 +163,7 @@ def _end_of(run: re.Pattern[str], text: str, start: int) -> int:
 
 def _too_many(line: int) -> PxError:
     return PxError(
-        line, f"more than {count_text(MAX_TOKENS)} values: too large for a population file"
+        line, f"more than {format_count(MAX_TOKENS)} values: too large for a population file"
     )
 
 
@@ -267,8 +267,8 @@ def _parse(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
     if expected > MAX_CELLS:
         raise PxError(
             single["DATA"].line,
-            f"the variables ({shorten(sizes)}) make {count_text(expected)} cells; at most "
-            f"{count_text(MAX_CELLS)} are read from one file",
+            f"the variables ({shorten(sizes)}) make {format_count(expected)} cells; at most "
+            f"{format_count(MAX_CELLS)} are read from one file",
         )
     if len(data_tokens) != expected:
         raise PxError(

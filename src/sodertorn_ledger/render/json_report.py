@@ -210,7 +210,8 @@ def population_json(
                         "name": m.name,
                         "population": f.population if f else None,
                         "file": f.file if f else None,
-                        "line": (f.line or None) if f else None,
+                        "line": (f.line or None) if f and not f.place else None,
+                        "place": (f.place or None) if f else None,
                     }
                     for m, f in zip(members, figures, strict=True)
                 ],
