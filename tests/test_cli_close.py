@@ -850,3 +850,25 @@ def test_the_manual_shows_the_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     code, out, err = run("close", "2020")
     assert code == 0, err
     assert_shows(manual, "ledger close 2020", out)
+
+
+def test_an_account_outside_the_balance_sheet_stops_the_close(tmp_path: Path) -> None:
+    main = copy_books(tmp_path)
+    year_file = main.parent / "2020.journal"
+    with year_file.open("a", encoding="utf-8") as books:
+        books.write(
+            "\n2020-12-20 * Kaffe\n"
+            "    kostnader:drift:representation    1 200,00 kr\n"
+            "    tilgångar:bank\n"
+        )
+    before = year_file.read_bytes()
+    line = len(before.decode("utf-8").splitlines())
+    for dry in (["--dry-run"], []):
+        code, out, err = run("close", "2020", "-f", str(main), *dry)
+        assert code == 1 and out == ""
+        assert err.splitlines()[0] == (
+            f"{year_file}:{line}: tilgångar:bank is in no fund and of no class of the balance "
+            "sheet (-1 200,00 kr at the end of 2020): the close would carry it nowhere"
+        )
+        assert "hint: did you mean tillgångar:bank? Correct the account's name" in err
+        assert year_file.read_bytes() == before

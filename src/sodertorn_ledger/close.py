@@ -286,6 +286,39 @@ def _problem(journal: Journal, message: str, hint: str = "") -> Problem:
     return Problem(journal.root, 0, message, hint)
 
 
+def _outside_the_balance_sheet(journal: Journal, settings: Settings, year: int) -> list[Problem]:
+    """The accounts that keep the balance sheet of `year` from balancing (in no fund, or of
+    no class): a close would carry their money nowhere, so it is refused, each named at its
+    first posting."""
+    from sodertorn_ledger.reports.balance import compute_balance
+
+    outside = compute_balance(journal, settings, year).unbalanced_by
+    if not outside:
+        return []
+    import difflib
+
+    first: dict[Account, tuple[str, int]] = {}
+    for transaction in journal.transactions:
+        for posting in transaction.postings:
+            first.setdefault(posting.account, (transaction.file, posting.line))
+    known = sorted({*journal.declarations, *first} - {line.name for line in outside})
+    problems = []
+    for line in outside:
+        near = difflib.get_close_matches(line.name, known, n=1)
+        fix = f"did you mean {near[0]}? Correct" if near else "correct"
+        problems.append(
+            Problem(
+                *first.get(line.name, (journal.root, 0)),
+                f"{line.name} is in no fund and of no class of the balance sheet "
+                f"({journal_amount(-line.amount, journal.commodity or settings.currency)} at "
+                f"the end of {year}): the close would carry it nowhere",
+                f"{fix} the account's name, or add it to a [[funds]] entry of "
+                f"{settings.path}; `ledger balance {year}` shows the difference",
+            )
+        )
+    return problems
+
+
 _TYPOS_SHOWN = 5
 """At most this many transactions of a typo'd year are named."""
 
@@ -717,6 +750,7 @@ def plan_close(
         return ClosePlan(
             year, already, (), (), "", "", include_line, next_text, (), tuple(problems)
         )
+    problems.extend(_outside_the_balance_sheet(journal, settings, year))
     needed, results, need_problems = needed_close(journal, settings, year)
     problems.extend(need_problems)
     if already and not need_problems:
