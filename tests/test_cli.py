@@ -19,7 +19,9 @@ COMMANDS = sorted(c.name or "" for c in app.registered_commands)
 
 
 def test_the_commands_are_all_there() -> None:
-    expected = "accounts balance check close export fees population projects result summary"
+    expected = (
+        "accounts balance check close export fees population projects register result summary"
+    )
     assert expected.split() == COMMANDS
 
 
