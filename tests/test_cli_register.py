@@ -114,3 +114,15 @@ def test_usage_errors_are_one_line_and_exit_2(args: list[str], message: str) -> 
     assert out == ""
     assert message in err
     assert "Traceback" not in err
+
+
+def test_terminal_escapes_in_the_books_are_shown_as_text(tmp_path: Path) -> None:
+    books = tmp_path / "main.journal"
+    books.write_text("2020-01-01 \x1b[2J\x1b[31mRöd\n    a:\x1b[5mb  1 kr\n    c\n", "utf-8")
+    result = runner.invoke(app, ["register", "-f", str(books)])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout
+    assert "\\x1b[2J\\x1b[31mRöd" in result.stdout
+    assert "a:\\x1b[5mb" in result.stdout
+    data = json.loads(runner.invoke(app, ["register", "-f", str(books), "--json"]).stdout)
+    assert data["postings"][0]["description"] == "\x1b[2J\x1b[31mRöd"  # JSON: as written

@@ -88,7 +88,8 @@ def _detail_row(
     (counted from 1, after the label) of `columns`."""
     cells = [""] * columns
     cells[column - 1] = cell(posting.amount, ore=ore)
-    table.add_row(Text(indent + posting_label(posting)), *cells, style=DETAIL)
+    # printable: a description may hold terminal escapes (\x1b), shown as text.
+    table.add_row(Text(indent + printable(posting_label(posting))), *cells, style=DETAIL)
 
 
 _SUMMARY_COLUMNS: dict[Column | None, int] = {"income": 2, "costs": 3, "transfers": 4}
@@ -246,8 +247,8 @@ def render_register(register: Register, title: str, *, ore: bool = False) -> Ren
     for row in register.rows:
         table.add_row(
             row.date.isoformat(),
-            row.description,
-            row.account,
+            printable(row.description),  # terminal escapes (\x1b) shown as text
+            printable(row.account),
             cell(row.amount, ore=ore),
             cell(row.total, ore=ore),
         )
