@@ -285,7 +285,9 @@ UNDERLAG_HEADINGS = (
 )
 
 
-def underlag_sheet(year: int, postings: Sequence[TracedPosting], folder: str) -> Sheet:
+def underlag_sheet(
+    year: int, postings: Sequence[TracedPosting], folder: str, *, provisional: bool = False
+) -> Sheet:
     """Underlag YEAR: every posting of the year's own transactions, in date order, with
     the fund, the Sammanställning's column, the Drift line and the project it counts in,
     and its file and line (relative to `folder`, the books' folder). A filter on the
@@ -340,6 +342,8 @@ def underlag_sheet(year: int, postings: Sequence[TracedPosting], folder: str) ->
             ore=True,
         ),
     )
+    if provisional:
+        _notes(sheet, [provisional_note(year)])
     return sheet
 
 
@@ -373,7 +377,7 @@ def annual_book(
     if fees is not None:
         sheets.append(fees_sheet(fees))
     sheets.append(balance_sheet(balance))
-    sheets.append(underlag_sheet(year, underlag, folder))
+    sheets.append(underlag_sheet(year, underlag, folder, provisional=summary.provisional))
     return Book(
         title=f"Sammanställning {year}",
         organisation=organisation,

@@ -7,8 +7,8 @@ Decisions that hold for every sheet:
 - The number formats carry the Swedish locale (``[$-41D]``): LibreOffice then shows a
   space between thousands whatever the reader's own locale; Excel shows the reader's
   separators (a space in Swedish Excel). Negatives get the report's minus sign U+2212.
-- Text is always stored as a string cell. openpyxl would otherwise turn any string that
-  starts with ``=`` into a formula, and a payee in the books must never run as one.
+- Text is always stored as a string cell, never as a formula, whatever it starts with: a
+  payee in the books must never run as one.
 - Formulas are stored with the result the tool computed as their cached value, so a
   viewer that does not calculate (a mail preview, Excel's Protected View, a program
   reading values) still shows the figures; the workbook also asks for a full
@@ -118,7 +118,7 @@ def _sheet_data(
                 written.append(_cell_xml(f"{letters[column - 1]}{row_number}", cell, style))
         if written:
             rows.append(f'<row r="{row_number}">{"".join(written)}</row>')
-            last_column = max(last_column, len(cells))
+            last_column = max(last_column, max(i for i, c in enumerate(cells, 1) if c is not None))
     rows.append("</sheetData>")
     dimension = f"A1:{column_letter(last_column)}{max(len(sheet.rows), 1)}"
     return "".join(rows), dimension
@@ -190,6 +190,8 @@ def _style_id(
 
 
 def _number_format(cell: Cell) -> str | None:
+    if isinstance(cell, Text):
+        return None
     if isinstance(cell, Amount):
         return _money_format(cell)
     if isinstance(cell, Count):
@@ -292,7 +294,9 @@ def display_width(cell: Cell) -> int:
     if cell is None or cell.style in (Style.TITLE, Style.NOTE):
         return 0
     if isinstance(cell, Text):
-        longest = max((len(line) for line in cell.value.splitlines()), default=0)
+        text = cell.value
+        # No line break in printable text: its length (the fast way, for big sheets).
+        longest = len(text) if text.isprintable() else max(map(len, text.splitlines()), default=0)
         return longest + 2 * cell.indent
     if isinstance(cell, Amount):
         return len(format_sv(cell.value, ore=cell.ore))
@@ -308,16 +312,32 @@ def display_width(cell: Cell) -> int:
 def column_widths(sheet: Sheet) -> list[float]:
     """A width per column that fits its longest label or figure (bold counts wider)."""
     widths: dict[int, float] = {}
+
+    def widen(column: int, cell: Cell, chars: int) -> None:
+        if not chars or cell is None:
+            return
+        bold = cell.style in (Style.HEADING, Style.TOTAL, Style.RESULT)
+        # Width units are digits of the default font; letters of Arial 10 run narrower.
+        per_char = 0.95 if isinstance(cell, Text) else 1.0
+        width = chars * per_char * (1.1 if bold else 1.0) + 2
+        widths[column] = max(widths.get(column, 0.0), width)
+
+    # Of the amounts of a column that look alike, the widest is the largest or the most
+    # negative: only those two are written out (a sheet of every posting has thousands).
+    extremes: dict[tuple[int, bool, Style], list[Amount]] = {}
     for cells in sheet.rows:
         for column, cell in enumerate(cells, start=1):
-            chars = display_width(cell)
-            if not chars or cell is None:
-                continue
-            bold = cell.style in (Style.HEADING, Style.TOTAL, Style.RESULT)
-            # Width units are digits of the default font; letters of Arial 10 run narrower.
-            per_char = 0.95 if isinstance(cell, Text) else 1.0
-            width = chars * per_char * (1.1 if bold else 1.0) + 2
-            widths[column] = max(widths.get(column, 0.0), width)
+            if isinstance(cell, Amount) and cell.style not in (Style.TITLE, Style.NOTE):
+                found = extremes.setdefault((column, cell.ore, cell.style), [cell, cell])
+                if cell.value < found[0].value:
+                    found[0] = cell
+                elif cell.value > found[1].value:
+                    found[1] = cell
+            else:
+                widen(column, cell, display_width(cell))
+    for (column, _, _), pair in extremes.items():
+        for cell in pair:
+            widen(column, cell, display_width(cell))
     last = max(widths, default=0)
     return [min(max(widths.get(c, _MIN_WIDTH), _MIN_WIDTH), _MAX_WIDTH) for c in range(1, last + 1)]
 

@@ -13,14 +13,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import NamedTuple
 
-from sodertorn_ledger.journal.model import Account, Journal
+from sodertorn_ledger.journal.model import ZERO, Account, Journal
 from sodertorn_ledger.reports.funds import (
     Column,
     fund_places,
     in_date_order,
     movements,
     resolve_funds,
-    year_end_balances,
 )
 from sodertorn_ledger.reports.projects import NO_PROJECT, project_postings
 from sodertorn_ledger.reports.result import result_places
@@ -51,7 +50,11 @@ class TracedPosting(NamedTuple):
 def trace_year(journal: Journal, settings: Settings, year: int) -> tuple[TracedPosting, ...]:
     """Every posting of `year`'s own transactions with the fund, column, result line and
     project it counts in."""
-    funds = resolve_funds(journal, settings, year, year_end_balances(journal, year))
+    postings = in_date_order(movements(journal, year))
+    # Which funds there are depends on the balances only for accounts without postings in
+    # the year, and those place no posting here: the year's own accounts are enough.
+    moved = dict.fromkeys((p.account for _, p in postings), ZERO)
+    funds = resolve_funds(journal, settings, year, moved)
     fund_place = fund_places(funds)
     operating = settings.operating_fund
     line_place = result_places(operating, settings) if operating is not None else None
@@ -62,7 +65,7 @@ def trace_year(journal: Journal, settings: Settings, year: int) -> tuple[TracedP
         for p in project_postings(journal, settings, year).postings
     }
     traced = []
-    for transaction, posting in in_date_order(movements(journal, year)):
+    for transaction, posting in postings:
         in_fund = fund_place(posting.account)
         on_line = line_place(posting.account) if line_place is not None else None
         traced.append(
