@@ -10,7 +10,10 @@ reader must follow too:
 - two different marks: the last is the decimal mark;
 - one '.' or ',' once is a decimal mark unless a ``decimal-mark`` directive or the
   commodity directive's style decides otherwise; the generator only writes such a number
-  when it means what hledger reads.
+  when it means what hledger reads;
+- where a directive declares the decimal mark, the reader also requires the books' style
+  (stricter than hledger: the other mark only between digit groups of three), and the
+  generator writes only numbers in that style (`render_amount`).
 
 At the end, `journal_like`: text that only looks like books, for fuzzing the reader.
 """
@@ -738,6 +741,13 @@ FRAGMENTS = [
     "\n2020-01-01 *(1)t;c\n\ta\t 1\n\tb  -1\n",
     "\n2020-01-01 t\n    a  5 kr  ; date:2020-02-01\n    b\n",
     "\n2020-01-01 t\n    a  5 kr\n    ; under a posting\n    b  -5 kr\n",
+    # Numbers in another style than the books' (469.00 in comma books), and amounts after
+    # one blank (in the account name), which the reference reader refuses.
+    "469.00 kr",
+    "1 234.50 kr",
+    "1.234.567,00 kr",
+    "\n2020-01-01 t\n    a 469,00 kr\n    b  -469,00 kr\n",
+    "\n2020-01-01 t\n    fonder:drift från 2019  5 kr\n    a 2019 5 kr\n",
 ]
 
 journal_like: st.SearchStrategy[str] = st.lists(

@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from sodertorn_ledger.journal.amounts import AmountError, parse_amount
+from sodertorn_ledger.journal.amounts import (
+    AmountError,
+    NumberStyleError,
+    fits_style,
+    parse_amount,
+)
 from sodertorn_ledger.journal.loader import load_journal
 from sodertorn_ledger.reports.trial_balance import trial_balance
 
@@ -32,21 +37,26 @@ from sodertorn_ledger.reports.trial_balance import trial_balance
         (".5 kr", None, {}, "0.5", "kr"),
         ("5. kr", None, {}, "5", "kr"),
         ("1.234 kr", ",", {}, "1234", "kr"),
-        ("1.5 kr", ",", {}, "15", "kr"),
-        ("1,234.56 kr", ",", {}, "1234.56", "kr"),
         ("1,234 kr", ".", {}, "1234", "kr"),
-        ("1 234,5 kr", ".", {}, "1234.5", "kr"),
         ("1,234 kr", None, {"kr": ","}, "1.234", "kr"),
         ("1.234 kr", None, {"kr": ","}, "1234", "kr"),
         ("1,234 kr", None, {"kr": "."}, "1234", "kr"),
         ("1,234 kr", ",", {"kr": "."}, "1.234", "kr"),  # the directive wins over the style
         ("10", None, {}, "10", ""),
-        # A mark at either end is a decimal mark whatever the directives say (hledger 1.25).
-        ("6. kr", ",", {}, "6", "kr"),
-        (".5 kr", ",", {}, "0.5", "kr"),
-        ("74, kr", ".", {}, "74", "kr"),
-        ("kr ,9", ".", {}, "0.9", "kr"),
         ("1.5, kr", None, {}, "15", "kr"),
+        # A mark at either end is a decimal mark (hledger 1.25): in books that declare it.
+        ("6, kr", ",", {}, "6", "kr"),
+        ("kr ,5", ",", {}, "0.5", "kr"),
+        ("74. kr", ".", {}, "74", "kr"),
+        ("kr .9", ".", {}, "0.9", "kr"),
+        # The books' style: the other mark between digit groups of three.
+        ("1.234.567,00 kr", ",", {}, "1234567.00", "kr"),
+        ("-1.234 kr", ",", {}, "-1234", "kr"),
+        ("kr 999.999,5", None, {"kr": ","}, "999999.5", "kr"),
+        ("1,234,567.00 kr", ".", {}, "1234567.00", "kr"),
+        ("12,345 kr", ".", {}, "12345", "kr"),
+        ("1 234 567,5 kr", ",", {}, "1234567.5", "kr"),
+        ("1 234 567.5 kr", ".", {}, "1234567.5", "kr"),
         ('"Skr x" 5', None, {}, "5", "Skr x"),
     ],
 )
@@ -56,6 +66,91 @@ def test_reads_like_hledger(
     amount = parse_amount(text, decimal_mark, styles)
     assert amount.quantity == Decimal(value)
     assert amount.commodity == commodity
+
+
+COMMA = (
+    "these books write ',' as the decimal mark and '.' only between groups of three digits "
+    "(1.234.567,00)"
+)
+POINT = (
+    "these books write '.' as the decimal mark and ',' only between groups of three digits "
+    "(1,234,567.00)"
+)
+
+
+POINT_IN_COMMA = "has a decimal point, but these books use a decimal comma"
+COMMA_IN_POINT = "has a decimal comma, but these books use a decimal point"
+
+
+@pytest.mark.parametrize(
+    ("text", "decimal_mark", "styles", "number", "why", "suggestion"),
+    [
+        ("469.00 kr", ",", {}, "469.00", POINT_IN_COMMA, "469,00"),
+        ("-1.5 kr", ",", {}, "1.5", POINT_IN_COMMA, "1,5"),
+        ("kr 1 234.50", ",", {}, "1 234.50", POINT_IN_COMMA, "1 234,50"),
+        ("1,234.56 kr", ",", {}, "1,234.56", POINT_IN_COMMA, "1.234,56"),
+        ("1,234,567.89 kr", None, {"kr": ","}, "1,234,567.89", POINT_IN_COMMA, "1.234.567,89"),
+        ("0.500 kr", ",", {}, "0.500", POINT_IN_COMMA, "0,500"),
+        ("1234.567 kr", ",", {}, "1234.567", POINT_IN_COMMA, "1234,567"),
+        (".5 kr", ",", {}, ".5", POINT_IN_COMMA, "0,5"),
+        ("6. kr", ",", {}, "6.", POINT_IN_COMMA, "6"),
+        ("1,234,567 kr", ",", {}, "1,234,567", "has more than one decimal comma", "1.234.567"),
+        ("1,234,56 kr", ",", {}, "1,234,56", "has more than one decimal comma", ""),
+        ("12.34.567 kr", ",", {}, "12.34.567", "has '.' out of place", ""),
+        ("1.234.56 kr", ",", {}, "1.234.56", "has '.' out of place", ""),
+        ("469,00 kr", ".", {}, "469,00", COMMA_IN_POINT, "469.00"),
+        ("1 234,5 kr", None, {"kr": "."}, "1 234,5", COMMA_IN_POINT, "1 234.5"),
+        ("kr ,9", ".", {}, ",9", COMMA_IN_POINT, "0.9"),
+        ("1.234.567 kr", ".", {}, "1.234.567", "has more than one decimal point", "1,234,567"),
+        # The decimal-mark directive wins over a commodity style (as in hledger).
+        ("1.234,5 kr", ".", {"kr": ","}, "1.234,5", COMMA_IN_POINT, "1,234.5"),
+    ],
+)
+def test_a_number_not_in_the_declared_style_is_refused(
+    text: str,
+    decimal_mark: str | None,
+    styles: dict[str, str | None],
+    number: str,
+    why: str,
+    suggestion: str,
+) -> None:
+    # hledger reads each of these (469.00 as 46900 in comma books): see journal-format.md.
+    with pytest.raises(NumberStyleError) as raised:
+        parse_amount(text, decimal_mark, styles, limited=True)
+    error = raised.value
+    assert error.message == f"'{number}' {why}"
+    assert (error.suggestion, error.offset) == (suggestion, text.index(number))
+    rule = COMMA if error.mark == "," else POINT
+    if suggestion:
+        assert error.hint == f"did you mean {suggestion}? {rule[0].upper()}{rule[1:]}"
+    else:
+        assert error.hint == rule
+    assert error.commodity == "kr"
+    # Books that declare nothing read it as hledger does.
+    parse_amount(text, None, {})
+
+
+@pytest.mark.parametrize(
+    ("number", "mark", "fits"),
+    [
+        ("469,00", ",", True),
+        ("1", ",", True),
+        ("1.234.567", ",", True),
+        ("999.999,99", ",", True),
+        ("1 234,5", ",", True),
+        ("469.00", ",", False),
+        ("1.2345", ",", False),
+        ("0.123", ",", False),  # no digit group starts with 0
+        ("1234.567", ",", False),  # a first group of more than three digits
+        ("1 234.567", ",", False),  # mixed with space groups
+        ("1,2,3", ",", False),
+        ("1,234.5", ",", False),
+        ("1,234,567.89", ".", True),
+        ("469,00", ".", False),
+    ],
+)
+def test_fits_style(number: str, mark: str, fits: bool) -> None:
+    assert fits_style(number, mark) is fits
 
 
 def test_ambiguous_amount_is_flagged_only_when_no_directive_decides() -> None:

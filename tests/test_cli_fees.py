@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -47,6 +50,17 @@ def add_year_journal(books: Path, year: int) -> Path:
     return path
 
 
+INVOICED_2021 = {
+    "population": 507552,
+    "fee": "2030208.00",
+    "booked": "2030208.00",
+    "difference": "0.00",
+    "paid": "0.00",
+    "unpaid": "2030208.00",
+}
+"""The 2021 fees as `fees --book` invoices them: nothing is paid yet."""
+
+
 # --- fees -----------------------------------------------------------------------------------
 
 
@@ -63,17 +77,26 @@ def test_fees_2020_matches_the_published_total_and_the_books(books: Path) -> Non
         "fee": "378424.00",
         "booked": "378424.00",
         "difference": "0.00",
+        "paid": "378424.00",
+        "unpaid": "0.00",
     }
     assert [m["code"] for m in members] == [
         "0127", "0136", "0126", "0140", "0192", "0128", "0181", "0138"
     ]  # fmt: skip
     assert all(m["difference"] == "0.00" for m in members)
+    # Nykvarn pays in January 2021: in the books of 2020 its fee waits on the receivable.
+    assert {m["code"]: m["unpaid"] for m in members if m["unpaid"] != "0.00"} == {
+        "0140": "44056.00"
+    }
     assert data["total"] == {
         "population": 503200,
         "fee": "2012800.00",
         "booked": "2012800.00",
         "difference": "0.00",
+        "paid": "1968744.00",
+        "unpaid": "44056.00",
     }
+    assert data["credits"] == []
 
 
 def test_fees_2021_and_2019_totals(books: Path) -> None:
@@ -90,10 +113,15 @@ def test_fees_table_in_swedish(books: Path) -> None:
     code, out, _ = run("fees", "2020", "-f", str(books))
     assert code == 0
     assert "Avgifter 2020: 4 kr per invånare, folkmängd 2019-12-31" in out
-    for label in ("Kod", "Kommun", "Folkmängd", "Avgift", "Bokfört", "Differens"):
+    for label in ("Kod", "Kommun", "Folkmängd", "Avgift", "Bokfört", "Differens", "Betalt"):
         assert label in out
     summa = next(line for line in out.splitlines() if "Summa" in line)
-    assert summa.split() == ["Summa", "503", "200", "2", "012", "800", "2", "012", "800", "0"]
+    assert summa.split() == [
+        "Summa", "503", "200", "2", "012", "800", "2", "012", "800", "0", "1", "968", "744",
+        "44", "056",
+    ]  # fmt: skip
+    nykvarn = next(line for line in out.splitlines() if "Nykvarn" in line)
+    assert nykvarn.split()[-4:] == ["0", "0", "44", "056"]  # Differens, Betalt, Obetalt
     assert SCB_FILE in out
 
 
@@ -144,6 +172,7 @@ def test_population_json_per_member_with_source(books: Path) -> None:
         "population": 94606,
         "file": str(books.parent / "befolkning" / SCB_FILE),
         "line": 4,
+        "place": None,
     }
 
 
@@ -199,12 +228,7 @@ def test_book_2021_dry_run_then_book_then_idempotent(books: Path) -> None:
     loaded = load_journal(books, strict=True)
     assert loaded.errors == []
     data = fees_json(books, 2021)
-    assert data["total"] == {
-        "population": 507552,
-        "fee": "2030208.00",
-        "booked": "2030208.00",
-        "difference": "0.00",
-    }
+    assert data["total"] == INVOICED_2021
 
     code, out, err = run("fees", "2021", "--book", "-f", str(books))
     assert code == 0 and "nothing was booked" in out
@@ -241,6 +265,8 @@ def test_book_only_members_not_yet_invoiced(books: Path) -> None:
         "fee": "2012800.00",
         "booked": "1968744.00",
         "difference": "-44056.00",
+        "paid": "1968744.00",
+        "unpaid": "0.00",
     }
     code, out, err = run(
         "fees", "2020", "--book", "--date", "2020-12-30", "--dry-run", "-f", str(books)
@@ -254,7 +280,7 @@ def test_book_refuses_a_date_outside_the_year_and_a_journal_not_included(books: 
     code, _, err = run("fees", "2020", "--book", "--date", "2021-01-01", "-f", str(books))
     assert code == 1 and "not in 2020" in err
     code, _, err = run("fees", "2020", "--dry-run", "-f", str(books))
-    assert code == 1 and "--book" in err
+    assert code == 2 and "--book" in err  # a usage error
     # A ledger/2021.journal that is not the books': nothing is written beside it.
     other = books.parent / "2021.journal"
     other.write_text("; mina anteckningar\n", encoding="utf-8")
@@ -277,23 +303,10 @@ def test_book_keeps_the_journals_crlf_line_endings(books: Path) -> None:
     data = journal.read_bytes()
     assert data.startswith(b"; 2021\r\n; no final newline\r\n\r\n2021-01-29 * Botkyrka kommun")
     assert data.count(b"\n") == data.count(b"\r\n")
-    assert fees_json(books, 2021)["total"] == {
-        "population": 507552,
-        "fee": "2030208.00",
-        "booked": "2030208.00",
-        "difference": "0.00",
-    }
+    assert fees_json(books, 2021)["total"] == INVOICED_2021
 
 
 # --- a new year in one step -------------------------------------------------------------------
-
-
-INVOICED_2021 = {
-    "population": 507552,
-    "fee": "2030208.00",
-    "booked": "2030208.00",
-    "difference": "0.00",
-}
 
 
 def files_of(books: Path) -> dict[str, bytes]:
@@ -440,4 +453,201 @@ def test_book_into_a_closed_year_is_refused(books: Path) -> None:
         **INVOICED_2021,
         "booked": "1985320.00",
         "difference": "-44888.00",
+        "unpaid": "1985320.00",
     }
+
+
+# --- paid and unpaid --------------------------------------------------------------------------
+
+
+def unpaid_json(books: Path, *args: str) -> dict[str, Any]:
+    code, out, err = run("fees", "--unpaid", *args, "--json", "-f", str(books))
+    assert code == 0, err
+    data: dict[str, Any] = json.loads(out)
+    return data
+
+
+def fees_of(books: Path, year: int) -> dict[str, Any]:
+    data: dict[str, Any] = fees_json(books, year)
+    return data
+
+
+def line_of(path: Path, text: str) -> int:
+    """The line of `path` that starts with `text` (counted from 1)."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    return next(i for i, line in enumerate(lines, start=1) if line.startswith(text))
+
+
+def pay_in_2021(books: Path, *transactions: str) -> Path:
+    """2020 closed, as in the yearly workflow, then payments booked in 2021.journal."""
+    code, _, err = run("close", "2020", "-f", str(books))
+    assert code == 0, err
+    journal = books.parent / "2021.journal"
+    with journal.open("a", encoding="utf-8") as handle:
+        handle.write("".join(f"\n{t}" for t in transactions))
+    return journal
+
+
+def nykvarn_pays(date: str, amount: str, tags: str = "kommun:0140") -> str:
+    return (
+        f"{date} * Nykvarns kommun | Inbetalning avgift 2020  ; {tags}\n"
+        f"    tillgångar:bank                                       {amount} kr\n"
+        f"    tillgångar:kundfordringar                            -{amount} kr\n"
+    )
+
+
+def test_the_2020_fee_of_nykvarn_is_unpaid_at_the_end_of_2020(books: Path) -> None:
+    journal = books.parent / "2020.journal"
+    data = unpaid_json(books, "--to", "2020-12-31")
+    assert data == {
+        "date": "2020-12-31",
+        "unpaid": [
+            {
+                "year": 2020,
+                "code": "0140",
+                "name": "Nykvarn",
+                "invoice_date": "2020-01-31",
+                "days": 335,
+                "amount": "44056.00",
+                "file": str(journal),
+                "line": line_of(journal, "2020-01-31 * Nykvarns kommun | Avgift 2020"),
+            }
+        ],
+        "total": "44056.00",
+        "credits": [],
+    }
+    # Before the invoices nothing is owed; the default date is today.
+    assert unpaid_json(books, "--to", "2020-01-30")["unpaid"] == []
+    assert unpaid_json(books)["date"] == dt.date.today().isoformat()
+
+
+def test_the_unpaid_total_is_the_receivables_balance_in_hledger(books: Path) -> None:
+    hledger = require_program("hledger")
+    for date in ("2020-01-31", "2020-02-27", "2020-12-31"):
+        total = unpaid_json(books, "--to", date)["total"]
+        day_after = (dt.date.fromisoformat(date) + dt.timedelta(days=1)).isoformat()
+        bal = subprocess.run(
+            [hledger, "-f", str(books), "balance", "tillgångar:kundfordringar", "-e", day_after,
+             "-N", "--layout", "bare", "-c", "1.00", "--output-format", "csv"],
+            capture_output=True,
+            text=True,
+        )  # fmt: skip
+        assert bal.returncode == 0, bal.stderr
+        amount = bal.stdout.splitlines()[1].split('","')[-1].strip('"').replace(",", ".")
+        assert Decimal(amount) == Decimal(total), (date, bal.stdout)
+
+
+def test_paid_once_the_2021_payment_is_booked(books: Path) -> None:
+    pay_in_2021(books, nykvarn_pays("2021-01-29", "44 056,00"))
+    data = fees_of(books, 2020)
+    assert data["total"]["paid"] == "2012800.00" and data["total"]["unpaid"] == "0.00"
+    members = {m["code"]: m for m in data["members"]}
+    assert members["0140"]["paid"] == "44056.00" and members["0140"]["unpaid"] == "0.00"
+    assert unpaid_json(books, "--to", "2021-12-31")["unpaid"] == []
+    # The state at a date: at the end of 2020 it is still unpaid.
+    assert unpaid_json(books, "--to", "2020-12-31")["total"] == "44056.00"
+    code, out, err = run("fees", "--unpaid", "--to", "2021-01-29", "-f", str(books))
+    assert code == 0 and err == ""
+    assert "Obetalda avgifter 29 januari 2021" in out
+    assert "Alla fakturerade avgifter är betalda." in out
+    assert next(line for line in out.splitlines() if "Summa" in line).split() == ["Summa", "0"]
+
+
+def test_a_partial_payment_and_one_tagged_with_its_year(books: Path) -> None:
+    pay_in_2021(
+        books,
+        nykvarn_pays("2021-01-29", "20 000,00"),
+        nykvarn_pays("2021-02-26", "24 056,00", "kommun:0140, avgift:2020"),
+    )
+    (owed,) = unpaid_json(books, "--to", "2021-01-31")["unpaid"]
+    assert (owed["code"], owed["amount"], owed["days"]) == ("0140", "24056.00", 366)
+    assert unpaid_json(books, "--to", "2021-02-26")["unpaid"] == []
+    code, out, _ = run("fees", "--unpaid", "--to", "2021-01-31", "-f", str(books))
+    assert code == 0
+    row = next(line for line in out.splitlines() if "Nykvarn" in line)
+    journal = books.parent / "2020.journal"
+    invoiced = line_of(journal, "2020-01-31 * Nykvarns kommun")
+    assert row.split() == [
+        "2020", "0140", "Nykvarn", "2020-01-31", "366", "24", "056", f"{journal}:{invoiced}"
+    ]  # fmt: skip
+
+
+def test_an_overpayment_is_a_credit_for_the_next_fee(books: Path) -> None:
+    pay_in_2021(books, nykvarn_pays("2021-01-29", "50 000,00"))
+    data = fees_of(books, 2020)
+    members = {m["code"]: m for m in data["members"]}
+    assert members["0140"]["paid"] == "44056.00" and members["0140"]["unpaid"] == "0.00"
+    credit = [{"code": "0140", "name": "Nykvarn", "amount": "5944.00"}]
+    assert data["credits"] == credit
+    assert unpaid_json(books, "--to", "2021-01-29")["credits"] == credit
+    code, out, _ = run("fees", "2020", "-f", str(books))
+    assert code == 0
+    assert (
+        "Tillgodo (betalt utöver avgifterna, räknas av mot nästa avgift): 0140 Nykvarn 5 944 kr"
+        in out
+    )
+    # The 2021 fees booked: the credit pays Nykvarn's first.
+    code, _, err = run("fees", "2021", "--book", "--date", "2021-02-01", "-f", str(books))
+    assert code == 0, err
+    data = fees_of(books, 2021)
+    assert data["credits"] == []
+    members = {m["code"]: m for m in data["members"]}
+    assert members["0140"]["paid"] == "5944.00" and members["0140"]["unpaid"] == "38944.00"
+    unpaid = unpaid_json(books, "--to", "2021-03-03")["unpaid"]
+    assert [(u["code"], u["days"]) for u in unpaid][:2] == [("0127", 30), ("0136", 30)]
+    assert len(unpaid) == 8 and unpaid[3]["amount"] == "38944.00"
+
+
+def test_a_payment_that_is_no_members_is_a_warning(books: Path) -> None:
+    journal = pay_in_2021(books, nykvarn_pays("2021-01-29", "44 056,00", "kommun:140"))
+    line = line_of(journal, "    tillgångar:kundfordringar")
+    for args in (["2020"], ["--unpaid", "--to", "2021-12-31"]):
+        code, _, err = run("fees", *args, "-f", str(books))
+        assert code == 0
+        assert err.startswith(
+            f"{journal}:{line}: warning: a payment on tillgångar:kundfordringar that pays no "
+            "member's fee: kommun:140 is no member's\n"
+        )
+        assert "hint: tag the payment kommun:CODE with the member's code" in err
+    code, _, err = run("fees", "--unpaid", "--to", "2021-12-31", "--strict", "-f", str(books))
+    assert code == 1 and "unpaid fee" in err
+
+
+def test_strict_exits_1_while_a_fee_is_unpaid(books: Path) -> None:
+    code, out, err = run("fees", "--unpaid", "--to", "2020-12-31", "--strict", "-f", str(books))
+    assert code == 1 and "Nykvarn" in out
+    assert err == "ledger: --strict: 1 unpaid fee above; exit status 1\n"
+    code, _, err = run("fees", "--unpaid", "--to", "2020-01-30", "--strict", "-f", str(books))
+    assert (code, err) == (0, "")
+
+
+def test_a_fee_booked_straight_to_the_bank_is_warned_about(books: Path) -> None:
+    journal = books.parent / "2020.journal"
+    text = journal.read_text(encoding="utf-8")
+    journal.write_text(
+        text.replace(
+            "    tillgångar:kundfordringar                             44 056,00 kr\n",
+            "    tillgångar:bank                                       44 056,00 kr\n",
+        ),
+        encoding="utf-8",
+    )
+    code, _, err = run("fees", "--unpaid", "--to", "2020-12-31", "-f", str(books))
+    assert code == 0
+    assert "ledger: warning: −44 056,00 kr of the balance of tillgångar:kundfordringar" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["2020", "--unpaid"], "YEAR or --unpaid, not both"),
+        ([], "give the fee YEAR"),
+        (["2020", "--to", "2020-12-31"], "--to and --strict go with --unpaid"),
+        (["2020", "--strict"], "--to and --strict go with --unpaid"),
+        (["--unpaid", "--book"], "go with YEAR, not with --unpaid"),
+        (["--unpaid", "--to", "2020-12-32"], "--to '2020-12-32' is not a date"),
+    ],
+)
+def test_usage_errors(books: Path, args: list[str], message: str) -> None:
+    code, out, err = run("fees", *args, "-f", str(books))
+    assert code == 2 and out == ""
+    assert message in err

@@ -285,10 +285,36 @@ def test_broken_journals_are_rejected_by_both(
 
 NUMBER_ALPHABET = "0123456789" * 3 + "., " + ".,-+"
 DIRECTIVES = ["", "decimal-mark ,", "decimal-mark .", "commodity 1 000,00 kr"]
+DECLARED = {"decimal-mark ,": ",", "decimal-mark .": ".", "commodity 1 000,00 kr": ","}
+"""The decimal mark each directive declares."""
+STYLE_MESSAGES = re.compile(
+    r"'[^']*' (has a decimal (point|comma), but these books use a decimal (point|comma)"
+    r"|has more than one decimal (point|comma)|has '[.,]' out of place)"
+)
+
+
+def in_style(number: str, mark: str) -> bool:
+    """Whether `number` (digits and marks, no sign) is written in the style of books whose
+    decimal mark is `mark` (docs/journal-format.md, said here again independently of
+    amounts.py): digits in groups of a space, or else in groups of three after a first
+    of one to three that does not start with 0, joined by the other mark; then at most
+    one decimal mark and decimals."""
+    other = re.escape("." if mark == "," else ",")
+    whole = rf"(?:[0-9]+(?: [0-9]+)*|[1-9][0-9]{{0,2}}(?:{other}[0-9]{{3}})+)?"
+    return re.fullmatch(whole + rf"(?:{re.escape(mark)}[0-9]*)?", number) is not None
+
+
+def test_in_style() -> None:
+    assert in_style("1.234.567,00", ",") and in_style("1 234,5", ",") and in_style(",5", ",")
+    assert in_style("1,234", ".") and in_style("469.00", ".") and in_style("1.234", ",")
+    assert not in_style("469.00", ",") and not in_style("0.123", ",")
+    assert not in_style("1,234,567", ",") and not in_style("1 234.5", ",")
 
 
 def _read_both(hledger: Hledger, directive: str, amount: str) -> None:
-    """Both accept `amount` with the same value, or both refuse it."""
+    """Both accept `amount` with the same value, or both refuse it; or, where the books
+    declare their decimal mark and `amount` is not in that style, hledger reads it and we
+    refuse it, deliberately (docs/journal-format.md, "Where ledger is stricter")."""
     text = f"{directive}\n2020-01-01 t\n    a  {amount}\n    b  -1 kr\n    c\n"
     with tempfile.TemporaryDirectory() as tmp:
         main = Path(tmp) / "main.journal"
@@ -300,6 +326,12 @@ def _read_both(hledger: Hledger, directive: str, amount: str) -> None:
             return
         h = json.loads(theirs.stdout)[0]["tpostings"][0]
         too_long = beyond_limits(_quantity(h["pamount"][0]))
+        number = amount.replace("kr", "").strip().lstrip("+-").strip()
+        if directive in DECLARED and not in_style(number, DECLARED[directive]):
+            # hledger reads it by its own rules (469.00 is 46900 in comma books); we refuse.
+            (error,) = journal.errors
+            assert STYLE_MESSAGES.fullmatch(error.message), (amount, error.message)
+            return
         if too_long:
             # hledger reads any length; the books' amounts are limited (amounts.py).
             assert [e.message for e in journal.errors] == [too_long], amount
@@ -337,13 +369,26 @@ def test_amount_texts_read_as_hledger_reads_them(
         ("", "0.00001 kr"),
         ("decimal-mark ,", "1 234,56789 kr"),
         ("", "1000000000000000 kr"),
-        # hledger reads these (6, 0.5, 74, 0.9, 0.2, 659):
+        # hledger reads these (6, 0.5, 74, 0.9, 0.2, 659), and so do books that declare
+        # nothing; books that declare the other decimal mark refuse them:
+        ("", "6. kr"),
+        ("", ".5 kr"),
         ("decimal-mark ,", "6. kr"),
         ("decimal-mark ,", ".5 kr"),
         ("decimal-mark .", "74, kr"),
         ("decimal-mark .", "kr ,9"),
         ("commodity 1 000,00 kr", ".2 kr"),
         ("commodity 1 000,00 kr", "659. kr"),
+        # hledger reads these as 46900, 15, 1234.50 and 1234567; the books refuse them:
+        ("decimal-mark ,", "469.00 kr"),
+        ("commodity 1 000,00 kr", "1.5 kr"),
+        ("decimal-mark ,", "kr 1 234.50"),
+        ("decimal-mark ,", "1,234,567 kr"),
+        ("decimal-mark .", "469,00 kr"),
+        # … and read these as in the books' style: 1234, 1234567.00, 1234:
+        ("decimal-mark ,", "1.234 kr"),
+        ("decimal-mark ,", "1.234.567,00 kr"),
+        ("decimal-mark .", "1,234 kr"),
     ],
 )
 def test_edge_mark_amounts_read_as_hledger_reads_them(

@@ -46,11 +46,14 @@ ON_THE_BUNDLED_BOOKS = [
     "ledger population 2019",
     "ledger fees 2020",
     "ledger fees 2020 --json",
+    "ledger fees --unpaid --to 2020-12-31",
+    "ledger fees --unpaid --to 2020-12-31 --json",
 ]
 """Transcripts of commands run in the repository on the bundled books, as shown."""
 
 IN_A_SCENARIO = {
     "ledger check -f bad.journal": "test_a_problem_in_the_books",
+    "ledger check --strict -f mars.journal": "test_postings_typed_by_hand",
     "ledger fees 2020": "test_a_missing_figure, test_bad_settings, test_a_kommunkod_twice, "
     "test_a_misspelt_account",
     "ledger fees 2021 --book --date 2021-01-29 --dry-run": "test_booking_the_fees(_before…)",
@@ -68,6 +71,8 @@ IN_A_SCENARIO = {
     "ledger summary 2021 --strict": "test_provisional_opening_balances",
     "ledger projects 2021": "test_costs_without_their_project_tag",
     "ledger balance 2021": "test_an_account_of_no_class",
+    "ledger population": "test_each_shape_of_scbs_files",
+    "ledger population 2020": "test_each_shape_of_scbs_files",
 }
 """Transcripts that need books in another state first, and the test that makes it."""
 
@@ -236,6 +241,34 @@ def test_a_problem_in_the_books(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert_shows(MANUAL, "ledger check -f bad.journal", err)
 
 
+def test_postings_typed_by_hand(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    lines = [
+        "decimal-mark ,",
+        "",
+        "account kostnader:drift:tele och it",
+        "account kostnader:drift:representation",
+        "account kostnader:drift:resor",
+        "account tillgångar:bank",
+        "",
+        "2020-03-02 Telia | Mobilabonnemang",
+        "    kostnader:drift:tele och it  469.00 kr",
+        "    tillgångar:bank",
+        "",
+        "2020-03-05 Restaurang Tornet | Lunch med styrelsen",
+        "    kostnader:drift:representaion  1 240,00 kr",
+        "    tillgångar:bank",
+        "",
+        "2020-03-09 SL | Resa till Haninge",
+        "    kostnader:drift:resor 39,00 kr",
+        "    tillgångar:bank  -39,00 kr",
+    ]
+    Path("mars.journal").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = run("check", "--strict", "-f", "mars.journal")
+    assert code == 1 and out == ""
+    assert_shows(MANUAL, "ledger check --strict -f mars.journal", err)
+
+
 def test_a_missing_figure(books_here: Path) -> None:
     scb = books_here / "befolkning" / "BE0101N1_20210222-093741.csv"
     rows = scb.read_bytes().split(b"\n")
@@ -382,6 +415,33 @@ def test_a_misspelt_account(books_here: Path) -> None:
     code, out, err = run("fees", "2020")
     assert code == 1 and out == ""
     assert_shows(MANUAL, "ledger fees 2020", err)
+
+
+SCB_SHAPES = [
+    ("folkmangd-per-kommun-2020.xlsx", "ledger population"),
+    ("TAB638-pxwebapi2.json", "ledger population 2020"),
+    ("population-en-2026.csv", "ledger population 2019"),
+]
+"""scb-files.md's transcripts in their order: each a fixture alone in befolkning/."""
+
+
+def test_each_shape_of_scbs_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shown = transcripts(page("scb-files.md"))
+    assert [t.command for t in shown] == [command for _, command in SCB_SHAPES]
+    monkeypatch.delenv("LEDGER_FILE", raising=False)
+    for (name, command), transcript in zip(SCB_SHAPES, shown, strict=True):
+        here = tmp_path / name
+        shutil.copytree(REPO / "ledger", here / "ledger", ignore=shutil.ignore_patterns(".*"))
+        for path in (here / "ledger" / "befolkning").iterdir():
+            path.unlink()
+        shutil.copy(
+            REPO / "tests" / "fixtures" / "befolkning" / name, here / "ledger" / "befolkning"
+        )
+        monkeypatch.chdir(here)
+        code, out, err = run(*command.split()[1:])
+        assert code == 0, err
+        # This transcript, not another of the same command elsewhere in the manual.
+        assert matches(transcript.lines, out), f"{name}: `$ {command}` prints\n{out}"
 
 
 def test_the_settings_examples_are_the_bundled_settings() -> None:

@@ -299,6 +299,12 @@ CASES = [
         "OK, 1 file, 1 transactions",
     ),
     Case(
+        "a-name-of-a-million-numbers",
+        _text("main.journal", "2020-01-01 t\n    a" + " 1,5" * 1_000_000 + "  5 kr\n    b\n"),
+        1,
+        "main.journal:2:4000002: the amount '1,5' is read as part of the account name",
+    ),
+    Case(
         "terminal-escapes",
         _text(
             "main.journal",

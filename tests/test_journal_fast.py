@@ -96,6 +96,34 @@ _SEEN = "2020-01-01 a\n    a  1 kr\n    b\n\n"  # the books' currency is known f
         "decimal-mark ,\n" + _SEEN + "2020-01-02 t\n    a  1.23456 kr\n    b\n",  # a group mark
         _SEEN + "2020-01-02 t\n    a  1 kr = 10000000000000000 kr\n    b\n",
         _SEEN + "2020-01-02 t\n    a  1 kr = 1,00000 kr\n    b\n",
+        # The books' number style (the reference reader refuses what hledger reads).
+        "decimal-mark ,\n" + _SEEN + "2020-01-02 t\n    a  469.00 kr\n    b\n",
+        "decimal-mark ,\n" + _SEEN + "2020-01-02 t\n    a  1 234.50 kr\n    b\n",
+        "decimal-mark ,\n" + _SEEN + "2020-01-02 t\n    a  -1 234.5 kr\n    b\n",
+        "decimal-mark ,\n" + _SEEN + "2020-01-02 t\n    a  1.234 kr\n    b\n",  # 1234
+        "decimal-mark ,\n" + _SEEN + "2020-01-02 t\n    a  0.123 kr\n    b\n",
+        "decimal-mark ,\n" + _SEEN + "2020-01-02 t\n    a  1 kr = 1 234.50 kr\n    b\n",
+        "commodity 1 000,00 kr\n" + _SEEN + "2020-01-02 t\n    a  1 234.50 kr\n    b\n",
+        "commodity 1.000,00 kr\n" + _SEEN + "2020-01-02 t\n    a  1.5 kr\n    b\n",
+        "decimal-mark .\n" + _SEEN + "2020-01-02 t\n    a  1 234,50 kr\n    b\n",
+        "decimal-mark .\n" + _SEEN + "2020-01-02 t\n    a  469,00 kr\n    b\n",
+        "decimal-mark .\n" + _SEEN + "2020-01-02 t\n    a  1,234 kr\n    b\n",  # 1234
+        # An amount after one blank, in the account name: refused.
+        _SEEN + "2020-01-02 t\n    a 469,00 kr\n    b  -469,00 kr\n",
+        _SEEN + "2020-01-02 t\n    a 469 kr\n    b  -469 kr\n",
+        _SEEN + "2020-01-02 t\n    a kr-5\n    b  5 kr\n",
+        _SEEN + "2020-01-02 t\n    a kr 5,5\n    b  -5,5 kr\n",
+        _SEEN + "2020-01-02 t\n    a b -5\n    b  5 kr\n",
+        _SEEN + "2020-01-02 t\n    a\t469,00 kr\n    b  -469,00 kr\n",
+        _SEEN + "2020-01-02 t\n    a 469,00 kr  5 kr\n    b\n",
+        _SEEN + "2020-01-02 t\n    fonder:drift från 2019 5,00 kr\n    b  -5 kr\n",
+        # … and numbers in a name that are no amount: read.
+        _SEEN + "2020-01-02 t\n    fonder:drift från 2019  5 kr\n    b\n",
+        _SEEN + "2020-01-02 t\n    a 2019 kvar  5 kr\n    b\n",
+        _SEEN + "2020-01-02 t\n    a kr 2019  5 kr\n    b\n",
+        _SEEN + "2020-01-02 t\n    a 5 SEK  5 kr\n    b\n",
+        _SEEN + "2020-01-02 t\n    a x5  5 kr\n    b\n",
+        _SEEN + "2020-01-02 t\n    a5 b  5 kr\n    b\n",
         # Sums that Python's default context would round, were the amounts not limited.
         _SEEN + "2020-01-02 t\n    a  10000000000000000000000000000.01 kr\n"
         "    b  -10000000000000000000000000000 kr\n",
@@ -137,7 +165,12 @@ _posting_lines = st.builds(
         f"{' = ' + assertion if shown[0] and shown[1] else ''}{comment}"
     ),
     indent=_mostly("    ", "\t", "  ", " \t"),
-    account=_mostly("tillgångar:bank", "a:b c", "a\tb", "a\u00a0b", "(a)", "*a"),
+    account=_mostly(
+        "tillgångar:bank",
+        *("a:b c", "a\tb", "a\u00a0b", "(a)", "*a"),
+        # A number in the name: an amount after one blank (refused), or not.
+        *("a 1,5 kr", "a 15 kr", "a kr-1", "a\t2,5", "f 2019", "f 2019 b", "a 1.5", "a 9 SEK"),
+    ),
     amount=_amount_texts,
     assertion=_amount_texts,
     comment=_comments,
@@ -253,6 +286,18 @@ def test_it_takes_common_transactions_as_the_reference_reader_reads_them(tmp_pat
         ("2020-01-02 t\n    a  1000000000000000 kr\n    b\n", None),  # too long
         ("2020-01-02 t\n    a  -1 000 000 000 000 000,5 kr\n    b\n", None),
         ("2020-01-02 t\n    a  1,23456 kr\n    b\n", ","),  # too many decimals
+        # Not in the books' style: the reference reader refuses them.
+        ("2020-01-02 t\n    a  1 234.50 kr\n    b\n", ","),
+        ("2020-01-02 t\n    a  1 234,50 kr\n    b\n", "."),
+        ("2020-01-02 t\n    a  1 kr = 1 234.50 kr\n    b\n", ","),
+        ("2020-01-02 t\n    a  1.234 kr\n    b\n", ","),  # 1234: read there
+        # A single blank before an amount, or what may be one.
+        ("2020-01-02 t\n    a 469,00 kr\n    b  -469,00 kr\n", None),
+        ("2020-01-02 t\n    a 469 kr\n    b  -469 kr\n", None),
+        ("2020-01-02 t\n    a kr-5\n    b  5 kr\n", None),
+        ("2020-01-02 t\n    a -5\n    b  5 kr\n", None),
+        ("2020-01-02 t\n    a .5\n    b  5 kr\n", None),
+        ("2020-01-02 t\n    a 2019 x  5 kr\n    b\n", None),
         ("2020-01-02 t\n    a  1 kr = 1000000000000000 kr\n    b\n", None),
         ("2020-01-02 t\n    a  1 kr = 0.00000 kr\n    b\n", None),
     ],
@@ -261,6 +306,15 @@ def test_it_leaves_what_it_is_not_sure_of(text: str, decided_mark: str | None) -
     books = _Books(decided_mark=decided_mark)
     assert fast.take_common(text, 0, 1, "main.journal", books) == (0, 1)
     assert books.transactions == []
+
+
+def test_it_takes_an_account_that_ends_in_a_year() -> None:
+    # Fund accounts do (`fonder:drift från 2019`): no amount can follow one blank there.
+    text = "2020-01-02 t\n    fonder:drift från 2019  1 kr\n    a 2019  -1 kr\n"
+    books = _Books()
+    assert fast.take_common(text, 0, 1, "main.journal", books) == (len(text), 4)
+    (txn,) = books.transactions
+    assert [p.account for p in txn.postings] == ["fonder:drift från 2019", "a 2019"]
 
 
 def test_it_leaves_the_books_first_amount() -> None:
@@ -286,7 +340,9 @@ def test_records_with_the_same_comment_share_its_tags() -> None:
         ("1450", None, None, "1450"),
         ("-1 450", None, None, "-1450"),
         ("1 450,50", ",", None, "1450.50"),
-        ("1 450.50", ".", ",", "1450.50"),  # after digit groups, a mark is the decimal mark
+        ("1 450.50", ".", None, "1450.50"),  # after digit groups, a mark is the decimal mark
+        ("1 450.50", ".", ",", None),  # the books say ',': an error
+        ("1 450,50", ",", ".", None),
         ("1,50", ",", None, "1.50"),
         ("1,50", ",", ",", "1.50"),
         ("1.50", ".", ",", None),  # the books say ','

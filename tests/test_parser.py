@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from sodertorn_ledger.journal.loader import load_journal
 from sodertorn_ledger.journal.model import Journal
 from sodertorn_ledger.journal.parser import parse_tags
@@ -112,9 +114,9 @@ def test_includes_relative_glob_and_cycle(tmp_path: Path) -> None:
 
 
 def test_decimal_mark_carries_into_included_files(tmp_path: Path) -> None:
-    (tmp_path / "y.journal").write_text("2020-01-01 x\n    a  1.5 kr\n    b\n")
+    (tmp_path / "y.journal").write_text("2020-01-01 x\n    a  1.500 kr\n    b\n")
     j = load(tmp_path, "decimal-mark ,\ninclude y.journal\n")
-    assert j.transactions[0].postings[0].amount == Decimal(15)
+    assert j.transactions[0].postings[0].amount == Decimal(1500)
 
 
 def test_every_problem_in_one_run(tmp_path: Path) -> None:
@@ -143,11 +145,57 @@ def test_balance_assertions_in_date_order(tmp_path: Path) -> None:
 
 
 def test_single_tab_is_part_of_the_account_as_in_hledger(tmp_path: Path) -> None:
-    j = load(tmp_path, "2020-01-01 x\n    a\t10,50 kr\n    b  5 kr\n")
+    j = load(tmp_path, "2020-01-01 x\n    a\tb\n    c  5 kr\n")
     assert j.errors == []
     assert [p.severity for p in j.problems] == ["warning"]
-    assert j.transactions[0].postings[0].account == "a 10,50 kr"
+    assert j.transactions[0].postings[0].account == "a b"
     assert j.transactions[0].postings[0].amount == Decimal(-5)
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "amount", "blank"),
+    [
+        ("    kostnader:drift:resor 469,00 kr", 26, "469,00 kr", "one space"),
+        ("    kostnader:drift:resor\t469,00 kr", 26, "469,00 kr", "one tab"),
+        ("    kostnader:drift:resor och logi 469 kr", 35, "469 kr", "one space"),
+        ("    a -5", 6, "-5", "one space"),
+        ("    a kr -1 469,50", 6, "kr -1 469,50", "one space"),
+        ("    a 1.5 EUR  ; a note", 6, "1.5 EUR", "one space"),
+        ("\tfonder:drift från 2019 5,00 kr", 24, "5,00 kr", "one space"),
+    ],
+)
+def test_an_amount_after_one_blank_is_an_error_at_the_blank(
+    tmp_path: Path, line: str, column: int, amount: str, blank: str
+) -> None:
+    # hledger reads it as part of the account name (and infers the posting's amount).
+    j = load(tmp_path, f"2020-01-01 x\n    b  -1 kr\n{line}\n")
+    (p,) = j.problems
+    assert (p.line, p.column, p.severity) == (3, column, "error")
+    assert p.message == (
+        f"the amount '{amount}' is read as part of the account name: {blank} does not separate them"
+    )
+    assert p.hint.startswith("put two spaces between the account and the amount")
+    assert j.transactions == []
+
+
+@pytest.mark.parametrize(
+    "account",
+    [
+        "fonder:drift från 2019",  # a year
+        "intäkter:kommun 0127",
+        "fonder:drift från 2019 kvar",
+        "a 5 SEK",  # a number in another currency, without a sign or a mark
+        "a kr 5",  # the currency before a number without a sign or a mark
+        "a 5kr b",
+    ],
+)
+def test_a_number_in_an_account_name_that_is_no_amount_is_read(
+    tmp_path: Path, account: str
+) -> None:
+    seen = "2020-01-01 kr from here on\n    a  1 kr\n    b\n\n"
+    j = load(tmp_path, f"{seen}2020-01-01 x\n    {account}  5 kr\n    b\n")
+    assert j.problems == [], j.problems
+    assert j.transactions[1].postings[0].account == account
 
 
 def test_strict_requires_declared_accounts(tmp_path: Path) -> None:

@@ -291,7 +291,7 @@ def test_includes_a_thousand_and_more_deep(tmp_path: Path) -> None:
 
 
 def test_directives_flow_through_includes_and_back_in_order(tmp_path: Path) -> None:
-    write(tmp_path / "a.journal", "2020-01-02 a\n    x  1.5 kr\n    y\ninclude b.journal\n")
+    write(tmp_path / "a.journal", "2020-01-02 a\n    x  1.500 kr\n    y\ninclude b.journal\n")
     write(tmp_path / "b.journal", "decimal-mark .\n2020-01-03 b\n    x  2.5 kr\n    y\n")
     journal = read(
         write(
@@ -300,7 +300,7 @@ def test_directives_flow_through_includes_and_back_in_order(tmp_path: Path) -> N
         )
     )
     assert journal.problems == []
-    assert [str(t.postings[0].amount) for t in journal.transactions] == ["15", "2.5", "3.5"]
+    assert [str(t.postings[0].amount) for t in journal.transactions] == ["1500", "2.5", "3.5"]
     assert [Path(f).name for f in journal.files] == ["main.journal", "a.journal", "b.journal"]
 
 

@@ -85,6 +85,9 @@ def test_undecodable_bytes_are_a_problem_with_a_line() -> None:
         "2020-01-01 t\n    a  1 kr =\n    b\n",
         # A posting line with only a status mark and a space (found by fuzzing).
         "2020-01-01 t\n * \n",
+        # A posting line without a gap that ends in a blank (found by fuzzing).
+        "2020-01-01 t\n    a  1 kr\n * 2020-01-01 * \n",
+        "2020-01-01 t\n    a  1 kr\n    b 1 kr \t\n",
     ],
 )
 def test_known_crashers_give_problems(text: str) -> None:

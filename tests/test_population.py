@@ -39,7 +39,8 @@ NAMES = {
     "Södertälje": "0181",
     "Tyresö": "0138",
 }
-# SCB's folkmängd 31 December (DOMAIN.md), and Stockholm as a region that is no member.
+# SCB's folkmängd 31 December (DOMAIN.md), and Stockholm, its län and Riket: regions that are
+# no member.
 SCB = {
     "0127": {2018: 93106, 2019: 94606, 2020: 94847},
     "0136": {2018: 89989, 2019: 92095, 2020: 93690},
@@ -50,6 +51,8 @@ SCB = {
     "0181": {2018: 97381, 2019: 98979, 2020: 100111},
     "0138": {2018: 48004, 2019: 48333, 2020: 48678},
     "0180": {2019: 975551, 2020: 975904},
+    "01": {2019: 2377081, 2020: 2391990},  # Stockholms län
+    "00": {2019: 10327589, 2020: 10379295},  # Riket
 }
 
 

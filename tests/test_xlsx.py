@@ -341,11 +341,15 @@ def test_bundled_other_sheets_headings_and_formulas(bundled: Any) -> None:
         "Avgift",
         "Bokfört",
         "Differens",
+        "Betalt",
+        "Obetalt",
     ]
     assert fees["A5"].value == "0127" and fees["A5"].data_type == "s"  # the leading zero
     assert fees["C5"].value == 94606 and fees["C5"].number_format == COUNT_FORMAT
     assert fees["E5"].value == "=C5*D5" and fees["G5"].value == "=F5-E5"
+    assert fees["H8"].value == 0 and fees["I8"].value == "=F8-H8"  # Nykvarn: not paid
     assert fees["C13"].value == "=SUM(C5:C12)" and fees["C13"].number_format == COUNT_FORMAT
+    assert fees["I13"].value == "=SUM(I5:I12)"
     assert fees.freeze_panes == "C5"
 
     balance = bundled["Balansräkning 2020"]

@@ -187,9 +187,12 @@ def check_fees(grid: Grid, fees: dict[str, Any]) -> None:
         assert same(row[4], member["fee"]), (member, row)
         assert same(row[5], member["booked"])
         assert same(row[6], member["difference"]), (member, row)
+        assert same(row[7], member["paid"])
+        assert same(row[8], member["unpaid"]), (member, row)
     total = row_labelled(grid, "Summa")
     assert same(total[2], fees["total"]["population"])
-    for cell, key in zip(total[4:7], ("fee", "booked", "difference"), strict=True):
+    keys = ("fee", "booked", "difference", "paid", "unpaid")
+    for cell, key in zip(total[4:9], keys, strict=True):
         assert same(cell, fees["total"][key]), (key, cell)
 
 
@@ -348,6 +351,24 @@ def test_bundled_books_show_the_published_table(
     drift = {row[0]: row[1:] for row in shown["Drift 2020"] if row and row[0]}
     assert drift["Summa"] == ["2\u00a0012\u00a0800", "1\u00a0824\u00a0368"]
     assert drift["Årets överskott"][0] == "188\u00a0432"
+
+
+def test_bundled_fees_paid_and_unpaid_as_the_terminal_shows_them(
+    bundled: tuple[dict[str, Grid], dict[str, Grid]],
+) -> None:
+    # Nykvarn's 2020 fee is paid in 2021: Betalt 0 and Obetalt 44 056 in both.
+    _, shown = bundled
+    code, out, err = ledger("fees", "2020", "-f", str(BUNDLED))
+    assert code == 0, err
+    members = ledger_json("fees", 2020, BUNDLED)["members"]
+    terminal = [re.split(r"\s{2,}", line.strip()) for line in out.splitlines()]
+    table = {row[0]: row for row in terminal if len(row) >= 7}  # the members' rows, Summa
+    sheet = {row[0]: [c.replace("\u00a0", " ") for c in row] for row in shown["Avgifter 2020"]}
+    assert table["0140"][-2:] == ["0", "44 056"] and table["Summa"][-2:] == ["1 968 744", "44 056"]
+    assert [c for c in table if c in sheet] == [*(m["code"] for m in members), "Summa"]
+    for label, row in table.items():
+        if label in sheet:
+            assert sheet[label][7:9] == row[-2:], (label, sheet[label], row)
 
 
 def test_generated_books_every_figure_as_libreoffice_computes_it(

@@ -1,5 +1,6 @@
-"""`ledger fees YEAR`: every member's fee from SCB's folkmängd, against what is booked;
-with --book, the invoices appended to the year's journal."""
+"""`ledger fees YEAR`: every member's fee from SCB's folkmängd, against what is booked and
+paid; with --book, the invoices appended to the year's journal. `ledger fees --unpaid`:
+the fees of every year not paid in full at a date."""
 
 import datetime as dt
 from pathlib import Path
@@ -15,7 +16,15 @@ from sodertorn_ledger.commands.loading import (
     population_folder,
 )
 from sodertorn_ledger.commands.options import FileOption, JsonOption, OreOption, year_argument
-from sodertorn_ledger.commands.output import fail, plural, print_table, report_problems, say, warn
+from sodertorn_ledger.commands.output import (
+    Warnings,
+    fail,
+    plural,
+    print_table,
+    report_problems,
+    say,
+    warn,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -29,10 +38,35 @@ if TYPE_CHECKING:
 
 
 def fees(
-    year: Annotated[int, year_argument("The fee year, e.g. 2020.")],
+    year: Annotated[int | None, year_argument("The fee year, e.g. 2020.")] = None,
     file: FileOption = None,
     as_json: JsonOption = False,
     ore: OreOption = False,
+    unpaid: Annotated[
+        bool,
+        typer.Option(
+            "--unpaid",
+            help="Instead of YEAR: every fee of every year not paid in full, oldest first.",
+        ),
+    ] = False,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            metavar="DATE",
+            help="With --unpaid: the books as they stand at this date, YYYY-MM-DD (default: "
+            "today).",
+            show_default=False,
+        ),
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="With --unpaid: exit with status 1 if any fee is unpaid or the report gives "
+            "a warning: for scripts.",
+        ),
+    ] = False,
     book: Annotated[
         bool,
         typer.Option("--book", help="Append one invoice per member to ledger/YEAR.journal."),
@@ -52,8 +86,12 @@ def fees(
     ] = False,
 ) -> None:
     """Each member's fee for YEAR: the rate × SCB's folkmängd on 31 December YEAR−1, the fee
-    income booked for YEAR (transactions tagged avgift:YEAR) and the difference (booked −
-    fee). The figures are read from every file in ledger/befolkning/.
+    income booked for YEAR (transactions tagged avgift:YEAR), the difference (booked −
+    fee), what is paid of it (payments on the receivable tagged kommun:CODE) and what is
+    not. The figures are read from every file in ledger/befolkning/.
+
+    With --unpaid instead of YEAR, every fee of every year not paid in full at the date of
+    --to (default today), oldest first, with its invoice and its age in days.
 
     With --book, one invoice per member not yet invoiced for YEAR is appended to
     ledger/YEAR.journal (receivable against the member's fee income, tagged avgift:YEAR and
@@ -62,12 +100,28 @@ def fees(
 
     Example: ledger fees 2021 --book --date 2021-01-29 --dry-run
     """
+    if unpaid:
+        if year is not None:
+            fail(
+                f"YEAR or --unpaid, not both: --unpaid lists the unpaid fees of every year "
+                f"(for the state at the end of {year}: ledger fees --unpaid --to {year}-12-31)",
+                code=2,
+            )
+        if book or dry_run or date is not None:
+            fail("--book, --date and --dry-run go with YEAR, not with --unpaid", code=2)
+        _unpaid(file, _as_of(to), as_json=as_json, ore=ore, strict=strict)
+        return
+    if year is None:
+        fail("give the fee YEAR (ledger fees 2020) or --unpaid", code=2)
+    if to is not None or strict:
+        fail("--to and --strict go with --unpaid", code=2)
     if (dry_run or date is not None) and not book:
-        fail("--date and --dry-run go with --book")
+        fail("--date and --dry-run go with --book", code=2)
     if book:
         _book(file, year, date, dry_run=dry_run, as_json=as_json)
         return
     _, _, report = _fees(file, year, None)
+    Warnings().problems(report.problems)
     if as_json:
         from sodertorn_ledger.render.json_report import fees_json, print_json
 
@@ -100,6 +154,51 @@ def _fees(
         report_problems(problems)
         fail(f"no fees for {year}; nothing was done")
     return journal, settings, report
+
+
+# --- unpaid -------------------------------------------------------------------------------
+
+
+def _as_of(to: str | None) -> dt.date:
+    if to is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(to)
+    except ValueError:
+        fail(f"--to {to!r} is not a date (YYYY-MM-DD)", code=2)
+
+
+def _unpaid(file: Path | None, when: dt.date, *, as_json: bool, ore: bool, strict: bool) -> None:
+    """--unpaid: the fees not paid in full at `when`; with `strict`, exit 1 if any."""
+    from sodertorn_ledger.fees import compute_receivables
+    from sodertorn_ledger.money import format_sv
+
+    journal = load_books(file)
+    settings = load_settings(books_path(file), journal)
+    receivable = settings.fees.receivable_account
+    receivables = compute_receivables(
+        journal.transactions, settings.members, receivable, until=when
+    )
+    warnings = Warnings()
+    warnings.problems(receivables.problems)
+    if receivables.unexplained:
+        warnings.warn(
+            f"{format_sv(receivables.unexplained, ore=True)} kr of the balance of {receivable} "
+            f"on {when.isoformat()} is no fee's: an invoice puts on it other than the fee "
+            "income it books (tagged avgift:YEAR), so what is unpaid may be more or less"
+        )
+    if as_json:
+        from sodertorn_ledger.render.json_report import print_json, unpaid_fees_json
+
+        print_json(unpaid_fees_json(receivables))
+    else:
+        from sodertorn_ledger.render.terminal import render_unpaid_fees
+
+        print_table(render_unpaid_fees(receivables, ore=ore))
+    owed = len(receivables.unpaid)
+    if strict and owed:
+        fail(f"--strict: {plural(owed, 'unpaid fee')} above; exit status 1")
+    warnings.finish(strict=strict)
 
 
 # --- booking ------------------------------------------------------------------------------

@@ -84,6 +84,8 @@ def _build_book(
             f"{first.file}: {first.message}; the Avgifter {year} sheet is left out "
             f"(see `ledger fees {year}`)"
         )
+    else:
+        warnings.problems(fees.problems)
     balance = compute_balance(journal, settings, year, summary)
     warnings.balance(balance)
     underlag = trace_year(journal, settings, year)

@@ -9,6 +9,14 @@ An amount is a number with an optional commodity symbol on either side (``1 824 
 - one mark once (``1,5``, ``1,234``) is ambiguous: the ``decimal-mark`` directive decides,
   else the commodity directive's style, else it is a decimal mark.
 
+**The books' number style.** Where the books declare their decimal mark (the
+``decimal-mark`` directive, or the commodity directive's sample amount), a number must be
+written in that style, which is stricter than hledger: the decimal mark at most once, and
+the other mark only between digit groups of three (``1.234.567,00``, ``1,234,567.00``).
+hledger reads ``469.00`` in comma books as 46900, silently; here it is an error, "did you
+mean 469,00?" (`NumberStyleError`). Books that declare nothing are read as hledger reads
+them, with a warning for the ambiguous ``1,234``.
+
 Characters that hledger rejects but that office programs paste in (no-break space, thin
 space, Unicode minus) get errors that name the character and what to type instead.
 
@@ -75,6 +83,18 @@ class AmountError(Exception):
         self.offset = offset
 
 
+class NumberStyleError(AmountError):
+    """A number that hledger reads, but not in the style the books declare (``469.00`` in
+    books of decimal comma): `mark` is the books' decimal mark, `suggestion` the number
+    as meant, written in the books' style ('' when it cannot be told)."""
+
+    def __init__(self, message: str, hint: str, mark: str, suggestion: str) -> None:
+        super().__init__(message, hint)
+        self.mark = mark
+        self.suggestion = suggestion
+        self.commodity = ""  # the amount's, set by `parse_amount`
+
+
 class Amount(NamedTuple):
     quantity: Decimal
     commodity: str
@@ -103,8 +123,85 @@ def parse_number(
     """Read an unsigned number; returns (value, ambiguous mark or None, decimal mark shown).
 
     `after_symbol`: the number follows a commodity symbol (``kr ,9``), where hledger lets
-    it start with a comma too.
+    it start with a comma too. A number hledger reads is refused (`NumberStyleError`)
+    when the books declare a decimal mark and it is not written in that style.
     """
+    read = _read_number(text, decimal_mark, style_mark, after_symbol)
+    declared = decimal_mark or style_mark
+    if declared is not None and not fits_style(text, declared):
+        raise _style_error(text, declared, after_symbol)
+    return read
+
+
+OTHER_MARK = {",": ".", ".": ","}
+_MARK_NAMES = {",": "comma", ".": "point"}
+_STYLE_EXAMPLES = {",": "1.234.567,00", ".": "1,234,567.00"}
+
+
+def fits_style(text: str, mark: str) -> bool:
+    """Whether the number `text` (one hledger reads) is written in the style of books whose
+    decimal mark is `mark`: `mark` at most once, the other mark only between the digit
+    groups before it, groups of three after a first one of one to three digits that does
+    not start with 0 (``1.234.567,00``; not ``469.00``, ``1.5``, ``0.500``, ``1 234.50``)."""
+    other = OTHER_MARK[mark]
+    if other not in text:
+        return text.count(mark) <= 1
+    integer, _, fraction = text.partition(mark)
+    if mark in fraction or other in fraction or " " in integer:
+        return False
+    first, *groups = integer.split(other)
+    return 0 < len(first) <= 3 and first[0] != "0" and all(len(group) == 3 for group in groups)
+
+
+def _style_error(text: str, mark: str, after_symbol: bool) -> NumberStyleError:
+    """Why `text` is not in the style of books whose decimal mark is `mark`, and the number
+    perhaps meant: read with the other mark as the decimal mark, written in this style."""
+    other = OTHER_MARK[mark]
+    marks = [char for char in text if char in MARKS]
+    books = f"decimal {_MARK_NAMES[mark]}"
+    if marks[-1] == other and marks.count(other) == 1:
+        message = f"'{text}' has a decimal {_MARK_NAMES[other]}, but these books use a {books}"
+    elif marks.count(mark) > 1:
+        message = f"'{text}' has more than one {books}"
+    else:
+        message = f"'{text}' has '{other}' out of place"
+    suggestion = _as_meant(text, mark, after_symbol)
+    rule = (
+        f"these books write '{mark}' as the decimal mark and '{other}' only between groups "
+        f"of three digits ({_STYLE_EXAMPLES[mark]})"
+    )
+    hint = f"did you mean {suggestion}? {rule[0].upper()}{rule[1:]}" if suggestion else rule
+    return NumberStyleError(message, hint, mark, suggestion)
+
+
+def _as_meant(text: str, mark: str, after_symbol: bool) -> str:
+    """`text` as meant by someone who wrote it in the other style, written in the style of
+    `mark` ('' when that is not a number either): the marks swapped where that reads the
+    same, else the number without digit groups."""
+    other = OTHER_MARK[mark]
+    try:
+        meant, _, shown = _read_number(text, other, None, after_symbol)
+    except AmountError:
+        return ""
+    swapped = text.translate({ord(mark): other, ord(other): mark})
+    if swapped[0] == mark:
+        swapped = "0" + swapped  # not ",5" but "0,5"
+    swapped = swapped.rstrip(mark)  # not "5," but "5"
+    if fits_style(swapped, mark):
+        try:
+            if _read_number(swapped, mark, None, after_symbol)[0] == meant:
+                return swapped
+        except AmountError:
+            pass
+    if shown != other:
+        return ""  # the other mark was no decimal mark there either (1.234.56)
+    return format(meant, "f").replace(".", mark)
+
+
+def _read_number(
+    text: str, decimal_mark: str | None, style_mark: str | None, after_symbol: bool
+) -> tuple[Decimal, str | None, str | None]:
+    """`parse_number` as hledger reads numbers, whatever the books' style."""
     if not text or text[0] == " " or text[-1] == " ":
         raise AmountError(f"'{text}' is not a number", "write digits, e.g. 1 450,00")
     groups: list[str] = []
@@ -276,6 +373,8 @@ def parse_amount(
         )
     except AmountError as exc:
         exc.offset += begin
+        if isinstance(exc, NumberStyleError):
+            exc.commodity = commodity
         raise
     if limited and (too_long := beyond_limits(value)):
         raise AmountError(too_long, LIMITS_HINT, begin)

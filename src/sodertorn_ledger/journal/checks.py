@@ -4,6 +4,7 @@ declared accounts."""
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from decimal import Decimal
 from itertools import pairwise
 from operator import attrgetter
@@ -80,25 +81,58 @@ def _running(
     return problems, states
 
 
+NEAR_WORK = 100_000
+"""The most account names the suggestions of one check compare (undeclared accounts times
+the names each is compared with, each comparison up to some microseconds): books of
+thousands of undeclared accounts are checked in about a second at most, the first of
+them with suggestions."""
+
+
+MAX_NEAR_NAME = 200
+"""The longest account name that gets, or is, a suggestion: a comparison takes time with
+the square of the names' length."""
+
+
 def check_declared(journal: Journal) -> list[Problem]:
-    """Accounts used but not declared with an `account` directive (one problem per account)."""
+    """Accounts used but not declared with an `account` directive (one problem per account),
+    each with the nearest declared account, when one is near: a typo is not declared."""
     declared = journal.declarations
-    seen: set[str] = set()
-    problems: list[Problem] = []
+    first: dict[str, tuple[Transaction, int]] = {}  # each undeclared account's first posting
+    uses: dict[str, int] = {}
     for txn in journal.transactions:
         for posting in txn.postings:
             account = posting.account
-            if account in declared or account in seen:
+            if account in declared:
                 continue
-            seen.add(account)
-            problems.append(
-                Problem(
-                    txn.file,
-                    posting.line,
-                    f"undeclared account '{account}'",
-                    f"declare it in the main journal: `account {account}  ; what it is for`",
-                )
+            if account not in uses:
+                first[account] = (txn, posting.line)
+                uses[account] = 0
+            uses[account] += 1
+    # Without declarations, an account is compared with those posted to more often (the
+    # typo is the rarer one); with them, with the declared accounts.
+    by_use = sorted(
+        (a for a in uses if len(a) <= MAX_NEAR_NAME), key=uses.__getitem__, reverse=True
+    )
+    counts = [-uses[a] for a in by_use]
+    work = NEAR_WORK
+    named = [a for a in declared if len(a) <= MAX_NEAR_NAME]
+    problems: list[Problem] = []
+    for account, (txn, line) in first.items():
+        size = len(named) if declared else bisect_left(counts, -uses[account])
+        near = ""
+        if 0 < size <= work and len(account) <= MAX_NEAR_NAME:
+            work -= size
+            near = nearest_account(account, named if declared else by_use[:size])
+        problems.append(
+            Problem(
+                txn.file,
+                line,
+                f"undeclared account '{account}'",
+                f"did you mean {near}?"
+                if near
+                else f"declare it in the main journal: `account {account}  ; what it is for`",
             )
+        )
     return problems
 
 
@@ -435,3 +469,26 @@ def check_balances(journal: Journal) -> list[Problem]:
         return assertions + problems
     covered = {(t.file, p.line) for t in broken for p in t.postings}
     return [p for p in assertions if (p.file, p.line) not in covered] + problems
+
+
+def nearest_account(account: str, accounts: list[str]) -> str:
+    """The account of `accounts` that `account` is most likely a typo of ('' when none is
+    near): close as a whole (`difflib`), and in the components where they differ, so that
+    a new sibling (kostnader:drift:resor) is not taken for a typo of another
+    (kostnader:drift:personal) because they share a long parent. An account above or below
+    it (kostnader:drift) is no typo of it either."""
+    import difflib  # here: only books with an undeclared account need it
+
+    for candidate in difflib.get_close_matches(account, accounts, n=3, cutoff=0.8):
+        if account.startswith(candidate + ":") or candidate.startswith(account + ":"):
+            continue
+        ours, theirs = account.split(":"), candidate.split(":")
+        same = 0
+        while same < min(len(ours), len(theirs)) - 1 and ours[same] == theirs[same]:
+            same += 1
+        differing = difflib.SequenceMatcher(
+            None, ":".join(ours[same:]), ":".join(theirs[same:])
+        ).ratio()
+        if differing >= 0.6:
+            return candidate
+    return ""

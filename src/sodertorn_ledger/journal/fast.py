@@ -80,8 +80,9 @@ def one_step_patterns(possessive_groups: bool) -> tuple[str, str]:
     date, an optional status and code, a description, a comment, then two or more common
     posting lines (the first two in groups of their own, the rest as one block), not
     followed by another indented line; and the blank and comment lines up to the next
-    entry. Anything else (a tab inside a name, '.' digit groups, a comment line under a
-    posting, errors …) does not match, and is left to the reference reader.
+    entry. Anything else (a tab inside a name, a word of an account that could begin or
+    end an amount, '.' digit groups, a comment line under a posting, errors …) does not
+    match, and is left to the reference reader.
 
     Possessive quantifiers (`x*+`: what they matched is never given back) keep the regex
     engine from backtracking: when they match, the match is the one plain greedy
@@ -102,7 +103,16 @@ def one_step_patterns(possessive_groups: bool) -> tuple[str, str]:
         + ")"
         + never_back(r"(?: ?([^\W\d]++))", "?")  # the currency
     )
-    account = r"([^\s*!(\[;#]\S*+" + never_back(r"(?: \S++)", "*") + ")"
+    # An account's inner words neither start with a digit, sign or mark nor end in a digit
+    # or mark, but for a last one of digits only (`fonder:drift från 2019`): then no single
+    # space in it can stand before an amount (`a 469,00 kr`, `a 469 kr`, `a kr-5`), which
+    # the reference reader refuses.
+    account = (
+        r"([^\s*!(\[;#]\S*+"
+        + never_back(r"(?: [^\s0-9.,+-]\S*+(?<![0-9.,]))", "*")
+        + never_back(r"(?: [0-9]++)", "?")
+        + ")"
+    )
     assertion = never_back(r"(?:[ \t]*+=[ \t]*+" + number + ")", "?")
     posting_line = (
         r"[ \t]++"
@@ -141,12 +151,15 @@ def _plain_number(number: str, mark: str | None, decided: str | None) -> str | N
     """A number the one-step pattern matched, as Decimal's text; None: not sure, the
     reference reader decides.
 
-    `decided` is the decimal mark the books declare for their currency, if any. A mark in
-    a number with digit groups is its decimal mark; a lone mark is one when the books say
-    so or, with no say, unless three digits follow it (1,234 is ambiguous: hledger reads a
+    `decided` is the decimal mark the books declare for their currency, if any: a number
+    with another mark is left to the reference reader (1.234 is 1234 there, 469.00 and
+    1 234.50 are errors). With no say, a mark after digit groups is the decimal mark, and
+    a lone one too unless three digits follow it (1,234 is ambiguous: hledger reads a
     decimal mark, and the reference reader warns).
     """
     if " " in number:
+        if mark and decided is not None and mark != decided:
+            return None
         number = number.replace(" ", "")
     elif mark and mark != decided and (decided is not None or number[-4:-3] == mark):
         return None

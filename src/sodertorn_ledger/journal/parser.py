@@ -29,7 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
-from sodertorn_ledger.journal.amounts import AmountError, parse_amount
+from sodertorn_ledger.journal.amounts import AmountError, NumberStyleError, parse_amount
 from sodertorn_ledger.journal.fast import take_common
 from sodertorn_ledger.journal.model import AccountDeclaration, Journal, Posting, Tags, Transaction
 from sodertorn_ledger.money import journal_amount
@@ -106,6 +106,15 @@ def _split_comment(text: str) -> tuple[str, str]:
 
 
 _GAP = re.compile(r"[ \t]{2}").search
+TWO_SPACES = (
+    "put two spaces between the account and the amount "
+    "(hledger too reads one space or one tab as part of the account name)"
+)
+_DIGIT = re.compile(r"[0-9]").search
+MAX_AMOUNT_TEXT = 64
+"""The longest text after one blank in an account name that is looked at as its amount
+(`999 999 999 999 999,9999 kr`, the longest amount, has 27 characters)."""
+_LONG_FIRST_GROUP = re.compile(r"[0-9]{4,} [0-9]").match  # `2019 5,00`: a year, then an amount
 
 
 def _separator(text: str) -> int:
@@ -246,6 +255,9 @@ class _Reader:
         self.fast = fast  # False: every transaction line by line (tests compare the two)
         self.decimal_mark: str | None = None  # the decimal-mark directive's
         self.styles: dict[str, str | None] = {}  # a commodity directive's decimal mark
+        # Where each was declared (the directive, its file and line), for the messages of
+        # numbers written in another style; the decimal-mark directive's under None.
+        self.declared_at: dict[str | None, tuple[str, str, int]] = {}
         self.files: list[_File] = []  # the files being read: each includes the next
         self.reading: set[str] = set()  # their real paths, to find include cycles
         self.opened = 0  # files opened, of MAX_FILES
@@ -503,6 +515,7 @@ class _Reader:
                 )
             else:
                 self.decimal_mark = rest
+                self.declared_at[None] = (f"decimal-mark {rest}", file, lineno)
         elif word == "include":
             self.include(rest, line, lineno, file, folder)
         elif word in KNOWN_UNSUPPORTED or word.isalpha():
@@ -589,6 +602,7 @@ class _Reader:
             )
             return
         self.styles[amount.commodity] = amount.decimal_mark
+        self.declared_at[amount.commodity] = (f"commodity {body}", file, lineno)
         self.use_commodity(amount.commodity, file, lineno, line, line.find(body) + 1)
 
     def use_commodity(self, commodity: str, file: str, lineno: int, line: str, col: int) -> bool:
@@ -871,15 +885,28 @@ class _Reader:
             account, rest = body, ""
         else:
             account, rest = body[:gap], body[gap:].strip(WHITESPACE)
+        swallowed = self.amount_in_name(account)
+        if swallowed >= 0:
+            blank = "one tab" if account[swallowed] == "\t" else "one space"
+            swallowed_amount = account[swallowed + 1 :].rstrip(WHITESPACE)
+            self.problem(
+                file,
+                lineno,
+                f"the amount '{swallowed_amount}' is read as part of the account name: "
+                f"{blank} does not separate them",
+                TWO_SPACES,
+                column=indent + swallowed + 1,
+                text=raw,
+            )
+            return None
         if "\t" in account:
             # hledger reads a single tab as part of the account name; so must we.
             account = account.replace("\t", " ")
             self.problem(
                 file,
                 lineno,
-                f"the account name '{account}' contains a tab, so no amount was read",
-                "a single tab does not separate account and amount: "
-                "put two spaces (or a space and a tab) before the amount",
+                f"the account name '{account}' contains a tab, which is read as a space",
+                f"write a space in an account name; {TWO_SPACES}",
                 column=indent + 1,
                 text=raw,
                 warning=True,
@@ -953,6 +980,42 @@ class _Reader:
                 return None
         return Posting(account, amount, False, assertion, tags, comment, lineno)
 
+    def amount_in_name(self, account: str) -> int:
+        """Where, in a posting's account name as written, a single blank (space or tab)
+        stands before what looks like its amount (-1: nowhere).
+
+        hledger takes what follows one blank into the name (`a 469,00 kr` is an account),
+        and so the amount is lost; these books never mean that. Text after a blank looks
+        like an amount when it reads as one and has a sign or a decimal mark (`469,00`,
+        `kr -5`), or starts with a digit and ends in the books' currency (`469 kr`): so
+        `fonder:drift från 2019` keeps its year. Where several could be meant, the first
+        whose digit groups are of three (`från 2019 5,00 kr`: not `2019 5,00 kr`).
+        """
+        if not _DIGIT(account):
+            return -1
+        currency = self.journal.commodity
+        found = -1
+        name = account.rstrip(WHITESPACE)  # no posting line, no gap: it may end in a blank
+        # Only the name's last characters can hold an amount that is meant (a line of a
+        # million words is searched in no more steps than a short one).
+        start = max(0, len(name) - MAX_AMOUNT_TEXT - 1)
+        for k in range(start, len(name) - 1):
+            if name[k] not in WHITESPACE or name[k + 1] in WHITESPACE:
+                continue
+            rest = name[k + 1 :]
+            try:
+                amount = parse_amount(rest, None, {})
+            except AmountError:
+                continue
+            if any(c in "+-.," for c in rest) or (
+                rest[0] in "0123456789" and amount.commodity and amount.commodity == currency
+            ):
+                if not _LONG_FIRST_GROUP(rest):
+                    return k
+                if found < 0:
+                    found = k
+        return found
+
     def amount(self, text: str, raw: str, lineno: int, file: str, after: int = 0) -> Decimal | None:
         """The amount `text` found in line `raw` from `after`, in the books' currency; None,
         with a problem, when it cannot be read or is in another currency."""
@@ -960,11 +1023,16 @@ class _Reader:
         try:
             amount = parse_amount(text, self.decimal_mark, self.styles, limited=True)
         except AmountError as exc:
+            hint = exc.hint or "write an amount like 1 450,00 kr"
+            if isinstance(exc, NumberStyleError):
+                key = None if self.decimal_mark is not None else exc.commodity
+                directive, where, at = self.declared_at[key]
+                hint += f", as `{directive}` declares ({where}:{at})"
             self.problem(
                 file,
                 lineno,
                 exc.message,
-                exc.hint or "write an amount like 1 450,00 kr",
+                hint,
                 column=start + exc.offset + 1,
                 text=raw,
             )

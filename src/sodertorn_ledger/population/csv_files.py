@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 from collections.abc import Iterator
 
+from sodertorn_ledger.money import format_count
 from sodertorn_ledger.population.cube import figures_from_cells
 from sodertorn_ledger.population.model import (
     MAX_CELLS,
@@ -27,7 +28,6 @@ from sodertorn_ledger.population.model import (
     Code,
     Figure,
     FileResult,
-    count_text,
     is_folkmangd,
     norm,
     parse_count,
@@ -38,9 +38,15 @@ from sodertorn_ledger.population.model import (
 from sodertorn_ledger.problems import Problem
 
 _DELIMITERS = (",", ";", "\t")
-_REGION_HEADERS = frozenset({"region", "kommun", "län", "region/kommun", "kommunkod", "kod"})
-_TIME_HEADERS = frozenset({"år", "tid", "månad", "kvartal", "year", "period", "år/månad"})
-_CONTENT_HEADERS = frozenset({"tabellinnehåll", "contents", "table contents", "innehåll"})
+_REGION_HEADERS = frozenset(
+    {"region", "kommun", "län", "region/kommun", "kommunkod", "kod", "municipality", "county"}
+)
+_TIME_HEADERS = frozenset(
+    {"år", "tid", "månad", "kvartal", "year", "period", "år/månad", "month", "quarter"}
+)
+_CONTENT_HEADERS = frozenset(
+    {"tabellinnehåll", "contents", "table contents", "innehåll", "observations"}
+)
 _CONTENT_WORDS = ("folkmängd", "folkökning", "medelfolkmängd", "population", "befolkning")
 
 
@@ -78,8 +84,8 @@ def _fields(line: str, delimiter: str, number: int) -> list[str]:
     if len(line) > MAX_LINE_CHARS:
         raise _Unreadable(
             number,
-            f"line of {count_text(len(line))} characters; at most "
-            f"{count_text(MAX_LINE_CHARS)} are read",
+            f"line of {format_count(len(line))} characters; at most "
+            f"{format_count(MAX_LINE_CHARS)} are read",
         )
     try:
         return next(csv.reader([line], delimiter=delimiter), [])
@@ -97,7 +103,8 @@ def parse_csv(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
         return _fail(
             file,
             0,
-            f"{count_text(breaks)} lines; a population file has at most {count_text(MAX_LINES)}",
+            f"{format_count(breaks)} lines; a population file has at most "
+            f"{format_count(MAX_LINES)}",
         )
     try:
         return _parse(file, text, names)
@@ -139,8 +146,8 @@ def _rows(lines: list[str], start: int, delimiter: str) -> Iterator[tuple[int, l
 
 def _fail(file: str, line: int, message: str) -> FileResult:
     hint = (
-        "expected a CSV file from SCB's Statistikdatabasen (table BE0101N1) or "
-        "kommunkod;kommun;år;folkmängd"
+        "expected a CSV file from SCB's Statistikdatabasen (table TAB638, formerly BE0101N1) "
+        "or kommunkod;kommun;år;folkmängd"
     )
     return FileResult(problems=[Problem(file, line, message, hint=hint)])
 
@@ -148,8 +155,25 @@ def _fail(file: str, line: int, message: str) -> FileResult:
 # --- plain kommunkod;kommun;år;folkmängd --------------------------------------------------
 
 
-def _is_plain(header: list[str]) -> bool:
+# The plain file's columns, and the English words for them.
+_PLAIN_ALIASES = {
+    "municipality code": "kommunkod",
+    "code": "kommunkod",
+    "municipality": "kommun",
+    "year": "år",
+    "datum": "år",
+    "date": "år",
+    "population": "folkmängd",
+}
+
+
+def _plain_keys(header: list[str]) -> list[str]:
     keys = [norm(h) for h in header]
+    return [_PLAIN_ALIASES.get(k, "folkmängd" if k.startswith("population") else k) for k in keys]
+
+
+def _is_plain(header: list[str]) -> bool:
+    keys = _plain_keys(header)
     return "kommunkod" in keys and any(k.startswith("folkmängd") for k in keys)
 
 
@@ -160,11 +184,11 @@ def _plain(
     rows: Iterator[tuple[int, list[str]]],
     names: dict[str, Code],
 ) -> FileResult:
-    keys = [norm(h) for h in header]
+    keys = _plain_keys(header)
     want = {"kommunkod": -1, "kommun": -1, "år": -1, "folkmängd": -1}
     for index, key in enumerate(keys):
         for name in want:
-            if want[name] < 0 and (key == name or (name == "år" and key in ("datum", "date"))):
+            if want[name] < 0 and key == name:
                 want[name] = index
         if want["folkmängd"] < 0 and key.startswith("folkmängd"):
             want["folkmängd"] = index
@@ -276,7 +300,7 @@ def _pxweb(
         row_content = fields[content_col].strip() if content_col is not None else ""
         splits = tuple((header[i], _category(fields[i])) for i in split_cols)
         if len(cells) + len(value_cols) > MAX_CELLS:
-            return _fail(file, line, f"more than {count_text(MAX_CELLS)} figures in one file")
+            return _fail(file, line, f"more than {format_count(MAX_CELLS)} figures in one file")
         for col, (col_content, col_time, label) in value_cols.items():
             time = col_time or row_time
             if not time:

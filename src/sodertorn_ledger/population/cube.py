@@ -2,8 +2,10 @@
 
 - Only the Folkmängd contents count (a file may also carry Folkökning).
 - A population split by sex, age or civil status: take SCB's total category where the file
-  has one, otherwise sum the parts; never both.
-- Regions by kommunkod, or by exact name when the file has no codes.
+  has one, otherwise sum the parts; never both, and the parts are never checked against
+  the total (from 2025 SCB perturbs small cells, the Cell Key Method, so they need not add
+  up to it).
+- Regions by kommunkod, or by a member's name when the file has no codes.
 - A missing part (``..``) makes the sum unknown: no figure rather than a wrong one.
 """
 
@@ -18,14 +20,13 @@ from sodertorn_ledger.population.model import (
     Code,
     Figure,
     FileResult,
+    fold_names,
     is_folkmangd,
-    norm,
     parse_time,
     resolve_region,
+    sex_of,
 )
 from sodertorn_ledger.problems import Problem
-
-_SEXES = frozenset({"män", "kvinnor"})
 
 
 def figures_from_cells(cells: Iterable[Cell], *, file: str, names: dict[str, Code]) -> FileResult:
@@ -43,8 +44,8 @@ def figures_from_cells(cells: Iterable[Cell], *, file: str, names: dict[str, Cod
                 file,
                 0,
                 f"no Folkmängd figures in this file{what}",
-                hint="expected SCB's table of folkmängd per region (BE0101N1) with "
-                "tabellinnehåll Folkmängd",
+                hint="expected SCB's table of folkmängd per region (TAB638, formerly BE0101N1) "
+                "with tabellinnehåll Folkmängd (Population)",
             )
         )
         return result
@@ -59,13 +60,14 @@ def figures_from_cells(cells: Iterable[Cell], *, file: str, names: dict[str, Cod
     names_of: dict[tuple[Code, dt.date], str] = {}
     seen: dict[tuple[object, ...], Cell] = {}
     regions: dict[Category, tuple[Code, str] | None] = {}
+    folded = fold_names(names)
     times: dict[str, dt.date | None] = {}
     split_keys: dict[tuple[tuple[str, Category], ...], tuple[tuple[str, str], ...]] = {}
     for cell in wanted:
         if not all(chosen[dim](cat) for dim, cat in cell.splits):
             continue
         if cell.region not in regions:
-            regions[cell.region] = resolve_region(cell.region, names)
+            regions[cell.region] = resolve_region(cell.region, folded)
         region = regions[cell.region]
         if region is None:
             continue
@@ -123,9 +125,19 @@ def figures_from_cells(cells: Iterable[Cell], *, file: str, names: dict[str, Cod
                 population=sum(v for v in values if v is not None),
                 file=file,
                 line=min(p.line for p in parts),
+                place=_place(parts),
             )
         )
     return result
+
+
+def _place(parts: list[Cell]) -> str:
+    """Where a figure's cells are, in a file without lines: ``Totalt!D12``, the two sexes'
+    ``Kvinnor!D12 + Män!D12``, or the first of many (``value[12] and 201 more``)."""
+    places = [p.place for p in parts if p.place]
+    if len(places) <= 2:
+        return " + ".join(places)
+    return f"{places[0]} and {len(places) - 1} more"
 
 
 def _problem(file: str, cell: Cell, message: str) -> Problem:
@@ -159,13 +171,14 @@ def _choose_categories(cells: list[Cell], file: str) -> tuple[dict[str, _Keep], 
         if totals:
             chosen[dim] = _Keep(totals[0])
             continue
-        labels = {norm(c.label) for c in cats}
-        if labels & _SEXES and not labels >= _SEXES:
+        sexes = {sex_of(c.label) for c in cats} - {None}
+        if len(sexes) == 1:
+            labels = ", ".join(sorted(c.label for c in cats))
             problems.append(
                 Problem(
                     file,
                     0,
-                    f"{dim!r} has only {', '.join(sorted(labels))}: the total cannot be summed",
+                    f"{dim!r} has only {labels}: the total cannot be summed",
                     hint="download the table with both män and kvinnor (or the total)",
                 )
             )

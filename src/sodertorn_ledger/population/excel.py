@@ -1,14 +1,20 @@
 """SCB's Excel tables of folkmängd per kommun, read with openpyxl.
 
-Such a table ("Folkmängd per kommun 31 december 2020 jämfört med 2019") has title rows,
-a header of one or two rows naming the years (``2020``, ``31 dec 2020``; a group label such
-as ``Folkmängd`` or ``Förändring`` above them, often a merged cell), then one row per
-region, usually with the name only. PxWeb's own xlsx export has the same shape with one
-or more stub columns (region, kön, ...) whose repeated labels are left blank.
+SCB's most downloaded table, "Folkmängd per kommun 31 december 2020 jämfört med 2019", is a
+workbook of several sheets: "Topp 50" (the largest municipalities, ranked), "Totalt" (all
+290, alphabetical) and the same table per sex ("Kvinnor", "Män"). Each sheet has title
+rows, then a header of two rows: group labels (``Rang``, ``Kommun``, ``Folkmängd 31
+december``, ``Förändring``), each over the years it heads (``2020``, ``2019``, ``%``);
+then one row per municipality: its ranks, its name (no kommunkod), its folkmängd of both
+years and the change; footnotes may follow. PxWeb's own xlsx export has one sheet with
+one or more stub columns (region, kön, ...) whose repeated labels are left blank.
 
-The reader finds the header row with the years, takes the columns whose header (with the
-group label above it) is folkmängd rather than a change, and reads the regions from the
-stub columns to their left.
+A sheet's columns are told apart by their header: a year under (or over) Folkmängd,
+Population or one sex is a figure; ranks and changes are never read; the region column
+is the one headed Kommun, Region, ... (or the first one of names), and only the columns
+to its right hold figures. Of a workbook, the sheets of folkmängd totals are read and
+must agree (the "Totalt" sheet is the source named); the sheets of one sex are read only
+when there is no total, and are then added up.
 """
 
 from __future__ import annotations
@@ -16,8 +22,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Collection
 from typing import Any
 
+from sodertorn_ledger.money import format_count
 from sodertorn_ledger.population.cube import figures_from_cells
 from sodertorn_ledger.population.model import (
     MAX_CELLS,
@@ -25,10 +33,11 @@ from sodertorn_ledger.population.model import (
     Category,
     Cell,
     Code,
+    Figure,
     FileResult,
-    count_text,
     norm,
     parse_count,
+    sex_of,
     shorten,
     size_text,
     split_time,
@@ -37,9 +46,24 @@ from sodertorn_ledger.problems import Problem
 
 _HINT = (
     "expected SCB's Excel table of folkmängd per kommun (a header row with the years, "
-    "one row per kommun) or PxWeb's xlsx export of table BE0101N1"
+    "one row per kommun) or PxWeb's xlsx export of table TAB638 (formerly BE0101N1)"
 )
-_CHANGE_WORDS = ("förändring", "folkökning", "ökning", "minskning", "procent", "%", "rang", "diff")
+_CHANGE_WORDS = (
+    "förändring",
+    "folkökning",
+    "ökning",
+    "minskning",
+    "procent",
+    "%",
+    "diff",
+    "change",
+    "increase",
+    "decrease",
+    "growth",
+    "percent",
+    "per cent",
+)
+_RANK_WORDS = ("rang", "rank", "placering")
 
 
 def _text(value: Any) -> str:
@@ -76,7 +100,7 @@ def _check_zip(data: bytes) -> None:
     table of folkmängd. The sizes are the zip's own claims: zipfile never unpacks a part
     beyond its claimed size (and a part that claims less than it holds fails its CRC)."""
     if data.count(b"PK\x01\x02") > MAX_PARTS:  # one per part in the zip's directory
-        raise _Unreadable(f"a zip of more than {count_text(MAX_PARTS)} parts")
+        raise _Unreadable(f"a zip of more than {format_count(MAX_PARTS)} parts")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
@@ -122,20 +146,79 @@ def parse_excel(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
         grids = _read_grids(data)
     except _Unreadable as exc:
         return FileResult(problems=[Problem(file, 0, str(exc), hint=_HINT)])
-    results: list[FileResult] = []
-    for title, grid in grids:
-        sheet_result = _read_sheet(file, grid, names, title)
-        if sheet_result is not None:
-            results.append(sheet_result)
-    if not results:
+    sheets = [_read_sheet(file, grid, title) for title, grid in grids]
+    totals = [s for s in sheets if s.kind == _TOTAL]
+    if totals:
+        totals.sort(key=lambda s: norm(s.title) not in _WHOLE_TABLE_SHEETS)  # stable
+        return _from_sheets(file, totals, names, together=False)
+    sexes = [s for s in sheets if s.kind == _ONE_SEX]
+    if sexes:
+        return _from_sheets(file, sexes, names, together=True)
+    other = next((s for s in sheets if s.kind == _OTHER), None)
+    if other is not None:
         return FileResult(
-            problems=[Problem(file, 0, "no sheet has a header row with years", hint=_HINT)]
+            problems=[
+                Problem(
+                    file,
+                    0,
+                    f"{other.where}: the year columns are not folkmängd (no 'Folkmängd' "
+                    "in the title or header)",
+                    hint=_HINT,
+                )
+            ]
+        )
+    return FileResult(
+        problems=[Problem(file, 0, "no sheet has a header row with years", hint=_HINT)]
+    )
+
+
+_WHOLE_TABLE_SHEETS = frozenset(
+    {"totalt", "total", "samtliga", "alla kommuner", "all municipalities"}
+)
+"""Sheet names of a workbook's whole table, read first of the sheets that agree: their cells
+are the sources named (not those of an excerpt such as "Topp 50")."""
+
+
+def _from_sheets(
+    file: str, sheets: list[_Sheet], names: dict[str, Code], *, together: bool
+) -> FileResult:
+    """The figures of the sheets used: each sheet's own (`together` False), which must
+    agree, or one sheet's cells added to the other's (the sexes, `together`)."""
+    bad = FileResult()
+    for sheet in sheets:
+        for problem in sheet.bad.problems:
+            bad.add(problem)
+        bad.omitted += sheet.bad.omitted
+    if bad.problems:
+        return bad
+    if together:
+        return figures_from_cells(
+            [cell for sheet in sheets for cell in sheet.cells], file=file, names=names
         )
     merged = FileResult()
-    for r in results:
-        merged.figures.extend(r.figures)
-        merged.problems.extend(r.problems)
-        merged.omitted += r.omitted
+    first: dict[tuple[Code, dt.date], Figure] = {}
+    for sheet in sheets:
+        result = figures_from_cells(sheet.cells, file=file, names=names)
+        for problem in result.problems:
+            merged.add(problem)
+        merged.omitted += result.omitted
+        for figure in result.figures:
+            key = (figure.code, figure.date)
+            earlier = first.get(key)
+            if earlier is None:
+                first[key] = figure
+                merged.figures.append(figure)
+            elif earlier.population != figure.population:
+                merged.add(
+                    Problem(
+                        file,
+                        0,
+                        f"{figure.place}: folkmängd for {figure.code} {figure.date} is "
+                        f"{figure.population} here but {earlier.population} in "
+                        f"{earlier.place}",
+                        hint="the sheets of one workbook disagree: download it again from SCB",
+                    )
+                )
     return merged
 
 
@@ -168,8 +251,8 @@ def _read_grids(data: bytes) -> list[tuple[str, list[list[str]]]]:
 
 
 def _grid(sheet: Any, budget: int) -> list[list[str]]:
-    # Merged header cells keep their text in the first cell only; `_fill_right` spreads a
-    # group label over the year columns it heads. A sheet may claim (or hold) a million
+    # Merged header cells keep their text in the first cell only; `_groups` and `_years`
+    # spread a label over the columns it heads. A sheet may claim (or hold) a million
     # rows of sixteen thousand columns: the grid is refused once it passes `budget` cells.
     rows: list[list[str]] = []
     width = 0
@@ -180,7 +263,7 @@ def _grid(sheet: Any, budget: int) -> list[list[str]]:
             if budget < MAX_GRID_CELLS:
                 where = f"the sheets up to {_sheet_ref(str(sheet.title))} have"
             raise _Unreadable(
-                f"{where} more than {count_text(MAX_GRID_CELLS)} cells (rows × columns): too "
+                f"{where} more than {format_count(MAX_GRID_CELLS)} cells (rows × columns): too "
                 "large for a population file"
             )
         rows.append([_text(v) for v in row])
@@ -197,101 +280,204 @@ def _sheet_ref(title: str) -> str:
 
 def _cell_ref(sheet: str, row: int, col: int) -> str:
     """``'Tabell 1'!C6`` for the 0-based row and column of a sheet's grid."""
+    return f"{_sheet_ref(sheet)}!{_column_letters(col)}{row + 1}"
+
+
+def _column_letters(col: int) -> str:
+    """``C`` for the 0-based column 2, ``AA`` for 26."""
     letters = ""
     n = col + 1
     while n:
         n, rest = divmod(n - 1, 26)
         letters = chr(ord("A") + rest) + letters
-    return f"{_sheet_ref(sheet)}!{letters}{row + 1}"
+    return letters
 
 
-def _read_sheet(
-    file: str, grid: list[list[str]], names: dict[str, Code], sheet: str
-) -> FileResult | None:
-    header_at = -1
+_TOTAL = "total"
+_ONE_SEX = "one sex"
+_OTHER = "other"
+_NONE = "none"
+
+
+class _Sheet:
+    """What one sheet holds: its kind, and the cells of its folkmängd figures.
+
+    Kinds: ``total`` (folkmängd, or its parts with their total), ``one sex`` (every figure
+    of one sex: a sheet of women or of men), ``other`` (years, but not of folkmängd) and
+    ``none`` (no header with years)."""
+
+    __slots__ = ("bad", "cells", "kind", "title", "where")
+
+    def __init__(self, title: str, kind: str = _NONE, where: str = "") -> None:
+        self.title = title
+        self.kind = kind
+        self.where = where
+        """The header's first year as a cell (``Totalt!D7``), for a message."""
+        self.cells: list[Cell] = []
+        self.bad = FileResult()
+        """Figures that are no whole number, named by sheet and cell (kept or counted)."""
+
+
+def _is_time(text: str) -> bool:
+    return split_time(text) is not None
+
+
+def _header_row(grid: list[list[str]]) -> int:
+    """The row of the years: the first that names a time beyond its first column and has
+    nothing numeric-only beside the years (a rank or a figure is no header); -1 for none."""
     for r, row in enumerate(grid):
-        found = [c for c, cell in enumerate(row) if c > 0 and split_time(cell)]
-        # A header row names at least one time and has nothing numeric-only beside the years.
-        if found and all(
-            split_time(cell) is not None or not cell.replace(" ", "").isdigit() for cell in row
-        ):
-            header_at = r
-            break
-    if header_at < 0:
-        return None
-    year_row = grid[header_at]
-    first_value_col = min(c for c, cell in enumerate(year_row) if c > 0 and split_time(cell))
-    title = " ".join(" ".join(c for c in row if c) for row in grid[:header_at])
-    width = len(year_row)
-    group_row = grid[header_at - 1] if header_at > 0 else [""] * width
-    group = _fill_right(group_row, first_value_col)
-    years = _fill_right(year_row, first_value_col)
-    # A second header row under the years ("Män", "Kvinnor", "Totalt", "Antal", "Procent").
-    sub_row = _sub_header(grid, header_at + 1, first_value_col)
+        found = any(c > 0 and _is_time(cell) for c, cell in enumerate(row))
+        if found and all(_is_time(cell) or not cell.replace(" ", "").isdigit() for cell in row):
+            return r
+    return -1
 
-    value_cols: dict[int, tuple[str, str, str]] = {}  # column -> (contents, time, sub label)
-    for col in range(first_value_col, width):
-        parts = split_time(years[col])
-        sub = sub_row[col] if sub_row else ""
-        if parts is None or not (year_row[col] or sub):
-            continue
-        own, time = parts
-        label = norm(f"{group[col]} {own} {sub}")
-        if any(word in label for word in _CHANGE_WORDS):
-            continue
-        if "folkmängd" in label or "folkmängd" in norm(title):
-            value_cols[col] = ("Folkmängd", time, sub)
-    if not value_cols:
-        return FileResult(
-            problems=[
-                Problem(
-                    file,
-                    header_at + 1,
-                    "the year columns are not folkmängd (no 'Folkmängd' in the title or header)",
-                    hint=_HINT,
-                )
-            ]
-        )
-    stub = list(range(first_value_col))
-    stub_names = [
+
+def _read_sheet(file: str, grid: list[list[str]], sheet: str) -> _Sheet:
+    header_at = _header_row(grid)
+    if header_at < 0:
+        return _Sheet(sheet)
+    year_row = grid[header_at]
+    width = len(year_row)
+    first_time = next(c for c, cell in enumerate(year_row) if c > 0 and _is_time(cell))
+    group_row = grid[header_at - 1] if header_at > 0 else [""] * width
+    title = " ".join(" ".join(c for c in row if c) for row in grid[:header_at])
+    # A second header row under the years ("Män", "Kvinnor", "Totalt", "Antal", "Procent").
+    sub_row = _sub_header(grid, header_at + 1, first_time)
+    years = _years(year_row, sub_row)
+    group = _groups(group_row, years)
+
+    labels = [norm(f"{group[c]} {years[c]} {sub_row[c] if sub_row else ''}") for c in range(width)]
+    skipped = {c for c in range(width) if any(w in labels[c] for w in _CHANGE_WORDS + _RANK_WORDS)}
+    heads = [
         year_row[c] or (sub_row[c] if sub_row else "") or group_row[c] or f"kolumn {c + 1}"
-        for c in stub
+        for c in range(width)
     ]
-    code_index = next((i for i, n in enumerate(stub_names) if norm(n) in _CODE_HEADERS), None)
-    region_index = _region_column(stub_names, code_index)
-    cells: list[Cell] = []
-    bad = FileResult()  # the problems, kept or counted
-    carried = [""] * len(stub)
+    # The sex a figure is of: its column's label says it ("Kvinnor 31 december"), or the
+    # sheet's title ("Antal kvinnor per kommun …") or its name ("Kvinnor").
+    sheet_sex = _sex_counted(title) or sex_of(sheet)
+    counts_people = _says_folkmangd(title) or _sex_counted(title) is not None
+    value_cols: dict[int, tuple[str, str | None, str]] = {}  # column -> (time, sex, sub label)
+    for c in range(width):
+        parts = split_time(years[c])
+        if parts is None or c in skipped or not (year_row[c] or (sub_row and sub_row[c])):
+            continue
+        sub = sub_row[c] if sub_row else ""
+        sex = sex_of(labels[c]) or sheet_sex
+        if _says_folkmangd(labels[c]) or counts_people:
+            value_cols[c] = (parts[1], sex, sub)
+    where = _cell_ref(sheet, header_at, first_time)
+    if not value_cols:
+        return _Sheet(sheet, _OTHER, where)
+
+    code_col = next(
+        (c for c in range(width) if c not in value_cols and norm(heads[c]) in _CODE_HEADERS),
+        None,
+    )
+    region_col = _region_column(grid, header_at, heads, value_cols, skipped, code_col)
+    value_cols = {c: v for c, v in value_cols.items() if c > region_col}
+    if not value_cols:
+        return _Sheet(sheet, _OTHER, where)
+    first_value = min(value_cols)
+    split_cols = [
+        c
+        for c in range(region_col + 1, first_value)
+        if c not in skipped
+        and c != code_col
+        and any(grid[r][c] for r in range(header_at + 1, len(grid)))
+    ]
+    by_sex = any(sex for _, sex, _ in value_cols.values())
+    read = _Sheet(sheet, _TOTAL, where)
+    if by_sex and all(sex for _, sex, _ in value_cols.values()):
+        read.kind = _ONE_SEX if len({sex for _, sex, _ in value_cols.values()}) == 1 else _TOTAL
+    column_splits: dict[int, tuple[tuple[str, Category], ...]] = {}
+    for c, (_, sex, sub) in value_cols.items():
+        if by_sex:
+            column_splits[c] = (("kön", Category("", sub or sex or "totalt")),)
+        elif sub_row:
+            column_splits[c] = (("kolumn", Category("", sub)),)
+        else:
+            column_splits[c] = ()
+
+    stub = [c for c in (code_col, region_col, *split_cols) if c is not None]
+    # PxWeb's export leaves a repeated stub label blank (a region over its rows of kön); a
+    # table of one region a row has no such blanks, and a row without a name (a sum) is no
+    # municipality's.
+    carry = bool(split_cols)
+    carried = dict.fromkeys(stub, "")
     first_data = header_at + (2 if sub_row else 1)
+    at = {c: f"{_sheet_ref(sheet)}!{_column_letters(c)}" for c in value_cols}  # + the row
     for r in range(first_data, len(grid)):
         row = grid[r]
         if not any(row[c] for c in value_cols):
             continue  # blank row, footnote, source line
-        for i, c in enumerate(stub):
-            carried[i] = row[c] or carried[i]  # PxWeb leaves a repeated stub label blank
-        region = _region(carried, region_index, code_index)
+        for c in stub:
+            carried[c] = row[c] or (carried[c] if carry else "")
+        region = _region(carried[region_col], carried[code_col] if code_col is not None else "")
         if region is None:
             continue
-        splits = tuple(
-            (stub_names[i], Category("", carried[i]))
-            for i in range(len(stub))
-            if i not in (region_index, code_index)
-        )
-        for col, (content, time, sub) in value_cols.items():
-            place = _cell_ref(sheet, r, col)
+        splits = tuple((heads[c], Category("", carried[c])) for c in split_cols)
+        for c, (time, _, _) in value_cols.items():
+            place = f"{at[c]}{r + 1}"
             try:
-                value = parse_count(row[col])
+                value = parse_count(row[c])
             except BadValue as exc:
-                bad.add(Problem(file, 0, f"{place}: {exc}"))
+                read.bad.add(Problem(file, 0, f"{place}: {exc}"))
                 continue
-            column_split = (("kolumn", Category("", sub)),) if sub_row else ()
-            cells.append(Cell(region, time, content, splits + column_split, value, r + 1, place))
-    if bad.problems:
-        return bad
-    return figures_from_cells(cells, file=file, names=names)
+            read.cells.append(
+                Cell(region, time, "Folkmängd", splits + column_splits[c], value, r + 1, place)
+            )
+    return read
 
 
-_CODE_HEADERS = frozenset({"kommunkod", "kod", "regionkod", "länskod", "kommun-kod"})
+def _says_folkmangd(text: str) -> bool:
+    """A title or header of folkmängd: ``Folkmängd 31 december``, ``Population``."""
+    text = norm(text)
+    return "folkmängd" in text or "population" in text
+
+
+def _sex_counted(title: str) -> str | None:
+    """The sex a title counts: "Antal kvinnor per kommun …", "Number of men …"."""
+    words = norm(title).split()
+    for i, word in enumerate(words):
+        if word in ("antal", "number"):
+            sex = sex_of(" ".join(words[i + 1 : i + 3]))
+            if sex is not None:
+                return sex
+    return None
+
+
+def _years(year_row: list[str], sub_row: list[str] | None) -> list[str]:
+    """The year of each column: its own, or (a merged cell over the sub-header's labels)
+    the year to its left."""
+    years = list(year_row)
+    for c in range(1, len(years)):
+        if not years[c] and sub_row and sub_row[c] and _is_time(years[c - 1]):
+            years[c] = years[c - 1]
+    return years
+
+
+def _groups(group_row: list[str], years: list[str]) -> list[str]:
+    """The group label over each column: its own, or (a merged cell such as "Folkmängd 31
+    december" or "Rang" over two years) the label to its left, over the years it heads."""
+    group = list(group_row)
+    for c in range(1, len(group)):
+        if not group[c] and _is_time(years[c]) and _is_time(years[c - 1]):
+            group[c] = group[c - 1]
+    return group
+
+
+_CODE_HEADERS = frozenset(
+    {
+        "kommunkod",
+        "kod",
+        "regionkod",
+        "länskod",
+        "kommun-kod",
+        "code",
+        "municipality code",
+        "region code",
+    }
+)
 
 
 def _sub_header(grid: list[list[str]], r: int, first_value_col: int) -> list[str] | None:
@@ -307,9 +493,7 @@ def _sub_header(grid: list[list[str]], r: int, first_value_col: int) -> list[str
     return grid[r]
 
 
-def _region(labels: list[str], region_index: int, code_index: int | None) -> Category | None:
-    name = labels[region_index] if region_index < len(labels) else ""
-    code = labels[code_index] if code_index is not None else ""
+def _region(name: str, code: str) -> Category | None:
     if code.isdigit() and len(code) in (1, 3):
         code = code.zfill(2 if len(code) == 1 else 4)  # Excel dropped the leading zero
     if not name and not code:
@@ -317,16 +501,49 @@ def _region(labels: list[str], region_index: int, code_index: int | None) -> Cat
     return Category(code, name if name != code else "")
 
 
-def _fill_right(row: list[str], start: int) -> list[str]:
-    filled = list(row)
-    for c in range(start + 1, len(filled)):
-        if not filled[c]:
-            filled[c] = filled[c - 1]
-    return filled
+_REGION_HEADERS = frozenset(
+    {
+        "region",
+        "kommun",
+        "län",
+        "kommunnamn",
+        "namn",
+        "kommunens namn",
+        "municipality",
+        "county",
+        "name",
+    }
+)
 
 
-def _region_column(stub_names: list[str], code_index: int | None) -> int:
-    for i, name in enumerate(stub_names):
-        if norm(name) in ("region", "kommun", "län", "kommunnamn", "namn", "kommunens namn"):
-            return i
-    return next((i for i in range(len(stub_names)) if i != code_index), 0)
+def _is_text(cell: str) -> bool:
+    """A cell of words (a name), not a number."""
+    return (
+        bool(cell)
+        and not cell.replace(" ", "").replace(",", "").replace(".", "").lstrip("-").isdigit()
+    )
+
+
+def _region_column(
+    grid: list[list[str]],
+    header_at: int,
+    heads: list[str],
+    value_cols: Collection[int],
+    skipped: set[int],
+    code_col: int | None,
+) -> int:
+    """The column of the regions' names: the one headed Kommun, Region, ... (never one of
+    figures), else the first before the figures that holds names rather than numbers (ranks
+    are numbers), else the first column."""
+    for c, head in enumerate(heads):
+        if c not in value_cols and norm(head) in _REGION_HEADERS:
+            return c
+    first_value = min(value_cols)
+    rows = grid[header_at + 1 : header_at + 201]
+    for c in range(first_value):
+        if c in skipped or c == code_col:
+            continue
+        cells = [row[c] for row in rows if row[c]]
+        if cells and sum(_is_text(cell) for cell in cells) * 2 > len(cells):
+            return c
+    return code_col if code_col is not None else 0

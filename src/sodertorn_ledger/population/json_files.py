@@ -18,6 +18,7 @@ import re
 from itertools import product
 from typing import Any
 
+from sodertorn_ledger.money import format_count
 from sodertorn_ledger.population.cube import figures_from_cells
 from sodertorn_ledger.population.model import (
     MAX_CELLS,
@@ -27,7 +28,6 @@ from sodertorn_ledger.population.model import (
     Cell,
     Code,
     FileResult,
-    count_text,
     norm,
     parse_count,
     shorten,
@@ -35,7 +35,8 @@ from sodertorn_ledger.population.model import (
 from sodertorn_ledger.problems import Problem
 
 _HINT = (
-    "expected JSON from SCB's PxWeb API (format json, json-stat or json-stat2) for table BE0101N1"
+    "expected JSON from SCB's PxWeb API (json-stat2 from PxWebApi 2, or json and json-stat) "
+    "for table TAB638 (formerly BE0101N1)"
 )
 MAX_ITEMS = 3 * MAX_CELLS
 """The most commas (so array items and object members) in one JSON file, counted before it
@@ -75,8 +76,8 @@ def parse_json(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
     if items > MAX_ITEMS:
         return _fail(
             file,
-            f"{count_text(items)} commas (items): too large for a population file "
-            f"(at most {count_text(MAX_ITEMS)})",
+            f"{format_count(items)} commas (items): too large for a population file "
+            f"(at most {format_count(MAX_ITEMS)})",
         )
     try:
         document = json.loads(
@@ -213,7 +214,7 @@ def _pxweb_v1(document: dict[str, Any]) -> list[Cell]:
     rows = _list(document["data"], "data")
     if len(rows) * len(contents) > MAX_CELLS:
         raise _Bad(
-            f"{count_text(len(rows) * len(contents))} values; at most {count_text(MAX_CELLS)} "
+            f"{format_count(len(rows) * len(contents))} values; at most {format_count(MAX_CELLS)} "
             "are read from one file"
         )
     split_cols = [n for n in keyed if n not in (region_col, time_col)]
@@ -273,6 +274,11 @@ def _label(value: Any) -> str:
     return value if isinstance(value, str) else "" if value is None else _what(value)
 
 
+_TIMES = frozenset({"tid", "år", "year", "månad", "month", "kvartal", "quarter"})
+_CONTENTS = frozenset({"tabellinnehåll", "contents", "table contents", "observations"})
+"""The contents dimension's label (its id is ``ContentsCode`` at SCB, its role ``metric``)."""
+
+
 def _jsonstat2(document: dict[str, Any], file_bytes: int) -> list[Cell]:
     if str(document.get("version", "2.0")) != "2.0":
         raise _Bad(f"JSON-stat version {_what(document.get('version'))}; expected 2.0")
@@ -317,7 +323,7 @@ def _cube(
     if total > MAX_CELLS:
         shown = shorten(" × ".join(str(s) for s in sizes))
         raise _Bad(
-            f"{size_at}: the dimensions ({shown}) make more than {count_text(MAX_CELLS)} cells, "
+            f"{size_at}: the dimensions ({shown}) make more than {format_count(MAX_CELLS)} cells, "
             "the most read from one file"
         )
     dims = _object(_member(dataset, "dimension", at.rstrip(".") or "the dataset"), f"{at}dimension")
@@ -331,14 +337,14 @@ def _cube(
     labels = {i: _label(dims[i].get("label")) or i for i in ids}
     role = _object(raw_role, f"{at}role")
     time_id = _role(role, "time", ids) or next(
-        (i for i in ids if norm(i) in ("tid", "år", "year") or norm(labels[i]) == "år"), None
+        (i for i in ids if norm(i) in _TIMES or norm(labels[i]) in _TIMES), None
     )
     if time_id is None:
         raise _Bad("no time dimension (role.time or Tid)")
     content_id = _role(role, "metric", ids) or next(
-        (i for i in ids if norm(i) == "contentscode"), None
+        (i for i in ids if norm(i) == "contentscode" or norm(labels[i]) in _CONTENTS), None
     )
-    region_id = next(
+    region_id = _role(role, "geo", ids) or next(
         (i for i in ids if norm(i) == "region" or "region" in norm(labels[i])),
         next((i for i in ids if i not in (time_id, content_id)), None),
     )
@@ -354,9 +360,9 @@ def _cube(
         values = _object(raw_values, value_at)
         if total > file_bytes // 2:  # a cell's value takes two bytes at least ("0,")
             raise _Bad(
-                f"{value_at}: a sparse value for {count_text(total)} cells in a file of "
-                f"{count_text(file_bytes)} bytes, which could hold values for "
-                f"{count_text(file_bytes // 2)} at most: fill in the cells (a list)"
+                f"{value_at}: a sparse value for {format_count(total)} cells in a file of "
+                f"{format_count(file_bytes)} bytes, which could hold values for "
+                f"{format_count(file_bytes // 2)} at most: fill in the cells (a list)"
             )
         for key in values:  # sparse: each key a cell's position
             if not (_POSITION.fullmatch(key) and int(key) < total):

@@ -13,6 +13,7 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from sodertorn_ledger.money import format_count
 from sodertorn_ledger.population.model import (
     MAX_CELLS,
     MAX_FILE_BYTES,
@@ -20,7 +21,6 @@ from sodertorn_ledger.population.model import (
     Figure,
     FileResult,
     PopulationTable,
-    count_text,
     size_text,
 )
 from sodertorn_ledger.problems import Problem
@@ -143,11 +143,14 @@ def merge_figures(results: list[tuple[str, FileResult]]) -> tuple[PopulationTabl
                 table.figures[key] = figure
             elif earlier.population != figure.population:
                 name = figure.name or earlier.name
+                # A workbook's or a JSON file's figure is named by its cell or key path
+                # (its row is no line of the file), a text file's by its line.
+                at = f"{figure.place}: " if figure.place else ""
                 problems.append(
                     Problem(
                         figure.file,
-                        figure.line,
-                        f"folkmängd {figure.date} for {figure.code} {name}".rstrip()
+                        0 if figure.place else figure.line,
+                        f"{at}folkmängd {figure.date} for {figure.code} {name}".rstrip()
                         + f" is {figure.population} here but {earlier.population} in "
                         f"{earlier.where}",
                         hint="keep only the correct file in the folder",
@@ -188,7 +191,7 @@ def read_file_bounded(path: Path, limit: int = MAX_FILE_BYTES, *, why: str = "")
     if kind is not None:
         return _not_file(file, kind)
     if info.st_size > limit:
-        return _too_large(file, f"{count_text(info.st_size)} bytes", limit, why)
+        return _too_large(file, f"{format_count(info.st_size)} bytes", limit, why)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     flags |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     try:
@@ -225,12 +228,12 @@ def _not_file(file: str, kind: str) -> Problem:
 
 
 def _too_large(file: str, size: str, limit: int, why: str) -> Problem:
-    at_most = why or f"at most {size_text(limit)} ({count_text(limit)} bytes) is read"
+    at_most = why or f"at most {size_text(limit)} ({format_count(limit)} bytes) is read"
     return Problem(
         file,
         0,
         f"too large for a population file: {size}; {at_most}",
-        hint="download only the members and the years needed (SCB's table BE0101N1)",
+        hint="download only the members and the years needed (SCB's table TAB638)",
     )
 
 
@@ -253,7 +256,7 @@ def _capped(problems: list[Problem], omitted: dict[str, int]) -> list[Problem]:
         out.extend(found[:MAX_PROBLEMS_PER_FILE])
         more = omitted.get(file, 0) + max(0, len(found) - MAX_PROBLEMS_PER_FILE)
         if more:
-            out.append(Problem(file, 0, f"and {count_text(more)} more problems"))
+            out.append(Problem(file, 0, f"and {format_count(more)} more problems"))
     return out
 
 
@@ -293,7 +296,7 @@ def read_population_folder(
             if files > MAX_FOLDER_FILES:
                 what = f"more than {MAX_FOLDER_FILES} files"
             else:
-                what = f"more than {count_text(MAX_FOLDER_FIGURES)} figures in its files"
+                what = f"more than {format_count(MAX_FOLDER_FIGURES)} figures in its files"
             results.append((file, FileResult(problems=[_not_read(file, what)])))
             break
         budget = MAX_FOLDER_BYTES - read
@@ -303,7 +306,7 @@ def read_population_folder(
             why=""
             if budget >= MAX_FILE_BYTES
             else f"the folder's files may have {size_text(MAX_FOLDER_BYTES)} together, and "
-            f"those before it have {count_text(read)} bytes",
+            f"those before it have {format_count(read)} bytes",
         )
         if isinstance(data, Problem):
             results.append((file, FileResult(problems=[data])))
@@ -336,6 +339,7 @@ def figures_json(figures: list[Figure]) -> list[dict[str, object]]:
             "population": f.population,
             "file": f.file,
             "line": f.line or None,
+            "place": f.place or None,
         }
         for f in figures
     ]

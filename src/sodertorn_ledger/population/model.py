@@ -12,9 +12,11 @@ import datetime as dt
 import re
 from typing import NamedTuple
 
+from sodertorn_ledger.money import format_count
 from sodertorn_ledger.problems import Problem, printable
 
 Code = str
+"""SCB's region code: four digits for a kommun (``0127``), two for a län (``01``)."""
 
 # --- limits: the work done on any file is bounded, whatever it holds ---------------------
 
@@ -37,14 +39,6 @@ def shorten(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def count_text(n: int) -> str:
-    """A count for a message, in digit groups: ``500 000``."""
-    return f"{n:,}".replace(",", " ")
-
-
-"""SCB's region code: four digits for a kommun (``0127``), two for a län (``01``)."""
-
-
 class Figure(NamedTuple):
     """One municipality's folkmängd on one date, and where it was read."""
 
@@ -56,11 +50,17 @@ class Figure(NamedTuple):
     file: str
     line: int
     """1-based line (CSV, PX) or row (Excel) of the figure; 0 when the format has none (JSON)."""
+    place: str = ""
+    """Where the figure is in a file without lines: the sheet and cell (``Totalt!D12``) or
+    the JSON key path (``value[12]``); '' for a text file, whose line says it."""
 
     @property
     def where(self) -> str:
-        """FILE:LINE, safe to print (a file name may hold control characters)."""
+        """``FILE:LINE``, or ``FILE, PLACE`` for a workbook or JSON; safe to print (a file
+        name, a sheet's name may hold control characters)."""
         where = printable(self.file)
+        if self.place:
+            return f"{where}, {printable(self.place)}"
         return f"{where}:{self.line}" if self.line else where
 
 
@@ -153,9 +153,63 @@ def norm(text: str) -> str:
 
 
 def is_folkmangd(content: str) -> bool:
-    """True for SCB's Folkmängd contents (not Folkökning, not Medelfolkmängd)."""
+    """True for SCB's Folkmängd contents, in Swedish or English (``Folkmängd``,
+    ``Population``, ``Folkmängden efter region …``, ``Population by region …``); not
+    Folkökning, Medelfolkmängd, ``Population growth`` or ``Population density``."""
     text = norm(content)
-    return text.startswith("folkmängd") or text.startswith("population")
+    if not text.startswith(("folkmängd", "population")):
+        return False
+    return not any(word in _OTHER_CONTENTS for word in _words(text))
+
+
+_OTHER_CONTENTS = frozenset(
+    {
+        "förändring",
+        "ökning",
+        "minskning",
+        "täthet",
+        "growth",
+        "change",
+        "increase",
+        "decrease",
+        "density",
+        "average",
+        "mean",
+    }
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _words(text: str) -> list[str]:
+    """The words of a label, case-folded: ``Kvinnor 31 december`` → kvinnor, december."""
+    return _WORD.findall(text.casefold())
+
+
+# --- sex: SCB's two categories, in Swedish and English ------------------------------------
+
+WOMEN = "kvinnor"
+MEN = "män"
+_SEX_WORDS = {
+    "kvinnor": WOMEN,
+    "kvinna": WOMEN,
+    "women": WOMEN,
+    "woman": WOMEN,
+    "female": WOMEN,
+    "females": WOMEN,
+    "män": MEN,
+    "man": MEN,
+    "men": MEN,
+    "male": MEN,
+    "males": MEN,
+}
+
+
+def sex_of(text: str) -> str | None:
+    """``kvinnor`` or ``män`` when a label names one sex (``Kvinnor 31 december``,
+    ``Antal kvinnor per kommun``, ``women``), else None (``Folkmängd``, ``kön``, ``sex``,
+    ``män och kvinnor``, which names both)."""
+    found = {_SEX_WORDS[w] for w in _words(text) if w in _SEX_WORDS}
+    return found.pop() if len(found) == 1 else None
 
 
 # --- time ---------------------------------------------------------------------------------
@@ -288,7 +342,7 @@ def parse_count(text: str, *, missing: frozenset[str] = MISSING_SYMBOLS) -> int 
     if number == 0 and not raw[0].isdigit():
         raise BadValue(raw, "has a sign on zero")
     if abs(number) > MAX_COUNT:
-        limit = count_text(MAX_COUNT)
+        limit = format_count(MAX_COUNT)
         raise BadValue(raw, f"is above {limit}: no municipality has that many inhabitants")
     return number
 
@@ -323,10 +377,32 @@ _CODE_RE = re.compile(r"\d{4}|\d{2}")
 _CODE_NAME_RE = re.compile(r"(\d{4}|\d{2})\s+(\S.*)")
 
 
-def resolve_region(region: Category, names: dict[str, Code]) -> tuple[Code, str] | None:
-    """(kommunkod, name) of a region: by code where the file has one, else by exact name.
+def fold_names(names: dict[str, Code]) -> dict[str, Code]:
+    """The members' names as `resolve_region` looks them up: case and blanks folded."""
+    return {norm(name): code for name, code in names.items()}
 
-    A name that is no member's (another municipality, a län, Riket) gives None.
+
+def _member_named(label: str, folded: dict[str, Code]) -> Code | None:
+    """The member a name is, as written (``Botkyrka``, ``BOTKYRKA``) or with SCB's suffix
+    (``Botkyrka kommun``, ``Salems kommun``); None for any other region."""
+    name = norm(label)
+    if name in folded:
+        return folded[name]
+    if name.endswith(" kommun"):
+        bare = name.removesuffix(" kommun")
+        if bare in folded:
+            return folded[bare]
+        if bare.endswith("s") and bare[:-1] in folded:
+            return folded[bare[:-1]]
+    return None
+
+
+def resolve_region(region: Category, folded: dict[str, Code]) -> tuple[Code, str] | None:
+    """(kommunkod, name) of a region: by code where the file has one (``0127``,
+    ``0127 Botkyrka``; ``01`` and ``00`` are a län and Riket), else by a member's name
+    (`folded`, from `fold_names`).
+
+    Any other region (another municipality by name, ``SE110 Stockholms län``) gives None.
     """
     code = region.code.strip()
     label = " ".join(region.label.split())
@@ -337,6 +413,7 @@ def resolve_region(region: Category, names: dict[str, Code]) -> tuple[Code, str]
         return code, "" if _CODE_RE.fullmatch(label) else label
     if _CODE_RE.fullmatch(label):
         return label, ""
-    if label in names:
-        return names[label], label
+    member = _member_named(label, folded)
+    if member is not None:
+        return member, label
     return None

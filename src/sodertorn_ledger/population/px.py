@@ -21,6 +21,7 @@ import re
 from itertools import product
 from typing import NamedTuple
 
+from sodertorn_ledger.money import format_count
 from sodertorn_ledger.population.cube import figures_from_cells
 from sodertorn_ledger.population.model import (
     MAX_CELLS,
@@ -29,14 +30,15 @@ from sodertorn_ledger.population.model import (
     Cell,
     Code,
     FileResult,
-    count_text,
     norm,
     parse_count,
     shorten,
 )
 from sodertorn_ledger.problems import Problem
 
-_HINT = "expected a PC-Axis file (.px) from SCB's Statistikdatabasen, table BE0101N1"
+_HINT = (
+    "expected a PC-Axis file (.px) from SCB's Statistikdatabasen, table TAB638 (formerly BE0101N1)"
+)
 
 
 class PxError(Exception):
@@ -161,7 +163,7 @@ def _end_of(run: re.Pattern[str], text: str, start: int) -> int:
 
 def _too_many(line: int) -> PxError:
     return PxError(
-        line, f"more than {count_text(MAX_TOKENS)} values: too large for a population file"
+        line, f"more than {format_count(MAX_TOKENS)} values: too large for a population file"
     )
 
 
@@ -265,8 +267,8 @@ def _parse(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
     if expected > MAX_CELLS:
         raise PxError(
             single["DATA"].line,
-            f"the variables ({shorten(sizes)}) make {count_text(expected)} cells; at most "
-            f"{count_text(MAX_CELLS)} are read from one file",
+            f"the variables ({shorten(sizes)}) make {format_count(expected)} cells; at most "
+            f"{format_count(MAX_CELLS)} are read from one file",
         )
     if len(data_tokens) != expected:
         raise PxError(
@@ -278,11 +280,15 @@ def _parse(file: str, data: bytes, names: dict[str, Code]) -> FileResult:
     content_var = declared[0] if declared else None
     time_vars = {v for (k, v) in by_var if k == "TIMEVAL"}
     time_var = next((v for v in variables if v in time_vars), None) or next(
-        (v for v in variables if norm(v) in ("år", "tid", "månad", "kvartal", "year")), None
+        (v for v in variables if norm(v) in ("år", "tid", "månad", "kvartal", "year", "month")),
+        None,
     )
     if time_var is None:
         raise PxError(1, "no time variable (TIMEVAL or år)")
-    region_var = next((v for v in variables if "region" in norm(v) or norm(v) == "kommun"), None)
+    region_var = next(
+        (v for v in variables if "region" in norm(v) or norm(v) in ("kommun", "municipality")),
+        None,
+    )
     if region_var is None:
         region_var = next((v for v in variables if v not in (time_var, content_var)), None)
     if region_var is None:

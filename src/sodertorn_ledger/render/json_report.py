@@ -17,7 +17,7 @@ from sodertorn_ledger.money import to_json
 
 if TYPE_CHECKING:  # each command imports only the report it makes
     from sodertorn_ledger.close import ClosePlan
-    from sodertorn_ledger.fees import FeeReport
+    from sodertorn_ledger.fees import Credit, FeeReport, Receivables
     from sodertorn_ledger.population.model import PopulationTable
     from sodertorn_ledger.problems import Problem
     from sodertorn_ledger.reports.balance import BalanceSheet
@@ -178,6 +178,8 @@ def register_json(register: Register) -> dict[str, Any]:
 
 
 def fees_json(report: FeeReport) -> dict[str, Any]:
+    """Each member's fee, what is booked and paid of it; `credits`: what members have paid
+    beyond their fees."""
     return {
         "year": report.year,
         "population_date": report.population_date.isoformat(),
@@ -190,6 +192,8 @@ def fees_json(report: FeeReport) -> dict[str, Any]:
                 "fee": to_json(line.fee),
                 "booked": to_json(line.booked),
                 "difference": to_json(line.difference),
+                "paid": to_json(line.paid),
+                "unpaid": to_json(line.unpaid),
             }
             for line in report.lines
         ],
@@ -198,8 +202,39 @@ def fees_json(report: FeeReport) -> dict[str, Any]:
             "fee": to_json(report.total_fee),
             "booked": to_json(report.total_booked),
             "difference": to_json(report.total_difference),
+            "paid": to_json(report.total_paid),
+            "unpaid": to_json(report.total_unpaid),
         },
+        "credits": _credits_json(report.credits),
     }
+
+
+def unpaid_fees_json(receivables: Receivables) -> dict[str, Any]:
+    """`ledger fees --unpaid`: every fee not paid in full at `date`, oldest first; `total`
+    is what they owe, `credits` what members have paid beyond their fees."""
+    assert receivables.date is not None  # the state of the books at a date
+    return {
+        "date": receivables.date.isoformat(),
+        "unpaid": [
+            {
+                "year": fee.year,
+                "code": fee.code,
+                "name": fee.name,
+                "invoice_date": fee.date.isoformat(),
+                "days": receivables.days(fee),
+                "amount": to_json(fee.unpaid),
+                "file": fee.file,
+                "line": fee.line,
+            }
+            for fee in receivables.unpaid
+        ],
+        "total": to_json(receivables.total_unpaid),
+        "credits": _credits_json(receivables.credits),
+    }
+
+
+def _credits_json(credits: Sequence[Credit]) -> list[dict[str, Any]]:
+    return [{"code": c.code, "name": c.name, "amount": to_json(c.amount)} for c in credits]
 
 
 def invoices_json(
@@ -234,7 +269,8 @@ def population_json(
                         "name": m.name,
                         "population": f.population if f else None,
                         "file": f.file if f else None,
-                        "line": (f.line or None) if f else None,
+                        "line": (f.line or None) if f and not f.place else None,
+                        "place": (f.place or None) if f else None,
                     }
                     for m, f in zip(members, figures, strict=True)
                 ],

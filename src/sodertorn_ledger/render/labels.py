@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING
 from sodertorn_ledger.money import format_sv
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sodertorn_ledger.fees import Credit
     from sodertorn_ledger.reports.balance import BalanceSheet
     from sodertorn_ledger.reports.funds import Column, FundRow, LinePosting, Summary, Totals
     from sodertorn_ledger.reports.projects import ProjectsReport
@@ -153,3 +156,11 @@ def balance_notes(sheet: BalanceSheet) -> list[str]:
     if sheet.provisional:
         notes.append(provisional_note(sheet.year))
     return notes
+
+
+def credits_notes(credits: Sequence[Credit], *, ore: bool = False) -> list[str]:
+    """What members have paid beyond their fees, in one note (none without credits)."""
+    if not credits:
+        return []
+    each = ", ".join(f"{c.code} {c.name} {format_sv(c.amount, ore=ore)} kr" for c in credits)
+    return [f"Tillgodo (betalt utöver avgifterna, räknas av mot nästa avgift): {each}"]

@@ -24,6 +24,7 @@ from sodertorn_ledger.problems import printable
 from sodertorn_ledger.render.labels import (
     account_label,
     balance_notes,
+    credits_notes,
     date_sv,
     posting_label,
     projects_notes,
@@ -36,7 +37,7 @@ from sodertorn_ledger.render.labels import (
 
 if TYPE_CHECKING:  # each command imports only the report it makes
     from sodertorn_ledger.close import ClosePlan
-    from sodertorn_ledger.fees import FeeReport
+    from sodertorn_ledger.fees import FeeReport, Receivables
     from sodertorn_ledger.population.model import PopulationTable
     from sodertorn_ledger.reports.balance import BalanceSheet
     from sodertorn_ledger.reports.funds import Column, LinePosting, Summary
@@ -271,6 +272,8 @@ def render_fees(report: FeeReport, *, ore: bool = False) -> RenderableType:
     table.add_column("Avgift", justify="right", footer=cell(report.total_fee, ore=ore))
     table.add_column("Bokfört", justify="right", footer=cell(report.total_booked, ore=ore))
     table.add_column("Differens", justify="right", footer=cell(report.total_difference, ore=ore))
+    table.add_column("Betalt", justify="right", footer=cell(report.total_paid, ore=ore))
+    table.add_column("Obetalt", justify="right", footer=cell(report.total_unpaid, ore=ore))
     for line in report.lines:
         table.add_row(
             line.code,
@@ -279,12 +282,43 @@ def render_fees(report: FeeReport, *, ore: bool = False) -> RenderableType:
             cell(line.fee, ore=ore),
             cell(line.booked, ore=ore),
             cell(line.difference, ore=ore),
+            cell(line.paid, ore=ore),
+            cell(line.unpaid, ore=ore),
         )
     files = sorted({printable(line.figure.file) for line in report.lines})  # names may hold \x1b
-    note = Text(
-        "Differens = bokfört − avgift. Folkmängd från SCB: " + ", ".join(files), style="dim"
-    )
-    return Group(table, note)
+    notes = [
+        Text("Differens = bokfört − avgift. Obetalt = bokfört − betalt.", style="dim"),
+        *(Text(note) for note in credits_notes(report.credits, ore=ore)),
+        Text("Folkmängd från SCB: " + ", ".join(files), style="dim"),
+    ]
+    return Group(table, *notes)
+
+
+def render_unpaid_fees(receivables: Receivables, *, ore: bool = False) -> RenderableType:
+    """Every fee not paid in full at the date, oldest first, with its age and invoice."""
+    assert receivables.date is not None  # the state of the books at a date
+    unpaid = receivables.unpaid
+    table = _table(f"Obetalda avgifter {date_sv(receivables.date)}", footer=True)
+    table.add_column("Avgiftsår", footer="")
+    table.add_column("Kod", footer="")
+    table.add_column("Kommun", footer="Summa")
+    table.add_column("Fakturadatum", footer="")
+    table.add_column("Dagar", justify="right", footer="")
+    table.add_column("Obetalt", justify="right", footer=cell(receivables.total_unpaid, ore=ore))
+    table.add_column("Faktura", footer="")
+    for fee in unpaid:
+        table.add_row(
+            str(fee.year),
+            fee.code,
+            fee.name,
+            fee.date.isoformat(),
+            str(receivables.days(fee)),
+            cell(fee.unpaid, ore=ore),
+            printable(f"{fee.file}:{fee.line}"),
+        )
+    notes = [] if unpaid else [Text("Alla fakturerade avgifter är betalda.")]
+    notes += [Text(note) for note in credits_notes(receivables.credits, ore=ore)]
+    return Group(table, *notes)
 
 
 def render_population(

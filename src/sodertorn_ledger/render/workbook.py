@@ -18,6 +18,7 @@ from sodertorn_ledger.render.labels import (
     COLUMN_NAMES,
     account_label,
     balance_notes,
+    credits_notes,
     date_sv,
     projects_notes,
     provisional_note,
@@ -164,7 +165,8 @@ def projects_sheet(report: ProjectsReport) -> Sheet:
 
 
 def fees_sheet(report: FeeReport) -> Sheet:
-    """Avgifter YEAR: per member folkmängd × rate = avgift, what is booked, the difference."""
+    """Avgifter YEAR: per member folkmängd × rate = avgift, what is booked, the difference,
+    what is paid and what is not (=Bokfört−Betalt)."""
     year = report.year
     date = report.population_date
     sheet = Sheet(f"Avgifter {year}", header_rows=4, frozen_columns=2)
@@ -184,6 +186,8 @@ def fees_sheet(report: FeeReport) -> Sheet:
         Text("Avgift", Style.HEADING),
         Text("Bokfört", Style.HEADING),
         Text("Differens", Style.HEADING),
+        Text("Betalt", Style.HEADING),
+        Text("Obetalt", Style.HEADING),
     )
     first = len(sheet.rows) + 1
     for line in report.lines:
@@ -196,6 +200,8 @@ def fees_sheet(report: FeeReport) -> Sheet:
             Formula(f"={ref(3, row)}*{ref(4, row)}", line.fee),
             Amount(line.booked),
             Formula(f"={ref(6, row)}-{ref(5, row)}", line.difference),
+            Amount(line.paid),
+            Formula(f"={ref(6, row)}-{ref(8, row)}", line.unpaid),
         )
     last = len(sheet.rows)
     sheet.add(
@@ -208,7 +214,10 @@ def fees_sheet(report: FeeReport) -> Sheet:
         sum_formula(5, first, last, report.total_fee, style=Style.TOTAL),
         sum_formula(6, first, last, report.total_booked, style=Style.TOTAL),
         sum_formula(7, first, last, report.total_difference, style=Style.TOTAL),
+        sum_formula(8, first, last, report.total_paid, style=Style.TOTAL),
+        sum_formula(9, first, last, report.total_unpaid, style=Style.TOTAL),
     )
+    _notes(sheet, credits_notes(report.credits))
     return sheet
 
 
