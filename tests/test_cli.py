@@ -20,7 +20,7 @@ COMMANDS = sorted(c.name or "" for c in app.registered_commands)
 
 def test_the_commands_are_all_there() -> None:
     expected = (
-        "accounts balance check close export fees import population projects result sie summary"
+        "accounts balance check close export fees import population projects register result sie summary"
     )
     assert expected.split() == COMMANDS
 

@@ -18,6 +18,7 @@ from conftest import require_program
 from manual import assert_shows, page
 from report_books import SMALL_SETTINGS, write_books
 from sodertorn_ledger.cli import app
+from sodertorn_ledger.money import format_sv
 
 runner = CliRunner()
 BOOKS = Path(__file__).resolve().parent.parent / "ledger" / "main.journal"
@@ -171,6 +172,119 @@ def test_result_json() -> None:
     assert data["total"] == {"income": "2012800.00", "costs": "1824368.40"}
     assert data["result"] == "188431.60"
     assert sum(Decimal(c["amount"]) for c in data["costs"]) == Decimal("1824368.40")
+
+
+def test_result_detail_the_postings_under_each_line_make_the_published_figure() -> None:
+    code, out, err = run("result", "2020", "-f", str(BOOKS), "--detail", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    lines = [*data["income"], *data["costs"]]
+    published = {row[0]: row[1] for row in RESULT_ROWS[:10]}
+    for line in lines:
+        total = sum((Decimal(p["amount"]) for p in line["postings"]), Decimal(0))
+        assert total == Decimal(line["amount"]), line["name"]
+        assert format_sv(total) == published[line["name"]], line["name"]
+        assert set(line["postings"][0]) == {
+            "date",
+            "description",
+            "account",
+            "amount",
+            "file",
+            "line",
+        }
+    # Without --detail the JSON is as before.
+    plain = json.loads(run("result", "2020", "-f", str(BOOKS), "--json")[1])
+    assert "postings" not in plain["costs"][0]
+
+    code, out, _ = run("result", "2020", "-f", str(BOOKS), "--detail")
+    assert code == 0
+    rows = [r for r in rows_of(out) if not r[0].startswith("─")]
+    # Every published line is there, each followed by its postings, indented.
+    assert [r for r in rows if not r[0][:1].isdigit()][2:] == RESULT_ROWS
+    at = rows.index(["Representation", "31 637"])
+    assert rows[at + 1 : at + 5] == [
+        [
+            "2020-01-20",
+            "Balingsholms gård | Samarbetskommitténs planeringskonferens 16 januari",
+            "kostnader:drift:representation",
+            "12 400",
+        ],
+        [
+            "2020-03-23",
+            "Balingsholms gård | Inställt möte med Region Stockholm 19 mars",
+            "kostnader:drift:representation",
+            "4 351",
+        ],
+        [
+            "2020-08-31",
+            "Balingsholms gård | Möte nätverken kommunikationschefer och näringslivschefer",
+            "kostnader:drift:representation",
+            "7 286",
+        ],
+        [
+            "2020-09-14",
+            "Balingsholms gård | Ledningsgruppens planeringskonferens 10 september",
+            "kostnader:drift:representation",
+            "7 600",
+        ],
+    ]
+    line = next(line for line in out.splitlines() if "2020-01-20" in line)
+    assert line.startswith("    2020-01-20")  # under the line names
+    header = next(line for line in out.splitlines() if "Kostnader" in line)
+    assert len(line.rstrip()) == header.index("Kostnader") + len("Kostnader")
+
+
+def test_summary_detail_each_fund_with_its_postings_in_their_columns() -> None:
+    code, out, err = run("summary", "2020", "-f", str(BOOKS), "--detail", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    for fund in data["funds"]:
+        for column in ("income", "costs", "transfers"):
+            found = [Decimal(p["amount"]) for p in fund["postings"] if p["column"] == column]
+            assert sum(found, Decimal(0)) == Decimal(fund[column]), (fund["name"], column)
+    assert [len(f["postings"]) for f in data["funds"]] == [69, 1, 1, 0, 0, 0, 0]
+    code, out, _ = run("summary", "2020", "-f", str(BOOKS), "--detail")
+    assert code == 0
+    lines = out.splitlines()
+    header = next(line for line in lines if line.lstrip().startswith("Fond"))
+    cost = next(line for line in lines if "kostnader:södertörnsmodellen" in line)
+    assert cost.rstrip().endswith(f"{M}1 450")
+    assert len(cost.rstrip()) == header.index("Kostnader") + len("Kostnader")
+    income = next(line for line in lines if "intäkter:kommunikationsprojekt" in line)
+    assert income.rstrip().endswith("50 500")
+    assert len(income.rstrip()) == header.index("Intäkter") + len("Intäkter")
+
+
+def test_projects_detail_each_supplier_with_its_postings() -> None:
+    code, out, err = run("projects", "2020", "-f", str(BOOKS), "--detail", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    great = data["projects"][0]["suppliers"][0]
+    assert [(p["date"], p["amount"]) for p in great["postings"]] == [
+        ("2020-05-29", "121400.00"),
+        ("2020-10-30", "121400.00"),
+    ]
+    for project in data["projects"]:
+        for supplier in project["suppliers"]:
+            total = sum(Decimal(p["amount"]) for p in supplier["postings"])
+            assert total == Decimal(supplier["amount"])
+    code, out, _ = run("projects", "2020", "-f", str(BOOKS), "--detail")
+    rows = [r for r in rows_of(out) if not r[0].startswith("─")]
+    assert rows[3:6] == [
+        ["Great", "242 800"],
+        [
+            "2020-05-29",
+            "Great | Näringslivsanalys Södertörn, del 1",
+            "kostnader:drift:projekt",
+            "121 400",
+        ],
+        [
+            "2020-10-30",
+            "Great | Näringslivsanalys Södertörn, del 2",
+            "kostnader:drift:projekt",
+            "121 400",
+        ],
+    ]
 
 
 def test_projects_table_and_json() -> None:

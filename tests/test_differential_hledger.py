@@ -19,7 +19,9 @@ style, rounded half to even to a commodity directive's precision (or exact witho
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -38,6 +40,7 @@ from typer.testing import CliRunner
 from conftest import require_program
 from journal_strategies import (
     FAULT_KINDS,
+    SWEDISH,
     FaultKind,
     GeneratedJournal,
     inject_fault,
@@ -553,3 +556,144 @@ def test_a_change_to_a_closed_year_that_hledger_finds_we_find(
             assert theirs.returncode != 0 and ours
         else:
             assert ours  # read after the close on its own day: hledger cannot tell
+
+
+# -- ledger register against hledger register -----------------------------------------------
+
+SAFE = set(SWEDISH + "0123456789")
+"""Pattern characters whose case both tools fold alike (hledger's regular expressions are
+POSIX ones, and fold case by another table than Python's for a few exotic letters)."""
+
+
+def _piece(data: st.DataObject, text: str, extra: str = "") -> str | None:
+    """A run of `text` made of SAFE characters (and `extra`), maybe in the other case;
+    None when `text` has none."""
+    runs: list[str] = [
+        r for r in re.findall(f"[{re.escape(''.join(SAFE) + extra)}]+", text) if r.strip()
+    ]
+    if not runs:
+        return None
+    run = data.draw(st.sampled_from(runs)).strip()
+    start = data.draw(st.integers(0, len(run) - 1))
+    piece = run[start : data.draw(st.integers(start + 1, len(run)))].strip()
+    if not piece:
+        return None
+    return piece.swapcase() if data.draw(st.booleans()) else piece
+
+
+def register_query(
+    data: st.DataObject, generated: GeneratedJournal, journal: Journal
+) -> tuple[list[str], list[str]]:
+    """A query drawn from what the books hold: (our arguments, hledger's)."""
+    ours: list[str] = []
+    theirs: list[str] = []
+    accounts = sorted(generated.used_accounts())
+    for negated in [False] * data.draw(st.integers(0, 2)) + [True] * data.draw(st.integers(0, 1)):
+        account = data.draw(st.sampled_from(accounts))
+        if data.draw(st.integers(0, 3)) == 0:
+            piece = _piece(data, account.split(":")[0], " ")
+            pattern = None if piece is None else "^" + piece
+        else:
+            pattern = _piece(data, account, " :")
+        if pattern is not None:
+            pattern = ("not:" if negated else "") + pattern
+            ours.append(pattern)
+            theirs.append(pattern)
+    years = sorted({t.date.year for t in generated.transactions})
+    period = data.draw(st.sampled_from(["none", "year", "from", "to", "both"]))
+    day = st.dates(dt.date(2019, 1, 1), dt.date(2022, 1, 1))
+    if period == "year":
+        year = str(data.draw(st.sampled_from(years)))
+        ours += ["--year", year]
+        theirs += ["-p", year]
+    if period in ("from", "both"):
+        start = data.draw(day)
+        ours += ["--from", start.isoformat()]
+        theirs += ["-b", start.isoformat()]
+    if period in ("to", "both"):
+        end = data.draw(day)
+        if period == "both" and end <= start:
+            end = start + dt.timedelta(days=1)
+        ours += ["--to", end.isoformat()]
+        theirs += ["-e", end.isoformat()]
+    tags = [
+        *((k, v) for t in journal.transactions for k, v in t.tags.items()),
+        *((k, v) for t in journal.transactions for p in t.postings for k, v in p.tags.items()),
+        *((k, v) for d in journal.declarations.values() for k, v in d.tags.items()),
+    ]
+    with_tag: bool = data.draw(st.booleans())
+    if tags and with_tag:
+        name, value = data.draw(st.sampled_from(sorted(tags)))
+        wanted = _piece(data, value, " .-/") if data.draw(st.booleans()) else None
+        ours += ["--tag", name if wanted is None else f"{name}:{wanted}"]
+        theirs.append(f"tag:{name}" if wanted is None else f"tag:{name}={wanted}")
+    if data.draw(st.booleans()):
+        payee = _piece(data, data.draw(st.sampled_from([t.payee for t in journal.transactions])))
+        if payee is not None:
+            ours += ["--payee", payee]
+            theirs.append(f"payee:{payee}")
+    return ours, theirs
+
+
+@settings(SETTINGS, max_examples=150)
+@given(generated=journals(), data=st.data())
+def test_register_equals_hledger_register(
+    hledger: Hledger, generated: GeneratedJournal, data: st.DataObject
+) -> None:
+    """The same postings in the same order, each with the same amount and running total,
+    and the same final total as `hledger register QUERY -O csv`."""
+    precision = generated.style.precision
+    with tempfile.TemporaryDirectory() as tmp:
+        main = generated.write(Path(tmp))
+        journal = load_journal(main)
+        assert journal.errors == []
+        ours_args, theirs_args = register_query(data, generated, journal)
+        theirs = hledger.run("-f", str(main), "register", *theirs_args, "-O", "csv")
+        assert theirs.returncode == 0, theirs.stderr
+        header, *rows = list(csv.reader(io.StringIO(theirs.stdout, newline="")))
+        assert header == ["txnidx", "date", "code", "description", "account", "amount", "total"]
+
+        result = CliRunner().invoke(app, ["register", "--json", "-f", str(main), *ours_args])
+        assert result.exit_code == 0, result.output
+        ours = json.loads(result.stdout)
+        where = (ours_args, theirs_args)
+        assert len(ours["postings"]) == len(rows), where
+        for mine, their in zip(ours["postings"], rows, strict=True):
+            _, date, _, description, account, amount, total = their
+            assert (mine["date"], mine["description"], mine["account"]) == (
+                date,
+                description,
+                account,
+            ), where
+            assert shown(Decimal(mine["amount"]), precision) == csv_amount(amount), where
+            assert shown(Decimal(mine["total"]), precision) == csv_amount(total), where
+        final = csv_amount(rows[-1][6]) if rows else Decimal(0)
+        assert shown(Decimal(ours["total"]), precision) == final, where
+
+
+def test_register_of_the_bundled_books_equals_hledger_register(hledger: Hledger) -> None:
+    """`ledger register representation --year 2020` and `hledger register representation
+    -p 2020`: the published 31 637, posting by posting."""
+    theirs = hledger.run(
+        "-f", str(BUNDLED / "main.journal"), "register", "representation", "-p", "2020", "-O", "csv"
+    )
+    assert theirs.returncode == 0, theirs.stderr
+    _, *rows = list(csv.reader(io.StringIO(theirs.stdout, newline="")))
+    result = CliRunner().invoke(
+        app,
+        [
+            "register",
+            "representation",
+            "--year",
+            "2020",
+            "--json",
+            "-f",
+            str(BUNDLED / "main.journal"),
+        ],
+    )
+    ours = json.loads(result.stdout)
+    assert [
+        (p["date"], csv_amount(r[5]), csv_amount(r[6]))
+        for p, r in zip(ours["postings"], rows, strict=True)
+    ] == [(p["date"], Decimal(p["amount"]), Decimal(p["total"])) for p in ours["postings"]]
+    assert csv_amount(rows[-1][6]) == Decimal(ours["total"]) == Decimal("31637")

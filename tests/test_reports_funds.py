@@ -389,3 +389,53 @@ def test_a_year_after_an_open_year_is_provisional(tmp_path: Path) -> None:
     assert summary.provisional
     # Until the close, the drift result of 2020 sits in the drift fund's opening.
     assert summary.funds[0].opening == D("300.00")
+
+
+def test_bundled_2020_detail_each_column_is_the_sum_of_its_postings() -> None:
+    journal = load_journal(BOOKS)
+    settings = load_settings(BOOKS.parent / "sodertorn.toml")
+    plain = compute_summary(journal, settings, 2020)
+    summary = compute_summary(journal, settings, 2020, detail=True)
+    assert summary.total == plain.total
+    assert [r[:8] for r in summary.funds] == [r[:8] for r in plain.funds]
+    for row in summary.funds:
+        for column in ("income", "costs", "transfers"):
+            found = sum((p.amount for p in row.postings if p.column == column), D(0))
+            assert found == getattr(row, column), (row.name, column)
+        assert row.opening + sum((p.amount for p in row.postings), D(0)) == row.closing
+    drift, modellen, kommunikation, *rest = summary.funds
+    assert len(drift.postings) == 69
+    assert [(p.account, p.amount, p.column) for p in modellen.postings] == [
+        ("kostnader:södertörnsmodellen", D("-1450.00"), "costs")
+    ]
+    assert [(p.date.isoformat(), p.amount, p.column) for p in kommunikation.postings] == [
+        ("2020-01-28", D("50500.00"), "income")
+    ]
+    # The opening balances are no posting of the year.
+    assert all(r.postings == () for r in rest)
+    assert not summary.has_transfers
+
+
+def test_detail_of_a_transfer_that_nets_to_zero_gets_its_column(tmp_path: Path) -> None:
+    journal, settings = small_books(
+        tmp_path,
+        "2020-01-01 Ingående balans\n"
+        "    tillgångar:fordringar   100,00 kr\n"
+        "    fonder:modellen\n"
+        "2021-03-01 Flytt\n"
+        "    fonder:modellen   10,00 kr\n"
+        "    fonder:bidrag\n"
+        "2021-03-02 Tillbaka\n"
+        "    fonder:bidrag   10,00 kr\n"
+        "    fonder:modellen\n",
+    )
+    assert not compute_summary(journal, settings, 2021).has_transfers
+    summary = compute_summary(journal, settings, 2021, detail=True)
+    # Nothing moved in the end, but the postings behind the zeros are shown in their column.
+    assert summary.has_transfers
+    modellen = next(r for r in summary.funds if r.name == "Modellen")
+    assert modellen.transfers == 0
+    assert [(p.amount, p.column) for p in modellen.postings] == [
+        (D("-10.00"), "transfers"),
+        (D("10.00"), "transfers"),
+    ]

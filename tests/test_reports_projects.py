@@ -167,3 +167,25 @@ def test_a_tagged_cost_of_another_fund_is_outside(tmp_path: Path) -> None:
     assert report.outside == D("50.00")
     assert report.total - report.outside == _projekt_line(journal, settings, 2021)
     assert report.problems == ()
+
+
+def test_detail_each_supplier_is_the_sum_of_its_postings(tmp_path: Path) -> None:
+    journal, settings = small_books(tmp_path, SPANNING)
+    plain = compute_projects(journal, settings, 2021)
+    report = compute_projects(journal, settings, 2021, detail=True)
+    assert report.total == plain.total
+    assert [(p.name, p.amount) for p in report.projects] == [
+        (p.name, p.amount) for p in plain.projects
+    ]
+    for project in report.projects:
+        for supplier in project.suppliers:
+            assert sum(p.amount for p in supplier.postings) == supplier.amount
+    kartor = report.projects[0]
+    assert [
+        (s.payee, [(p.description, p.amount) for p in s.postings]) for s in kartor.suppliers
+    ] == [
+        ("Details", [("Details | kartor del 1", D("1000.00"))]),
+        ("Lantmäteriet", [("Lantmäteriet | kartdata", D("99.99"))]),
+    ]
+    # The payment of the invoice is no cost: not behind any figure.
+    assert "betalning" not in {p.description for s in kartor.suppliers for p in s.postings}

@@ -69,3 +69,59 @@ def test_deficit_and_an_account_without_a_line(tmp_path: Path) -> None:
     assert result.unconfigured == ["kostnader:drift:resor"]
     assert result.total_costs == D("200.50")
     assert result.result == D("-100.50")
+
+
+def test_bundled_2020_detail_the_postings_make_each_published_line() -> None:
+    journal = load_journal(BOOKS)
+    settings = load_settings(BOOKS.parent / "sodertorn.toml")
+    plain = compute_result(journal, settings, 2020)
+    result = compute_result(journal, settings, 2020, detail=True)
+    assert result is not None and plain is not None
+    # The same report, with the postings behind each line.
+    assert [(x.name, x.amount) for x in result.costs] == [(x.name, x.amount) for x in plain.costs]
+    assert all(x.postings == () for x in (*plain.income, *plain.costs))
+    for line in (*result.income, *result.costs):
+        assert line.postings, line.name
+        assert sum(p.amount for p in line.postings) == line.amount, line.name
+        dates = [p.date for p in line.postings]
+        assert dates == sorted(dates), line.name
+    by_name = {x.name: x for x in result.costs}
+    assert [
+        int(round_kr(sum((p.amount for p in by_name[n].postings), D(0))))
+        for n, _ in PUBLISHED_COSTS_2020
+    ] == [n for _, n in PUBLISHED_COSTS_2020]
+    representation = by_name["Representation"].postings
+    assert [(p.date.isoformat(), p.amount) for p in representation] == [
+        ("2020-01-20", D("12400.00")),
+        ("2020-03-23", D("4351.00")),
+        ("2020-08-31", D("7286.00")),
+        ("2020-09-14", D("7600.00")),
+    ]
+    assert {p.account for p in representation} == {"kostnader:drift:representation"}
+    assert representation[0].file.endswith("2020.journal")
+    # Income is shown positive, as the line: the postings' sign is turned.
+    [fees] = result.income
+    assert sum(p.amount for p in fees.postings) == D("2012800.00")
+    assert all(p.amount > 0 for p in fees.postings)
+
+
+def test_detail_of_a_line_of_its_own(tmp_path: Path) -> None:
+    journal, settings = small_books(
+        tmp_path,
+        "account kostnader:drift:resor\n"
+        "2021-03-01 Lön\n"
+        "    kostnader:drift:personal:lön   200,00 kr\n"
+        "    kostnader:drift:resor   0,50 kr\n"
+        "    tillgångar:bank\n"
+        "2021-02-01 Resa\n"
+        "    kostnader:drift:resor   1,50 kr\n"
+        "    tillgångar:bank\n",
+    )
+    result = compute_result(journal, settings, 2021, detail=True)
+    assert result is not None
+    own = result.costs[-1]
+    assert (own.name, own.configured, own.amount) == ("kostnader:drift:resor", False, D("2.00"))
+    # In date order, though the books have them the other way round.
+    assert [(p.date.month, p.amount) for p in own.postings] == [(2, D("1.50")), (3, D("0.50"))]
+    assert [p.amount for p in result.costs[0].postings] == [D("200.00")]
+    assert result.costs[1].postings == ()  # Projekt: nothing booked

@@ -47,10 +47,15 @@ SHEETS_2020 = [
     "Projekt 2020",
     "Avgifter 2020",
     "Balansräkning 2020",
+    "Underlag 2020",
 ]
 
-# The formulas the tool itself writes: sums of a range, sums/differences of cells, 0.
-OUR_FORMULA = re.compile(r"=(SUM\([A-Z]+\d+:[A-Z]+\d+\)|[A-Z]+\d+([-+*][A-Z]+\d+)*|0)")
+# The formulas the tool itself writes: sums of a range, sums/differences of cells, 0, and
+# the sum of the rows a filter shows (SUBTOTAL 109, under the Underlag).
+OUR_FORMULA = re.compile(
+    r"=(SUM\([A-Z]+\d+:[A-Z]+\d+\)|SUBTOTAL\(109,[A-Z]+\d+:[A-Z]+\d+\)"
+    r"|[A-Z]+\d+([-+*][A-Z]+\d+)*|0)"
+)
 
 
 def load(data: bytes) -> Any:
@@ -481,6 +486,7 @@ def test_missing_population_leaves_out_the_fees_sheet_with_a_warning(tmp_path: P
         "Drift 2020",
         "Projekt 2020",
         "Balansräkning 2020",
+        "Underlag 2020",
     ]
 
 

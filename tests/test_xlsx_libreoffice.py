@@ -33,7 +33,7 @@ from xlsx_books import (
 )
 
 ÖRE = Decimal("0.01")
-SHEETS = ("Sammanställning", "Drift", "Projekt", "Avgifter", "Balansräkning")
+SHEETS = ("Sammanställning", "Drift", "Projekt", "Avgifter", "Balansräkning", "Underlag")
 Grid = list[list[str]]
 
 
@@ -215,6 +215,58 @@ def check_balance(grid: Grid, balance: dict[str, Any]) -> None:
     assert same(both[1], balance["total"]["liabilities_and_funds"])
 
 
+UNDERLAG_COLUMNS = {"Intäkter": "income", "Kostnader": "costs", "Överföringar": "transfers"}
+
+
+def check_underlag(
+    grid: Grid, summary: dict[str, Any], result: dict[str, Any], projects: dict[str, Any]
+) -> None:
+    """The Underlag's postings, as LibreOffice reads them, add up per fund and column, per
+    Drift line and per project to the reports' figures (the amounts are as booked: the
+    Sammanställning and the Drift's income show them with the sign turned); the Summa under
+    them is LibreOffice's SUBTOTAL of every row."""
+    heading = next(i for i, row in enumerate(grid) if row and row[0] == "Datum")
+    assert grid[heading][:9] == [
+        "Datum",
+        "Verifikation/Beskrivning",
+        "Konto",
+        "Belopp",
+        "Fond",
+        "Kolumn i Sammanställning",
+        "Rad i Drift",
+        "Projekt",
+        "Fil:rad",
+    ]
+    rows = body(grid, heading + 2, "")
+    assert rows, "no postings"
+    total = row_labelled(grid, "Summa, synliga rader")
+    by_fund: dict[tuple[str, str], Decimal] = {}
+    by_line: dict[str, Decimal] = {}
+    by_project: dict[str, Decimal] = {}
+    for row in rows:
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", row[0]), row
+        assert re.fullmatch(r".+:\d+", row[8]), row
+        amount = number(row[3])
+        if row[4]:
+            key = (row[4], UNDERLAG_COLUMNS[row[5]])
+            by_fund[key] = by_fund.get(key, Decimal(0)) + amount
+        if row[6]:
+            by_line[row[6]] = by_line.get(row[6], Decimal(0)) + amount
+        if row[7]:
+            by_project[row[7]] = by_project.get(row[7], Decimal(0)) + amount
+    assert same(total[3], str(sum((number(row[3]) for row in rows), Decimal(0))))
+    for fund in summary["funds"]:
+        for column in ("income", "costs", "transfers"):
+            found = -by_fund.get((fund["name"], column), Decimal(0))
+            assert same(str(found), fund[column]), (fund["name"], column, found)
+    for sign, lines in ((-1, result["income"]), (1, result["costs"])):
+        for line in lines:
+            assert same(str(sign * by_line.get(line["name"], Decimal(0))), line["amount"]), line
+    assert sorted(by_project) == sorted(p["name"] for p in projects["projects"])
+    for project in projects["projects"]:
+        assert same(str(by_project[project["name"]]), project["amount"]), project["name"]
+
+
 def check_shown_summary(grid: Grid, summary: dict[str, Any]) -> None:
     """What a reader sees: whole kronor, each cell rounded on its own, spaces between
     thousands, a real minus; a fund's zero blank, as published, and a Summa always shown
@@ -249,9 +301,12 @@ def export_and_convert(
 
 def check_everything(journal: Path, raw: dict[str, Grid], shown: dict[str, Grid]) -> None:
     summary = ledger_json("summary", 2020, journal)
+    result = ledger_json("result", 2020, journal)
+    projects = ledger_json("projects", 2020, journal)
     check_summary(raw["Sammanställning 2020"], summary)
-    check_result(raw["Drift 2020"], ledger_json("result", 2020, journal))
-    check_projects(raw["Projekt 2020"], ledger_json("projects", 2020, journal))
+    check_result(raw["Drift 2020"], result)
+    check_projects(raw["Projekt 2020"], projects)
+    check_underlag(raw["Underlag 2020"], summary, result, projects)
     check_fees(raw["Avgifter 2020"], ledger_json("fees", 2020, journal))
     check_balance(raw["Balansräkning 2020"], ledger_json("balance", 2020, journal))
     check_shown_summary(shown["Sammanställning 2020"], summary)
@@ -359,3 +414,9 @@ def test_a_year_with_transfers_as_libreoffice_computes_and_shows_it(
     check_summary(raw["Sammanställning 2021"], summary)
     check_shown_summary(shown["Sammanställning 2021"], summary)
     check_balance(raw["Balansräkning 2021"], ledger_json("balance", 2021, journal))
+    check_underlag(
+        raw["Underlag 2021"],
+        summary,
+        ledger_json("result", 2021, journal),
+        ledger_json("projects", 2021, journal),
+    )

@@ -25,6 +25,7 @@ from sodertorn_ledger.commands.options import FileOption
 COMMANDS = (
     "check",
     "accounts",
+    "register",
     "summary",
     "result",
     "projects",

@@ -1,5 +1,6 @@
 """`ledger export YEAR [PATH]`: the year's Excel workbook (Sammanställning, Drift, Projekt,
-Avgifter, Balansräkning). `ledger summary YEAR --xlsx PATH` writes the same workbook."""
+Avgifter, Balansräkning, Underlag). `ledger summary YEAR --xlsx PATH` writes the same
+workbook."""
 
 from pathlib import Path
 from typing import Annotated
@@ -27,8 +28,10 @@ def export(
     strict: StrictOption = False,
 ) -> None:
     """Write the year's workbook for the annual report: the Sammanställning (with a chart
-    of each fund's closing balance), Drift, Projekt, Avgifter and Balansräkning. Amounts
-    are exact; sums and closing balances are formulas. An existing file is kept unless
+    of each fund's closing balance), Drift, Projekt, Avgifter and Balansräkning, and
+    Underlag: every posting of the year with the fund, line and project it counts in, to
+    trace a figure with a filter. Amounts are exact; sums and closing balances are
+    formulas. An existing file is kept unless
     --force. Every sheet's warnings are given; with --strict they make exit status 1
     (the workbook is written all the same).
 

@@ -2,6 +2,7 @@
 
 # No `from __future__ import annotations` here or in a command module: typer reads each
 # command's signature at every run, and string annotations would be evaluated each time.
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -10,8 +11,9 @@ import typer
 
 if TYPE_CHECKING:  # click's ParamType is generic to the type checker (click ≥ 8.2)
     _ParamType = click.ParamType[int, Any]
+    _DateParamType = click.ParamType[dt.date, Any]
 else:
-    _ParamType = click.ParamType
+    _ParamType = _DateParamType = click.ParamType
 
 FileOption = Annotated[
     Path | None,
@@ -37,6 +39,14 @@ StrictOption = Annotated[
 ForceOption = Annotated[
     bool, typer.Option("--force", help="Overwrite the workbook if it already exists.")
 ]
+DetailOption = Annotated[
+    bool,
+    typer.Option(
+        "--detail",
+        help="Under every line, the postings that make it (date, description, account, "
+        "amount in the line's sign); with --json, each line's \"postings\".",
+    ),
+]
 
 
 class Year(_ParamType):
@@ -60,3 +70,23 @@ def year_argument(help: str) -> Any:
 
 
 YearArgument = Annotated[int, year_argument("The year of the report, e.g. 2020.")]
+
+
+class Date(_DateParamType):
+    """A day: YYYY-MM-DD."""
+
+    name = "date"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        try:
+            # Only YYYY-MM-DD: fromisoformat also reads weeks (2020-W27-1) and 20200701.
+            if not (len(text) == 10 and text[4] == text[7] == "-" and text.isascii()):
+                raise ValueError(text)
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{value!r} is not a date; write it YYYY-MM-DD, e.g. 2020-07-01", param, ctx)

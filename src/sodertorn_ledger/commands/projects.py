@@ -2,6 +2,7 @@
 
 from sodertorn_ledger.commands.loading import load_year
 from sodertorn_ledger.commands.options import (
+    DetailOption,
     FileOption,
     JsonOption,
     OreOption,
@@ -17,6 +18,7 @@ def projects(
     as_json: JsonOption = False,
     ore: OreOption = False,
     strict: StrictOption = False,
+    detail: DetailOption = False,
 ) -> None:
     """The costs of each project in YEAR (transactions tagged projekt:NAME), each with
     its suppliers (the payees) and a Summa equal to the Projekt line of `ledger result`:
@@ -27,13 +29,13 @@ def projects(
     from sodertorn_ledger.reports.projects import compute_projects
 
     journal, settings = load_year(file, year)
-    report = compute_projects(journal, settings, year)
+    report = compute_projects(journal, settings, year, detail=detail)
     warnings = Warnings()
     warnings.projects(report)
     if as_json:
         from sodertorn_ledger.render.json_report import print_json, projects_json
 
-        print_json(projects_json(report))
+        print_json(projects_json(report, detail=detail))
     else:
         from sodertorn_ledger.render.terminal import render_projects
 

@@ -2,6 +2,7 @@
 
 from sodertorn_ledger.commands.loading import load_year
 from sodertorn_ledger.commands.options import (
+    DetailOption,
     FileOption,
     JsonOption,
     OreOption,
@@ -17,6 +18,7 @@ def result(
     as_json: JsonOption = False,
     ore: OreOption = False,
     strict: StrictOption = False,
+    detail: DetailOption = False,
 ) -> None:
     """The operating fund of YEAR: income, each cost line as published, the sums and
     Årets överskott (or underskott). Lines and accounts: [result] in sodertorn.toml.
@@ -26,7 +28,7 @@ def result(
     from sodertorn_ledger.reports.result import compute_result
 
     journal, settings = load_year(file, year)
-    report = compute_result(journal, settings, year)
+    report = compute_result(journal, settings, year, detail=detail)
     if report is None:
         fail("the settings name no operating fund (a [[funds]] entry with result_account)")
     warnings = Warnings()
@@ -34,7 +36,7 @@ def result(
     if as_json:
         from sodertorn_ledger.render.json_report import print_json, result_json
 
-        print_json(result_json(report))
+        print_json(result_json(report, detail=detail))
     else:
         from sodertorn_ledger.render.terminal import render_result
 

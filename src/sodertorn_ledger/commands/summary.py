@@ -8,6 +8,7 @@ import typer
 
 from sodertorn_ledger.commands.loading import books_path, load_year
 from sodertorn_ledger.commands.options import (
+    DetailOption,
     FileOption,
     ForceOption,
     JsonOption,
@@ -34,6 +35,7 @@ def summary(
     ] = None,
     force: ForceOption = False,
     strict: StrictOption = False,
+    detail: DetailOption = False,
 ) -> None:
     """The Sammanställning of YEAR: every fund's opening balance (its closing balance of
     the year before), income, costs, transfers between funds (in a year that has any) and
@@ -48,7 +50,7 @@ def summary(
 
         check_target(xlsx, force=force)
     journal, settings = load_year(file, year)
-    report = compute_summary(journal, settings, year)
+    report = compute_summary(journal, settings, year, detail=detail)
     warnings = Warnings()
     warnings.summary(report)
     if xlsx is not None:
@@ -61,7 +63,7 @@ def summary(
     if as_json:
         from sodertorn_ledger.render.json_report import print_json, summary_json
 
-        print_json(summary_json(report))
+        print_json(summary_json(report, detail=detail))
     else:
         from sodertorn_ledger.render.terminal import render_summary
 

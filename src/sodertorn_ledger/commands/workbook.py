@@ -63,6 +63,7 @@ def _build_book(
     from sodertorn_ledger.reports.balance import compute_balance
     from sodertorn_ledger.reports.projects import compute_projects
     from sodertorn_ledger.reports.result import compute_result
+    from sodertorn_ledger.reports.trace import trace_year
 
     year = summary.year
     warnings.summary(summary)
@@ -82,4 +83,8 @@ def _build_book(
         warnings.problems(fees.problems)
     balance = compute_balance(journal, settings, year, summary)
     warnings.balance(balance)
-    return annual_book(settings.organisation, summary, result, projects, fees, balance)
+    underlag = trace_year(journal, settings, year)
+    folder = str(journal_path.parent)
+    return annual_book(
+        settings.organisation, summary, result, projects, fees, balance, underlag, folder
+    )

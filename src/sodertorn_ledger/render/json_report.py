@@ -21,18 +21,40 @@ if TYPE_CHECKING:  # each command imports only the report it makes
     from sodertorn_ledger.population.model import PopulationTable
     from sodertorn_ledger.problems import Problem
     from sodertorn_ledger.reports.balance import BalanceSheet
-    from sodertorn_ledger.reports.funds import Summary
+    from sodertorn_ledger.reports.funds import LinePosting, Summary
     from sodertorn_ledger.reports.projects import ProjectsReport
-    from sodertorn_ledger.reports.result import OperatingResult
+    from sodertorn_ledger.reports.register import Register
+    from sodertorn_ledger.reports.result import OperatingResult, ResultLine
     from sodertorn_ledger.reports.trial_balance import TrialBalance
     from sodertorn_ledger.settings import Member
     from sodertorn_ledger.sie import SieFile
     from sodertorn_ledger.sie_books import ImportPlan
 
 
-def summary_json(summary: Summary) -> dict[str, Any]:
+def postings_json(postings: Sequence[LinePosting]) -> list[dict[str, Any]]:
+    """The postings behind a line (``--detail``): {"date", "description", "account",
+    "amount", "file", "line"} and, in the Sammanställning, "column"; "amount" in the
+    line's sign, so they add up to the line's figure."""
+    out = []
+    for p in postings:
+        data: dict[str, Any] = {
+            "date": p.date.isoformat(),
+            "description": p.description,
+            "account": p.account,
+            "amount": to_json(p.amount),
+            "file": p.file,
+            "line": p.line,
+        }
+        if p.column is not None:
+            data["column"] = p.column
+        out.append(data)
+    return out
+
+
+def summary_json(summary: Summary, *, detail: bool = False) -> dict[str, Any]:
     """{"year", "provisional", "funds": [{"name", "note", "opening", "income", "costs",
-    "transfers", "closing"}], "total"}: opening + income + costs + transfers = closing."""
+    "transfers", "closing"}], "total"}: opening + income + costs + transfers = closing.
+    With `detail`, each fund's "postings" (`postings_json`)."""
     keys = ("opening", "income", "costs", "transfers", "closing")
     return {
         "year": summary.year,
@@ -42,6 +64,7 @@ def summary_json(summary: Summary) -> dict[str, Any]:
                 "name": row.name,
                 "note": row.note,
                 **{key: to_json(getattr(row, key)) for key in keys},
+                **({"postings": postings_json(row.postings)} if detail else {}),
             }
             for row in summary.funds
         ],
@@ -49,13 +72,21 @@ def summary_json(summary: Summary) -> dict[str, Any]:
     }
 
 
-def result_json(result: OperatingResult) -> dict[str, Any]:
+def _line_json(line: ResultLine, *, detail: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": line.name, "amount": to_json(line.amount)}
+    if detail:
+        data["postings"] = postings_json(line.postings)
+    return data
+
+
+def result_json(result: OperatingResult, *, detail: bool = False) -> dict[str, Any]:
+    """With `detail`, each line's "postings" (`postings_json`)."""
     return {
         "year": result.year,
         "provisional": result.provisional,
         "fund": result.fund,
-        "income": [{"name": line.name, "amount": to_json(line.amount)} for line in result.income],
-        "costs": [{"name": line.name, "amount": to_json(line.amount)} for line in result.costs],
+        "income": [_line_json(line, detail=detail) for line in result.income],
+        "costs": [_line_json(line, detail=detail) for line in result.costs],
         "total": {
             "income": to_json(result.total_income),
             "costs": to_json(result.total_costs),
@@ -64,10 +95,11 @@ def result_json(result: OperatingResult) -> dict[str, Any]:
     }
 
 
-def projects_json(report: ProjectsReport) -> dict[str, Any]:
+def projects_json(report: ProjectsReport, *, detail: bool = False) -> dict[str, Any]:
     """The projects (the untagged costs on a project line last, "tag": null), the Summa,
     and what it reconciles with: the `result_lines` of `ledger result` plus the tagged
-    costs `outside_result_lines`."""
+    costs `outside_result_lines`. With `detail`, each supplier's "postings"
+    (`postings_json`)."""
     return {
         "year": report.year,
         "provisional": report.provisional,
@@ -77,7 +109,12 @@ def projects_json(report: ProjectsReport) -> dict[str, Any]:
                 "tag": project.tag,
                 "amount": to_json(project.amount),
                 "suppliers": [
-                    {"name": s.payee, "amount": to_json(s.amount)} for s in project.suppliers
+                    {
+                        "name": s.payee,
+                        "amount": to_json(s.amount),
+                        **({"postings": postings_json(s.postings)} if detail else {}),
+                    }
+                    for s in project.suppliers
                 ],
             }
             for project in report.projects
@@ -117,6 +154,28 @@ def balance_json(sheet: BalanceSheet) -> dict[str, Any]:
 def accounts_json(balances: TrialBalance) -> dict[str, Any]:
     return {
         "accounts": [{"account": a, "balance": to_json(b)} for a, b in balances.rows],
+    }
+
+
+def register_json(register: Register) -> dict[str, Any]:
+    """{"postings": [{"date", "description", "account", "amount", "total", "file", "line",
+    "tags"}], "total"}: "total" of a posting is the running total, "tags" those written on
+    the posting and its transaction."""
+    return {
+        "postings": [
+            {
+                "date": row.date.isoformat(),
+                "description": row.description,
+                "account": row.account,
+                "amount": to_json(row.amount),
+                "total": to_json(row.total),
+                "file": row.file,
+                "line": row.line,
+                "tags": row.tags,
+            }
+            for row in register.rows
+        ],
+        "total": to_json(register.total),
     }
 
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from sodertorn_ledger.fees import Credit
     from sodertorn_ledger.reports.balance import BalanceSheet
-    from sodertorn_ledger.reports.funds import FundRow, Summary, Totals
+    from sodertorn_ledger.reports.funds import Column, FundRow, LinePosting, Summary, Totals
     from sodertorn_ledger.reports.projects import ProjectsReport
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -61,6 +61,11 @@ def date_sv(date: dt.date) -> str:
     return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
 
 
+def posting_label(posting: LinePosting) -> str:
+    """A posting under its report line (``--detail``): date, description, account."""
+    return f"{posting.date.isoformat()}  {posting.description}  {posting.account}"
+
+
 # --- zero cells -------------------------------------------------------------------------
 # One rule for every renderer: the tables the annual report publishes (the Sammanställning
 # and the operating result, "Drift") leave a zero in a fund's or a line's row blank, as
@@ -72,9 +77,18 @@ def date_sv(date: dt.date) -> str:
 # --- the Sammanställning's columns, and the notes under each table ----------------------
 
 
+COLUMN_NAMES: dict[Column, str] = {
+    "income": "Intäkter",
+    "costs": "Kostnader",
+    "transfers": "Överföringar",
+}
+"""The Sammanställning's columns of the year's postings."""
+
+
 def summary_headings(year: int, *, transfers: bool) -> list[str]:
     """The Sammanställning's headings; Överföringar only in a year with transfers."""
-    middle = ["Intäkter", "Kostnader", *(["Överföringar"] if transfers else [])]
+    names = COLUMN_NAMES
+    middle = [names["income"], names["costs"], *([names["transfers"]] if transfers else [])]
     return ["Fond", f"Ingående balans {year}", *middle, f"Utgående balans {year}"]
 
 

@@ -11,6 +11,7 @@ function can build formulas from the row numbers `Sheet.add` returns.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from enum import Enum
 from typing import NamedTuple
@@ -58,6 +59,13 @@ class Count(NamedTuple):
     style: Style = Style.NORMAL
 
 
+class Date(NamedTuple):
+    """A day, shown YYYY-MM-DD (a date to the spreadsheet: it filters and sorts as one)."""
+
+    value: dt.date
+    style: Style = Style.NORMAL
+
+
 class Formula(NamedTuple):
     """A formula such as ``=SUM(B4:B10)``, shown like an amount (or a count).
 
@@ -75,7 +83,7 @@ class Formula(NamedTuple):
     """A result of zero is shown blank (as `Amount.blank_zero`), else as 0."""
 
 
-Cell = Text | Amount | Count | Formula | None
+Cell = Text | Amount | Count | Date | Formula | None
 """None is an empty cell."""
 
 
@@ -94,7 +102,7 @@ class Sheet:
     """One sheet as it is laid out: a name, rows of cells, how many top rows and left
     columns stay in view, and a chart."""
 
-    __slots__ = ("chart", "frozen_columns", "header_rows", "name", "rows")
+    __slots__ = ("autofilter", "chart", "frozen_columns", "header_rows", "name", "rows")
 
     def __init__(self, name: str, *, header_rows: int = 0, frozen_columns: int = 1) -> None:
         self.name = name
@@ -103,6 +111,8 @@ class Sheet:
         """Rows kept in view when scrolling and repeated on every printed page."""
         self.frozen_columns = frozen_columns
         self.chart: BarChart | None = None
+        self.autofilter: tuple[int, int, int] | None = None
+        """A filter on a table: its heading row, its last row and its last column."""
 
     def add(self, *cells: Cell) -> int:
         """Append a row; return its spreadsheet row number (the first row is 1)."""

@@ -26,6 +26,7 @@ from sodertorn_ledger.render.labels import (
     balance_notes,
     credits_notes,
     date_sv,
+    posting_label,
     projects_notes,
     provisional_note,
     summary_figures,
@@ -39,8 +40,9 @@ if TYPE_CHECKING:  # each command imports only the report it makes
     from sodertorn_ledger.fees import FeeReport, Receivables
     from sodertorn_ledger.population.model import PopulationTable
     from sodertorn_ledger.reports.balance import BalanceSheet
-    from sodertorn_ledger.reports.funds import Summary
+    from sodertorn_ledger.reports.funds import Column, LinePosting, Summary
     from sodertorn_ledger.reports.projects import ProjectsReport
+    from sodertorn_ledger.reports.register import Register
     from sodertorn_ledger.reports.result import OperatingResult
     from sodertorn_ledger.reports.trial_balance import TrialBalance
     from sodertorn_ledger.settings import Member
@@ -76,17 +78,40 @@ def _table(title: str, *, title_left: bool = True, footer: bool = False) -> Tabl
     )
 
 
+DETAIL = "dim"
+"""The style of the postings under a line (``--detail``)."""
+
+
+def _detail_row(
+    table: Table, posting: LinePosting, column: int, columns: int, *, ore: bool, indent: str
+) -> None:
+    """A posting under its line: its label in the first column, its amount in `column`
+    (counted from 1, after the label) of `columns`."""
+    cells = [""] * columns
+    cells[column - 1] = cell(posting.amount, ore=ore)
+    # printable: a description may hold terminal escapes (\x1b), shown as text.
+    table.add_row(Text(indent + printable(posting_label(posting))), *cells, style=DETAIL)
+
+
+_SUMMARY_COLUMNS: dict[Column | None, int] = {"income": 2, "costs": 3, "transfers": 4}
+"""The Sammanställning's column of each kind of posting (1 is IB)."""
+
+
 def render_summary(summary: Summary, *, ore: bool = False) -> RenderableType:
     year = summary.year
     transfers = summary.has_transfers
     table = _table(f"Sammanställning {year}")
-    for i, heading in enumerate(summary_headings(year, transfers=transfers)):
+    headings = summary_headings(year, transfers=transfers)
+    for i, heading in enumerate(headings):
         table.add_column(heading, justify="right" if i else "left")
     for row in summary.funds:
         table.add_row(
             with_marker(row.name, row.marker),
             *(cell(v, ore=ore, blank_zero=True) for v in summary_figures(row, transfers=transfers)),
         )
+        for posting in row.postings:
+            column = _SUMMARY_COLUMNS[posting.column]
+            _detail_row(table, posting, column, len(headings) - 1, ore=ore, indent="  ")
     table.add_section()
     table.add_row(
         "Summa",
@@ -104,9 +129,13 @@ def render_result(result: OperatingResult, *, ore: bool = False) -> RenderableTy
     for line in result.income:
         name = _line_name(line.name, line.configured)
         table.add_row(name, cell(line.amount, ore=ore, blank_zero=True), "")
+        for posting in line.postings:
+            _detail_row(table, posting, 1, 2, ore=ore, indent="  ")
     for line in result.costs:
         name = _line_name(line.name, line.configured)
         table.add_row(name, "", cell(line.amount, ore=ore, blank_zero=True))
+        for posting in line.postings:
+            _detail_row(table, posting, 2, 2, ore=ore, indent="  ")
     table.add_section()
     table.add_row(
         "Summa",
@@ -136,6 +165,8 @@ def render_projects(report: ProjectsReport, *, ore: bool = False) -> RenderableT
                 Text(f"  {supplier.payee}", style="dim"),
                 Text(cell(supplier.amount, ore=ore), style="dim"),
             )
+            for posting in supplier.postings:
+                _detail_row(table, posting, 1, 1, ore=ore, indent="    ")
     table.add_section()
     table.add_row("Summa", cell(report.total, ore=ore), style="bold")
     return Group(table, *(Text(note) for note in projects_notes(report, ore=ore)))
@@ -203,6 +234,27 @@ def render_accounts(balances: TrialBalance, *, ore: bool = False) -> RenderableT
         table.add_row(account, cell(balance, ore=ore))
     table.add_section()
     table.add_row("Summa", cell(balances.total, ore=ore), style="bold")
+    return table
+
+
+def render_register(register: Register, title: str, *, ore: bool = False) -> RenderableType:
+    """The postings of `ledger register` with their running total, and their Summa."""
+    table = _table(title)
+    table.add_column("Datum")
+    table.add_column("Beskrivning")
+    table.add_column("Konto")
+    table.add_column("Belopp", justify="right")
+    table.add_column("Saldo", justify="right")
+    for row in register.rows:
+        table.add_row(
+            row.date.isoformat(),
+            printable(row.description),  # terminal escapes (\x1b) shown as text
+            printable(row.account),
+            cell(row.amount, ore=ore),
+            cell(row.total, ore=ore),
+        )
+    table.add_section()
+    table.add_row("Summa", "", "", cell(register.total, ore=ore), "", style="bold")
     return table
 
 

@@ -9,10 +9,13 @@ against. Zero cells follow the one rule of `labels`.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from decimal import Decimal
 
 from sodertorn_ledger.fees import FeeReport
 from sodertorn_ledger.render.labels import (
+    COLUMN_NAMES,
     account_label,
     balance_notes,
     credits_notes,
@@ -30,6 +33,7 @@ from sodertorn_ledger.render.sheet import (
     Book,
     Cell,
     Count,
+    Date,
     Formula,
     Sheet,
     Style,
@@ -41,6 +45,7 @@ from sodertorn_ledger.reports.balance import BalanceSheet
 from sodertorn_ledger.reports.funds import Summary
 from sodertorn_ledger.reports.projects import ProjectsReport
 from sodertorn_ledger.reports.result import OperatingResult, ResultLine
+from sodertorn_ledger.reports.trace import TracedPosting
 
 
 def _amount(value: Decimal, style: Style = Style.NORMAL) -> Cell:
@@ -276,6 +281,89 @@ def balance_sheet(balance: BalanceSheet) -> Sheet:
     return sheet
 
 
+UNDERLAG_HEADINGS = (
+    "Datum",
+    "Verifikation/Beskrivning",
+    "Konto",
+    "Belopp",
+    "Fond",
+    "Kolumn i Sammanställning",
+    "Rad i Drift",
+    "Projekt",
+    "Fil:rad",
+)
+
+
+def underlag_sheet(
+    year: int, postings: Sequence[TracedPosting], folder: str, *, provisional: bool = False
+) -> Sheet:
+    """Underlag YEAR: every posting of the year's own transactions, in date order, with
+    the fund, the Sammanställning's column, the Drift line and the project it counts in,
+    and its file and line (relative to `folder`, the books' folder). A filter on the
+    headings, and under the table the sum of the rows the filter shows (SUBTOTAL), so a
+    figure of another sheet is traced by filtering on its fund, line or project."""
+    sheet = Sheet(f"Underlag {year}", header_rows=4, frozen_columns=0)
+    sheet.add(Text(f"Underlag {year}", Style.TITLE))
+    sheet.add(
+        Text(
+            f"Årets posteringar {year} (utan ingående balans och bokslut) med fonden, kolumnen "
+            "i Sammanställningen, raden i Drift och projektet de räknas i. Belopp som "
+            "bokfört: debet positivt, kredit negativt.",
+            Style.NOTE,
+        )
+    )
+    sheet.add(
+        Text(
+            "Filtrera på en fond, en rad eller ett projekt: Summa under tabellen är summan "
+            "av de rader filtret visar.",
+            Style.NOTE,
+        )
+    )
+    heading = sheet.add(*(Text(h, Style.HEADING) for h in UNDERLAG_HEADINGS))
+    files = {file: _relative(file, folder) for file in {p.file for p in postings}}
+    for p in postings:
+        sheet.add(
+            Date(p.date),
+            Text(f"({p.code}) {p.description}" if p.code else p.description),
+            Text(p.account),
+            Amount(p.amount, ore=True),
+            None if p.fund is None else Text(p.fund),
+            None if p.column is None else Text(COLUMN_NAMES[p.column]),
+            None if p.result_line is None else Text(p.result_line),
+            None if p.project is None else Text(p.project),
+            Text(f"{files[p.file]}:{p.line}"),
+        )
+    last = len(sheet.rows)
+    sheet.autofilter = (heading, last, len(UNDERLAG_HEADINGS))
+    sheet.blank()
+    total = sum((p.amount for p in postings), Decimal(0))
+    column = UNDERLAG_HEADINGS.index("Belopp") + 1
+    sheet.add(
+        Text("Summa, synliga rader", Style.TOTAL),
+        None,
+        None,
+        Formula(
+            f"=SUBTOTAL(109,{ref(column, heading + 1)}:{ref(column, last)})"
+            if last > heading
+            else "=0",
+            total,
+            Style.TOTAL,
+            ore=True,
+        ),
+    )
+    if provisional:
+        _notes(sheet, [provisional_note(year)])
+    return sheet
+
+
+def _relative(file: str, folder: str) -> str:
+    """`file` relative to the books' folder: ``2020.journal``."""
+    try:
+        return os.path.relpath(file, folder)
+    except ValueError:  # another drive (Windows)
+        return file
+
+
 def annual_book(
     organisation: str,
     summary: Summary,
@@ -283,9 +371,13 @@ def annual_book(
     projects: ProjectsReport,
     fees: FeeReport | None,
     balance: BalanceSheet,
+    underlag: Sequence[TracedPosting] = (),
+    folder: str = ".",
 ) -> Book:
-    """The workbook of one year: Sammanställning first, then Drift, Projekt, Avgifter and
-    Balansräkning (a sheet whose report the books cannot give is left out)."""
+    """The workbook of one year: Sammanställning first, then Drift, Projekt, Avgifter,
+    Balansräkning and Underlag, the postings behind them (a sheet whose report the books
+    cannot give is left out); `folder` is the books' folder, the Underlag's files are
+    named from it."""
     year = summary.year
     sheets = [summary_sheet(summary)]
     if result is not None:
@@ -294,6 +386,7 @@ def annual_book(
     if fees is not None:
         sheets.append(fees_sheet(fees))
     sheets.append(balance_sheet(balance))
+    sheets.append(underlag_sheet(year, underlag, folder, provisional=summary.provisional))
     return Book(
         title=f"Sammanställning {year}",
         organisation=organisation,

@@ -7,17 +7,22 @@ Decisions that hold for every sheet:
 - The number formats carry the Swedish locale (``[$-41D]``): LibreOffice then shows a
   space between thousands whatever the reader's own locale; Excel shows the reader's
   separators (a space in Swedish Excel). Negatives get the report's minus sign U+2212.
-- Text is always stored as a string cell. openpyxl would otherwise turn any string that
-  starts with ``=`` into a formula, and a payee in the books must never run as one.
+- Text is always stored as a string cell, never as a formula, whatever it starts with: a
+  payee in the books must never run as one.
 - Formulas are stored with the result the tool computed as their cached value, so a
   viewer that does not calculate (a mail preview, Excel's Protected View, a program
   reading values) still shows the figures; the workbook also asks for a full
-  recalculation on load. (openpyxl cannot write a formula's cached value; `_cache`
-  adds it to the saved sheets.)
+  recalculation on load.
+- openpyxl makes the workbook (styles, layout, charts, properties) but not the cells: a
+  sheet's cells are written here as the XML openpyxl would write for them (`_sheet_data`)
+  and put into the saved sheet. openpyxl takes tens of microseconds a cell, which a sheet
+  of every posting of a big year (the Underlag) turns into seconds; and it cannot write a
+  formula's cached value.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from decimal import Decimal
@@ -32,6 +37,7 @@ from sodertorn_ledger.render.sheet import (
     Book,
     Cell,
     Count,
+    Date,
     Formula,
     Sheet,
     Style,
@@ -45,6 +51,7 @@ ORE_FORMAT = f"{SWEDISH}#,##0.00;{SWEDISH}−#,##0.00"
 BLANK_ZERO = ';""'
 """A third section for zero that shows nothing: a row of a published table (`labels`)."""
 COUNT_FORMAT = f"{SWEDISH}#,##0"
+DATE_FORMAT = "yyyy-mm-dd"
 
 MAX_TEXT = 32767
 """The most characters a spreadsheet cell holds."""
@@ -67,16 +74,19 @@ def workbook_bytes(book: Book) -> bytes:
 
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for sheet in book.sheets:
+    styles: dict[tuple[Any, ...], int] = {}
+    cells: dict[str, tuple[str, str]] = {}
+    for index, sheet in enumerate(book.sheets, start=1):
         worksheet = workbook.create_sheet(title=sheet.name)
-        _fill(worksheet, sheet)
+        # openpyxl saves the sheets as xl/worksheets/sheetN.xml in the book's order.
+        cells[f"xl/worksheets/sheet{index}.xml"] = _sheet_data(worksheet, sheet, styles)
         _layout(worksheet, sheet, book)
         if sheet.chart is not None:
             _add_chart(worksheet, sheet, sheet.chart)
     _properties(workbook, book)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return _cache(buffer.getvalue(), book)
+    return _with_cells(buffer.getvalue(), cells)
 
 
 def write_workbook(book: Book, path: Path, *, overwrite: bool) -> None:
@@ -90,12 +100,107 @@ def write_workbook(book: Book, path: Path, *, overwrite: bool) -> None:
 # --- cells ------------------------------------------------------------------------------
 
 
-def _fill(worksheet: Any, sheet: Sheet) -> None:
+def _sheet_data(
+    worksheet: Any, sheet: Sheet, styles: dict[tuple[Any, ...], int]
+) -> tuple[str, str]:
+    """The sheet's ``<sheetData>`` element as openpyxl would write it, and the range of
+    its cells (``A1:I238``); `styles` holds the workbook's style number of each kind of
+    cell made so far."""
     numeric = numeric_columns(sheet)
+    rows: list[str] = ["<sheetData>"]
+    last_column = 1
+    letters = [column_letter(c) for c in range(1, max(map(len, sheet.rows), default=0) + 1)]
     for row_number, cells in enumerate(sheet.rows, start=1):
+        written = []
         for column, cell in enumerate(cells, start=1):
             if cell is not None:
-                _put(worksheet.cell(row=row_number, column=column), cell, column in numeric)
+                style = _style_id(worksheet, cell, column in numeric, styles)
+                written.append(_cell_xml(f"{letters[column - 1]}{row_number}", cell, style))
+        if written:
+            rows.append(f'<row r="{row_number}">{"".join(written)}</row>')
+            last_column = max(last_column, max(i for i, c in enumerate(cells, 1) if c is not None))
+    rows.append("</sheetData>")
+    dimension = f"A1:{column_letter(last_column)}{max(len(sheet.rows), 1)}"
+    return "".join(rows), dimension
+
+
+def _cell_xml(at: str, cell: Cell, style: int) -> str:
+    """One ``<c>`` element: text inline (as openpyxl writes it), numbers exact, a date as
+    the spreadsheet's day number, a formula with the tool's result as its cached value."""
+    s = f' s="{style}"' if style else ""
+    if isinstance(cell, Text):
+        text = safe_text(cell.value)
+        if not text:
+            return f'<c r="{at}"{s}/>'
+        space = ' xml:space="preserve"' if text != text.strip() else ""
+        return f'<c r="{at}"{s} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
+    if isinstance(cell, Amount):
+        return f'<c r="{at}"{s} t="n"><v>{_value_text(cell.value)}</v></c>'
+    if isinstance(cell, Count):
+        return f'<c r="{at}"{s} t="n"><v>{cell.value}</v></c>'
+    if isinstance(cell, Date):
+        return f'<c r="{at}"{s} t="n"><v>{(cell.value - _DAY_ZERO).days}</v></c>'
+    if isinstance(cell, Formula):
+        if not cell.text.startswith("="):
+            raise ValueError(f"a formula starts with '=': {cell.text!r}")
+        formula = _escape(cell.text[1:])
+        return f'<c r="{at}"{s}><f>{formula}</f><v>{_value_text(cell.value)}</v></c>'
+    raise TypeError(f"not a cell: {cell!r}")
+
+
+_DAY_ZERO = dt.date(1899, 12, 30)
+"""The spreadsheet's day 0: 1 January 1900 is day 2 (Excel's 1900 leap year kept)."""
+
+
+def _escape(text: str) -> str:
+    """Text as XML character data; a carriage return kept as one (a parser would make a
+    line feed of it)."""
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    )
+
+
+def _style_id(
+    worksheet: Any, cell: Cell, numeric_column: bool, styles: dict[tuple[Any, ...], int]
+) -> int:
+    """The workbook's style number for `cell` (its number format, font, borders,
+    alignment); made once for each kind of cell."""
+    if cell is None:
+        return 0
+    number_format = _number_format(cell)
+    indent = cell.indent if isinstance(cell, Text) else 0
+    key = (number_format, cell.style, numeric_column, indent)
+    known = styles.get(key)
+    if known is not None:
+        return known
+    from openpyxl.cell.cell import Cell as XlCell
+
+    # A cell of the sheet that is never stored in it: openpyxl adds its look to the
+    # workbook's styles and gives its number.
+    probe = XlCell(worksheet, row=1, column=1)
+    if number_format is not None:
+        probe.number_format = number_format
+    _style(probe, cell.style, numeric=numeric_column)
+    if indent:
+        from openpyxl.styles import Alignment
+
+        probe.alignment = Alignment(indent=indent)
+    styles[key] = number = int(probe.style_id)
+    return number
+
+
+def _number_format(cell: Cell) -> str | None:
+    if isinstance(cell, Text):
+        return None
+    if isinstance(cell, Amount):
+        return _money_format(cell)
+    if isinstance(cell, Count):
+        return COUNT_FORMAT
+    if isinstance(cell, Date):
+        return DATE_FORMAT
+    if isinstance(cell, Formula):
+        return COUNT_FORMAT if cell.of_count else _money_format(cell)
+    return None
 
 
 def numeric_columns(sheet: Sheet) -> set[int]:
@@ -116,39 +221,6 @@ def numeric_columns(sheet: Sheet) -> set[int]:
 def _money_format(cell: Amount | Formula) -> str:
     shown = ORE_FORMAT if cell.ore else KRONOR_FORMAT
     return shown + BLANK_ZERO if cell.blank_zero else shown
-
-
-def _put(target: Any, cell: Cell, numeric_column: bool) -> None:
-    if isinstance(cell, Text):
-        target.value = safe_text(cell.value)
-        # Set after the value: openpyxl guesses 'f' for text starting with '='.
-        target.data_type = "s"
-    elif isinstance(cell, Amount):
-        target.value = _number(cell.value)
-        target.number_format = _money_format(cell)
-    elif isinstance(cell, Count):
-        target.value = cell.value
-        target.number_format = COUNT_FORMAT
-    elif isinstance(cell, Formula):
-        if not cell.text.startswith("="):
-            raise ValueError(f"a formula starts with '=': {cell.text!r}")
-        target.value = cell.text
-        target.data_type = "f"
-        target.number_format = COUNT_FORMAT if cell.of_count else _money_format(cell)
-    else:
-        return
-    _style(target, cell.style, numeric=numeric_column)
-    if isinstance(cell, Text) and cell.indent:
-        from openpyxl.styles import Alignment
-
-        target.alignment = Alignment(indent=cell.indent)
-
-
-def _number(value: Decimal) -> Decimal | int:
-    if not value.is_finite():
-        raise ValueError(f"not an amount: {value}")
-    # A whole number is stored as one (no "4.0"); otherwise the Decimal itself.
-    return int(value) if value == value.to_integral_value() else value
 
 
 FONT = "Arial"
@@ -175,53 +247,40 @@ def _style(target: Any, style: Style, *, numeric: bool) -> None:
         target.font = Font(name=FONT, size=9, italic=True)
 
 
-# --- cached formula results ------------------------------------------------------------
+# --- the cells into the saved workbook ---------------------------------------------------
 
 
-def _cache(data: bytes, book: Book) -> bytes:
-    """The saved workbook with each formula's cached value filled in.
+_EMPTY_SHEET_DATA = re.compile(r"<sheetData\s*/>|<sheetData>\s*</sheetData>")
+_DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')
 
-    openpyxl writes a formula cell as ``<c r="E4" s="5"><f>B4+C4+D4</f><v />`` (or
-    ``<v></v>``); the empty value becomes the tool's own result. Sheets are saved as
-    xl/worksheets/sheetN.xml in the book's order.
-    """
+
+def _with_cells(data: bytes, cells: dict[str, tuple[str, str]]) -> bytes:
+    """The saved workbook with each sheet's cells (`_sheet_data`) in place of the empty
+    ``<sheetData>`` openpyxl wrote, and the sheet's range in its ``<dimension>``."""
     import zipfile
 
-    values: dict[str, dict[str, str]] = {}
-    for index, sheet in enumerate(book.sheets, start=1):
-        found = {
-            f"{column_letter(column)}{row}": _value_text(cell.value)
-            for row, cells in enumerate(sheet.rows, start=1)
-            for column, cell in enumerate(cells, start=1)
-            if isinstance(cell, Formula)
-        }
-        if found:
-            values[f"xl/worksheets/sheet{index}.xml"] = found
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             content = source.read(info)
-            cells = values.get(info.filename)
-            if cells:
-                content = _fill_values(content.decode("utf-8"), cells).encode("utf-8")
+            if info.filename in cells:
+                rows, dimension = cells[info.filename]
+                xml = content.decode("utf-8")
+                empty = _EMPTY_SHEET_DATA.search(xml)
+                if empty is None:
+                    raise ValueError(f"no empty <sheetData> in {info.filename}")
+                xml = xml[: empty.start()] + rows + xml[empty.end() :]
+                xml = _DIMENSION.sub(f'<dimension ref="{dimension}"/>', xml, count=1)
+                content = xml.encode("utf-8")
             target.writestr(info, content)
     return out.getvalue()
 
 
-_FORMULA_CELL = re.compile(r'(<c r="([A-Z]+\d+)"[^>]*><f>[^<]*</f>)(?:<v\s*/>|<v></v>)')
-
-
-def _fill_values(xml: str, cells: dict[str, str]) -> str:
-    def fill(match: re.Match[str]) -> str:
-        value = cells.get(match.group(2))
-        return match.group(0) if value is None else f"{match.group(1)}<v>{value}</v>"
-
-    return _FORMULA_CELL.sub(fill, xml)
-
-
 def _value_text(value: Decimal) -> str:
     """An exact number as XML text (no exponent): ``188431.6``, ``-1450``."""
+    if not value.is_finite():
+        raise ValueError(f"not an amount: {value}")
     if value == value.to_integral_value():
         return str(int(value))
     return format(value.normalize(), "f")
@@ -235,12 +294,16 @@ def display_width(cell: Cell) -> int:
     if cell is None or cell.style in (Style.TITLE, Style.NOTE):
         return 0
     if isinstance(cell, Text):
-        longest = max((len(line) for line in cell.value.splitlines()), default=0)
+        text = cell.value
+        # No line break in printable text: its length (the fast way, for big sheets).
+        longest = len(text) if text.isprintable() else max(map(len, text.splitlines()), default=0)
         return longest + 2 * cell.indent
     if isinstance(cell, Amount):
         return len(format_sv(cell.value, ore=cell.ore))
     if isinstance(cell, Count):
         return len(format_count(cell.value))
+    if isinstance(cell, Date):
+        return len(cell.value.isoformat())
     if cell.of_count:
         return len(format_sv(cell.value))
     return len(format_sv(cell.value, ore=cell.ore))
@@ -249,16 +312,32 @@ def display_width(cell: Cell) -> int:
 def column_widths(sheet: Sheet) -> list[float]:
     """A width per column that fits its longest label or figure (bold counts wider)."""
     widths: dict[int, float] = {}
+
+    def widen(column: int, cell: Cell, chars: int) -> None:
+        if not chars or cell is None:
+            return
+        bold = cell.style in (Style.HEADING, Style.TOTAL, Style.RESULT)
+        # Width units are digits of the default font; letters of Arial 10 run narrower.
+        per_char = 0.95 if isinstance(cell, Text) else 1.0
+        width = chars * per_char * (1.1 if bold else 1.0) + 2
+        widths[column] = max(widths.get(column, 0.0), width)
+
+    # Of the amounts of a column that look alike, the widest is the largest or the most
+    # negative: only those two are written out (a sheet of every posting has thousands).
+    extremes: dict[tuple[int, bool, Style], list[Amount]] = {}
     for cells in sheet.rows:
         for column, cell in enumerate(cells, start=1):
-            chars = display_width(cell)
-            if not chars or cell is None:
-                continue
-            bold = cell.style in (Style.HEADING, Style.TOTAL, Style.RESULT)
-            # Width units are digits of the default font; letters of Arial 10 run narrower.
-            per_char = 0.95 if isinstance(cell, Text) else 1.0
-            width = chars * per_char * (1.1 if bold else 1.0) + 2
-            widths[column] = max(widths.get(column, 0.0), width)
+            if isinstance(cell, Amount) and cell.style not in (Style.TITLE, Style.NOTE):
+                found = extremes.setdefault((column, cell.ore, cell.style), [cell, cell])
+                if cell.value < found[0].value:
+                    found[0] = cell
+                elif cell.value > found[1].value:
+                    found[1] = cell
+            else:
+                widen(column, cell, display_width(cell))
+    for (column, _, _), pair in extremes.items():
+        for cell in pair:
+            widen(column, cell, display_width(cell))
     last = max(widths, default=0)
     return [min(max(widths.get(c, _MIN_WIDTH), _MIN_WIDTH), _MAX_WIDTH) for c in range(1, last + 1)]
 
@@ -270,6 +349,9 @@ def _layout(worksheet: Any, sheet: Sheet, book: Book) -> None:
         first = f"{column_letter(sheet.frozen_columns + 1)}{sheet.header_rows + 1}"
         worksheet.freeze_panes = first
         worksheet.print_title_rows = f"1:{sheet.header_rows}"
+    if sheet.autofilter is not None:
+        heading, last_row, last_column = sheet.autofilter
+        worksheet.auto_filter.ref = f"A{heading}:{column_letter(last_column)}{last_row}"
     setup = worksheet.page_setup
     setup.orientation = "landscape"
     setup.paperSize = worksheet.PAPERSIZE_A4

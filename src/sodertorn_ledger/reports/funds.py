@@ -39,7 +39,7 @@ How a year is read
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
@@ -196,6 +196,48 @@ def movements(journal: Journal, year: int) -> Iterator[tuple[Transaction, Postin
             yield t, p
 
 
+def in_date_order(
+    pairs: Iterable[tuple[Transaction, Posting]],
+) -> list[tuple[Transaction, Posting]]:
+    """Postings by date, those of one day in the order the books have them (as hledger)."""
+    return sorted(pairs, key=lambda tp: tp[0].date)
+
+
+Column = Literal["income", "costs", "transfers"]
+"""The Sammanställning's column a posting counts in: Intäkter, Kostnader, Överföringar."""
+
+
+class LinePosting(NamedTuple):
+    """A posting behind a figure of a report (``--detail``): where it is in the books and
+    what it adds to the figure, in the figure's sign."""
+
+    date: dt.date
+    description: str
+    account: Account
+    amount: Decimal
+    """The posting's share of its line, in the line's sign: the Sammanställning's for a
+    fund (income positive, costs negative), the published one for a line of the result
+    (income and costs positive), costs positive for a project."""
+    file: str
+    line: int
+    column: Column | None = None
+    """In the Sammanställning: the column the posting counts in."""
+
+
+def line_posting(
+    transaction: Transaction, posting: Posting, amount: Decimal, column: Column | None = None
+) -> LinePosting:
+    return LinePosting(
+        transaction.date,
+        transaction.description,
+        posting.account,
+        amount,
+        transaction.file,
+        posting.line,
+        column,
+    )
+
+
 def year_movements(journal: Journal, year: int) -> dict[Account, Decimal]:
     """Each account's sum of the year's own postings (`movements`)."""
     return sums_by_account(year_transactions(journal, year))
@@ -324,6 +366,44 @@ def fund_of(funds: Iterable[FundAccounts], account: Account) -> FundAccounts | N
     return next((f for f in funds if f.owns(account)), None)
 
 
+class FundPlace(NamedTuple):
+    """Where a posting counts in the Sammanställning."""
+
+    fund: int
+    """The index of its fund among the year's funds (`resolve_funds`)."""
+    column: Column
+
+
+def fund_places(funds: Sequence[FundAccounts]) -> Callable[[Account], FundPlace | None]:
+    """The rule of which fund a posting counts in, and in which column: the fund that owns
+    its account; Intäkter for the fund's income accounts, Kostnader for its costs,
+    Överföringar for its balance account. None for an account of no fund. The report, its
+    ``--detail`` and the workbook's Underlag all place postings by it.
+
+    Worked out once per account: big books have few accounts and many postings.
+    """
+    places: dict[Account, FundPlace | None] = {}
+
+    def place(account: Account) -> FundPlace | None:
+        if account not in places:
+            places[account] = _place(funds, account)
+        return places[account]
+
+    return place
+
+
+def _place(funds: Sequence[FundAccounts], account: Account) -> FundPlace | None:
+    for i, fund in enumerate(funds):
+        if not fund.owns(account):
+            continue
+        if any(covers(p, account) for p in fund.income):
+            return FundPlace(i, "income")
+        if any(covers(p, account) for p in fund.costs):
+            return FundPlace(i, "costs")
+        return FundPlace(i, "transfers")
+    return None
+
+
 class FundRow(NamedTuple):
     """One row of the Sammanställning. Signs as the report shows them: balances and
     income positive, costs negative; closing = opening + income + costs + transfers,
@@ -341,6 +421,9 @@ class FundRow(NamedTuple):
     """Överföringar: the year's postings on the fund's balance account (money moved
     between funds, positive into this one)."""
     closing: Decimal
+    postings: tuple[LinePosting, ...] = ()
+    """With ``detail``: the year's postings that make Intäkter, Kostnader and
+    Överföringar, each with its column, in date order; per column they add up to it."""
 
 
 class Totals(NamedTuple):
@@ -373,8 +456,11 @@ class Summary(NamedTuple):
 
     @property
     def has_transfers(self) -> bool:
-        """Whether any fund moved money to another this year (the Överföringar column)."""
-        return any(r.transfers for r in self.funds)
+        """Whether any fund moved money to another this year (the Överföringar column),
+        or, with ``detail``, has postings to show in that column."""
+        return any(r.transfers for r in self.funds) or any(
+            p.column == "transfers" for r in self.funds for p in r.postings
+        )
 
 
 def compute_summary(
@@ -382,10 +468,12 @@ def compute_summary(
     settings: Settings,
     year: int,
     balances: dict[Account, Decimal] | None = None,
+    *,
+    detail: bool = False,
 ) -> Summary:
     """The Sammanställning of `year`: every fund's IB, Intäkter, Kostnader, Överföringar
     and UB, exact. `balances`: the year's `year_end_balances`, when the caller has them
-    already."""
+    already. With `detail`, each row has the postings behind its figures."""
     if balances is None:
         balances = year_end_balances(journal, year)
     moved = year_movements(journal, year)
@@ -393,32 +481,14 @@ def compute_summary(
     funds = resolve_funds(journal, settings, year, balances)
     columns = ("opening", "income", "costs", "transfers", "closing")
     sums = {column: dict.fromkeys(range(len(funds)), ZERO) for column in columns}
-    # Which fund an account belongs to, and as what, is worked out once per account:
-    # big books have few accounts and many postings.
-    index: dict[Account, int | None] = {}
-    roles: dict[Account, str] = {}
-
-    def which(account: Account) -> int | None:
-        if account not in index:
-            index[account] = next((i for i, f in enumerate(funds) if f.owns(account)), None)
-        return index[account]
-
-    def role(account: Account, fund: FundAccounts) -> str:
-        if account not in roles:
-            if any(covers(p, account) for p in fund.income):
-                roles[account] = "income"
-            elif any(covers(p, account) for p in fund.costs):
-                roles[account] = "costs"
-            else:
-                roles[account] = "transfers"
-        return roles[account]
+    place = fund_places(funds)
 
     unassigned: set[Account] = set()
     unclassified: set[Account] = set()
     for account, amount in balances.items():
-        i = which(account)
-        if i is not None:
-            sums["closing"][i] -= amount
+        found = place(account)
+        if found is not None:
+            sums["closing"][found.fund] -= amount
             continue
         kind = account_class(journal, account)
         if kind in ("E", "R", "X"):
@@ -426,13 +496,21 @@ def compute_summary(
         elif kind is None and amount:
             unclassified.add(account)
     for account, amount in before.items():
-        i = which(account)
-        if i is not None:
-            sums["opening"][i] -= amount
+        found = place(account)
+        if found is not None:
+            sums["opening"][found.fund] -= amount
     for account, amount in moved.items():
-        i = which(account)
-        if i is not None:
-            sums[role(account, funds[i])][i] -= amount
+        found = place(account)
+        if found is not None:
+            sums[found.column][found.fund] -= amount
+    postings: list[list[LinePosting]] = [[] for _ in funds]
+    if detail:
+        for transaction, posting in in_date_order(movements(journal, year)):
+            found = place(posting.account)
+            if found is not None:
+                postings[found.fund].append(
+                    line_posting(transaction, posting, -posting.amount, found.column)
+                )
 
     rows = []
     marker = 0
@@ -441,12 +519,18 @@ def compute_summary(
         if fund.note:
             marker += 1
             number = marker
+        opening, income, costs, transfers, closing = (sums[column][i] for column in columns)
         rows.append(
             FundRow(
                 fund.name,
                 fund.note,
                 number,
-                *(sums[column][i] for column in columns),
+                opening,
+                income,
+                costs,
+                transfers,
+                closing,
+                postings=tuple(postings[i]),
             )
         )
     total = Totals(*(sum((getattr(r, c) for r in rows), ZERO) for c in columns))

@@ -27,7 +27,13 @@ from typing import NamedTuple
 
 from sodertorn_ledger.journal.model import ZERO, Account, Journal, Posting, Tags, Transaction
 from sodertorn_ledger.problems import Problem
-from sodertorn_ledger.reports.funds import account_class, is_provisional, movements
+from sodertorn_ledger.reports.funds import (
+    LinePosting,
+    account_class,
+    is_provisional,
+    line_posting,
+    movements,
+)
 from sodertorn_ledger.settings import Line, Settings, covers
 
 NO_PROJECT = "utan projekt"
@@ -37,6 +43,9 @@ NO_PROJECT = "utan projekt"
 class SupplierCost(NamedTuple):
     payee: str
     amount: Decimal
+    postings: tuple[LinePosting, ...] = ()
+    """With ``detail``: the supplier's postings in the project, in the order of the
+    report; they add up to `amount`."""
 
 
 class ProjectCost(NamedTuple):
@@ -107,37 +116,76 @@ def _line_of(settings: Settings, lines: tuple[Line, ...]) -> Callable[[Account],
     return line_of
 
 
-def compute_projects(journal: Journal, settings: Settings, year: int) -> ProjectsReport:
-    """The cost of each project in `year`, split by supplier (payee), and the costs on
-    the project lines without a tag."""
+class ProjectPosting(NamedTuple):
+    """A posting that counts in a project (`project_postings`)."""
+
+    transaction: Transaction
+    posting: Posting
+    tag: str | None
+    """The project's tag value (stripped); None for a cost on a project line without the
+    tag (`NO_PROJECT`)."""
+    outside: bool = False
+    """A cost with the tag on an account of no project line."""
+
+
+class ProjectPostings(NamedTuple):
+    lines: tuple[Line, ...]
+    """The project lines of `ledger result` (`project_lines`)."""
+    postings: tuple[ProjectPosting, ...]
+    """In date order, those of one day in the order of their file and line."""
+    problems: tuple[Problem, ...]
+    """The warnings, each once, in the order of the postings."""
+
+
+def project_postings(journal: Journal, settings: Settings, year: int) -> ProjectPostings:
+    """The rule of which project a posting of `year` counts in (see the module
+    docstring): a cost with the project tag in its tag's project, a cost on a project
+    line without it in `NO_PROJECT`; anything else in none. The report, its ``--detail``
+    and the workbook's Underlag all take the postings from here."""
     tag = settings.projects.tag
     ordered = sorted(movements(journal, year), key=lambda tp: (tp[0].date, tp[0].file, tp[0].line))
     found_tags = [_find_tag(t.posting_tags(p), tag) for t, p in ordered]
     tagged = (p.account for (_, p), found in zip(ordered, found_tags, strict=True) if found)
     lines = project_lines(settings, tagged)
     line_of = _line_of(settings, lines)
-    by_project: dict[str | None, dict[str, Decimal]] = {}
-    outside = ZERO
+    counted: list[ProjectPosting] = []
     problems: dict[Problem, None] = {}  # ordered, each once
     for (transaction, posting), found in zip(ordered, found_tags, strict=True):
         line = line_of(posting.account)
         if found is None:
             if line is None:
                 continue
-            key = None
             problems[_untagged(transaction, posting, line, tag)] = None
-        else:
-            written, value = found
-            if line is None and account_class(journal, posting.account) != "X":
-                continue  # e.g. the payment of the invoice: not a cost
-            if written != tag:
-                problems[_other_case(transaction, posting, written, value, tag)] = None
-            key = value.strip()
-            if line is None:
-                outside += posting.amount
-        suppliers = by_project.setdefault(key, {})
+            counted.append(ProjectPosting(transaction, posting, None))
+            continue
+        written, value = found
+        if line is None and account_class(journal, posting.account) != "X":
+            continue  # e.g. the payment of the invoice: not a cost
+        if written != tag:
+            problems[_other_case(transaction, posting, written, value, tag)] = None
+        counted.append(ProjectPosting(transaction, posting, value.strip(), outside=line is None))
+    return ProjectPostings(lines, tuple(counted), tuple(problems))
+
+
+def compute_projects(
+    journal: Journal, settings: Settings, year: int, *, detail: bool = False
+) -> ProjectsReport:
+    """The cost of each project in `year`, split by supplier (payee), and the costs on
+    the project lines without a tag. With `detail`, each supplier has its postings."""
+    found = project_postings(journal, settings, year)
+    by_project: dict[str | None, dict[str, Decimal]] = {}
+    listed: dict[tuple[str | None, str], list[LinePosting]] = {}
+    outside = ZERO
+    for transaction, posting, value, elsewhere in found.postings:
+        if elsewhere:
+            outside += posting.amount
+        suppliers = by_project.setdefault(value, {})
         payee = transaction.payee.strip()
         suppliers[payee] = suppliers.get(payee, ZERO) + posting.amount
+        if detail:
+            listed.setdefault((value, payee), []).append(
+                line_posting(transaction, posting, posting.amount)
+            )
     if None in by_project:
         by_project[None] = by_project.pop(None)  # the untagged costs last
     projects = tuple(
@@ -145,7 +193,9 @@ def compute_projects(journal: Journal, settings: Settings, year: int) -> Project
             tag=value,
             name=NO_PROJECT if value is None else settings.projects.display_name(value),
             amount=sum(suppliers.values(), ZERO),
-            suppliers=tuple(SupplierCost(p, a) for p, a in suppliers.items()),
+            suppliers=tuple(
+                SupplierCost(p, a, tuple(listed.get((value, p), ()))) for p, a in suppliers.items()
+            ),
         )
         for value, suppliers in by_project.items()
     )
@@ -153,9 +203,9 @@ def compute_projects(journal: Journal, settings: Settings, year: int) -> Project
         year=year,
         projects=projects,
         total=sum((p.amount for p in projects), ZERO),
-        lines=tuple(line.name for line in lines),
+        lines=tuple(line.name for line in found.lines),
         outside=outside,
-        problems=tuple(problems),
+        problems=found.problems,
         provisional=is_provisional(journal, year),
     )
 

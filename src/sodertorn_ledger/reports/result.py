@@ -7,12 +7,19 @@ sums always equal the fund's row in the Sammanställning.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import NamedTuple
 
 from sodertorn_ledger.journal.model import ZERO, Account, Journal
-from sodertorn_ledger.reports.funds import is_provisional, movements
-from sodertorn_ledger.settings import Line, Settings, covers
+from sodertorn_ledger.reports.funds import (
+    LinePosting,
+    in_date_order,
+    is_provisional,
+    line_posting,
+    movements,
+)
+from sodertorn_ledger.settings import Fund, Line, Settings, covers
 
 
 class ResultLine(NamedTuple):
@@ -22,6 +29,9 @@ class ResultLine(NamedTuple):
     amount: Decimal
     configured: bool = True
     """False for an account of the fund that no line in the settings names."""
+    postings: tuple[LinePosting, ...] = ()
+    """With ``detail``: the postings that make the line, in date order, in the line's
+    sign; they add up to `amount`."""
 
 
 class OperatingResult(NamedTuple):
@@ -44,36 +54,102 @@ class OperatingResult(NamedTuple):
         return [line.name for line in (*self.income, *self.costs) if not line.configured]
 
 
-def _lines(
-    amounts: dict[Account, Decimal], lines: tuple[Line, ...], sign: int
-) -> tuple[ResultLine, ...]:
-    out = []
-    used: set[Account] = set()
+class LinePlace(NamedTuple):
+    """The line of `ledger result` a posting counts on."""
+
+    income: bool
+    """An income line (else a cost line)."""
+    name: str
+    configured: bool = True
+    """False for an account of the fund that no line names: a line of its own, named by
+    the account."""
+
+
+def result_places(fund: Fund, settings: Settings) -> Callable[[Account], LinePlace | None]:
+    """The rule of which line of `ledger result` a posting counts on: an income account
+    of the operating `fund` on the income line of ``[result]`` that names it, a cost
+    account on the cost line that names it (lines do not overlap), else on a line of its
+    own; None for an account outside the fund. The report, its ``--detail`` and the
+    workbook's Underlag all place postings by it. Worked out once per account."""
+    places: dict[Account, LinePlace | None] = {}
+
+    def place(account: Account) -> LinePlace | None:
+        if account not in places:
+            places[account] = _place(fund, settings, account)
+        return places[account]
+
+    return place
+
+
+def _place(fund: Fund, settings: Settings, account: Account) -> LinePlace | None:
+    if any(covers(p, account) for p in fund.income):
+        income, lines = True, settings.result.income
+    elif any(covers(p, account) for p in fund.costs):
+        income, lines = False, settings.result.costs
+    else:
+        return None
     for line in lines:
-        mine = [a for a in amounts if any(covers(p, a) for p in line.accounts)]
-        used.update(mine)
-        out.append(ResultLine(line.name, sign * sum((amounts[a] for a in mine), ZERO)))
-    for account in sorted(set(amounts) - used):
-        if amounts[account]:
-            out.append(ResultLine(account, sign * amounts[account], configured=False))
+        if any(covers(p, account) for p in line.accounts):
+            return LinePlace(income, line.name)
+    return LinePlace(income, account, configured=False)
+
+
+def _lines(
+    lines: tuple[Line, ...],
+    amounts: dict[LinePlace, Decimal],
+    postings: dict[LinePlace, list[LinePosting]],
+    income: bool,
+) -> tuple[ResultLine, ...]:
+    """The configured lines in the settings' order (each, even at zero), then the lines of
+    their own, by account, when not zero."""
+    sign = -1 if income else 1
+    out = []
+    for line in lines:
+        key = LinePlace(income, line.name)
+        amount = sign * amounts.get(key, ZERO)
+        out.append(ResultLine(line.name, amount, postings=tuple(postings.get(key, ()))))
+    own = sorted(
+        (key for key in amounts if key.income == income and not key.configured),
+        key=lambda key: key.name,
+    )
+    for key in own:
+        if amounts[key]:
+            amount = sign * amounts[key]
+            out.append(ResultLine(key.name, amount, False, tuple(postings.get(key, ()))))
     return tuple(out)
 
 
-def compute_result(journal: Journal, settings: Settings, year: int) -> OperatingResult | None:
-    """The operating fund of `year` by report line; None when the settings have none."""
+def compute_result(
+    journal: Journal, settings: Settings, year: int, *, detail: bool = False
+) -> OperatingResult | None:
+    """The operating fund of `year` by report line; None when the settings have none.
+    With `detail`, each line has the postings that make it."""
     fund = settings.operating_fund
     if fund is None:
         return None
-    income: dict[Account, Decimal] = {}
-    costs: dict[Account, Decimal] = {}
+    place = result_places(fund, settings)
+    # Summed per account first: big books have few accounts and many postings.
+    by_account: dict[Account, Decimal] = {}
+    postings: dict[LinePlace, list[LinePosting]] = {}
     for _, posting in movements(journal, year):
         account = posting.account
-        if any(covers(p, account) for p in fund.income):
-            income[account] = income.get(account, ZERO) + posting.amount
-        elif any(covers(p, account) for p in fund.costs):
-            costs[account] = costs.get(account, ZERO) + posting.amount
-    income_lines = _lines(income, settings.result.income, -1)
-    cost_lines = _lines(costs, settings.result.costs, 1)
+        if account in by_account:
+            by_account[account] += posting.amount
+        elif place(account) is not None:
+            by_account[account] = posting.amount
+    amounts: dict[LinePlace, Decimal] = {}
+    for account, amount in by_account.items():
+        key = place(account)
+        if key is not None:
+            amounts[key] = amounts.get(key, ZERO) + amount
+    if detail:
+        for transaction, posting in in_date_order(movements(journal, year)):
+            key = place(posting.account)
+            if key is not None:
+                amount = -posting.amount if key.income else posting.amount
+                postings.setdefault(key, []).append(line_posting(transaction, posting, amount))
+    income_lines = _lines(settings.result.income, amounts, postings, True)
+    cost_lines = _lines(settings.result.costs, amounts, postings, False)
     return OperatingResult(
         year=year,
         fund=fund.name,
