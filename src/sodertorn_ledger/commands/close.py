@@ -5,12 +5,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sodertorn_ledger.commands.loading import books_path, load_books, load_settings, main_journal
+from sodertorn_ledger.commands.loading import (
+    books_path,
+    load_books,
+    load_settings,
+    main_journal,
+    write_books,
+)
 from sodertorn_ledger.commands.options import FileOption, JsonOption, year_argument
 from sodertorn_ledger.commands.output import fail, print_table, report_problems, warn
 
 if TYPE_CHECKING:
-    from sodertorn_ledger.books_writer import Edit, Snapshot
+    from sodertorn_ledger.books_writer import Books, Edit, Snapshot, Written
     from sodertorn_ledger.close import ClosePlan
     from sodertorn_ledger.problems import Problem
 
@@ -41,25 +47,17 @@ def close(
     from sodertorn_ledger import books_writer
     from sodertorn_ledger.render.json_report import close_json, print_json
 
+    def plan_and_apply(
+        snapshot: "Snapshot", books: "Books | None"
+    ) -> "tuple[ClosePlan, list[Edit], Written]":
+        # Planned and written under the books' lock, so a second run (another cron job, a
+        # `ledger fees --book`) waits for nothing and plans from the books as the first
+        # one left them.
+        plan, edits = _plan(file, year, snapshot, as_json=as_json)
+        return plan, edits, books.apply(edits) if books else books_writer.Written(())
+
     main = main_journal(file)
-    done = books_writer.Written(())
-    try:
-        if dry_run:
-            plan, edits = _plan(file, year, books_writer.Snapshot(), as_json=as_json)
-        else:
-            # Planning and writing under the books' lock, so a second run (another cron
-            # job, a `ledger fees --book`) waits for nothing and plans from the books as
-            # the first one left them.
-            with books_writer.writing(main) as books:
-                plan, edits = _plan(file, year, books.snapshot, as_json=as_json)
-                done = books.apply(edits)
-    except books_writer.Busy as err:
-        fail(f"{err}; nothing was written")
-    except (books_writer.Changed, books_writer.WriteFailed) as err:
-        more = " (the next run completes the close)" if err.written else ""
-        fail(f"{err}; {books_writer.stopped(err.written)}{more}")
-    except OSError as err:
-        fail(f"cannot read {err.filename}: {err.strerror}; nothing was changed")
+    plan, edits, done = write_books(main, plan_and_apply, dry_run=dry_run, resumes="the close")
     written = done.files
     for path in done.kept:
         warn(f"{path}: {books_writer.KEPT}")

@@ -14,6 +14,7 @@ from sodertorn_ledger.commands.loading import (
     load_population,
     load_settings,
     population_folder,
+    write_books,
 )
 from sodertorn_ledger.commands.options import FileOption, JsonOption, OreOption, year_argument
 from sodertorn_ledger.commands.output import (
@@ -220,21 +221,12 @@ def _invoice_date(date: str | None, year: int) -> dt.date:
 def _book(file: Path | None, year: int, date: str | None, *, dry_run: bool, as_json: bool) -> None:
     """--book: plan the invoices and, unless a dry run, write them under the books' lock,
     planned from the books as they are then."""
-    from sodertorn_ledger import books_writer
-
     when = _invoice_date(date, year)
-    try:
-        if dry_run:
-            _invoices(file, year, when, books_writer.Snapshot(), None, as_json=as_json)
-            return
-        with books_writer.writing(books_path(file)) as books:
-            _invoices(file, year, when, books.snapshot, books, as_json=as_json)
-    except books_writer.Busy as err:
-        fail(f"{err}; nothing was written")
-    except (books_writer.Changed, books_writer.WriteFailed) as err:
-        fail(f"{err}; {books_writer.stopped(err.written)}")
-    except OSError as err:
-        fail(f"cannot read {err.filename}: {err.strerror}; nothing was changed")
+    write_books(
+        books_path(file),
+        lambda snapshot, books: _invoices(file, year, when, snapshot, books, as_json=as_json),
+        dry_run=dry_run,
+    )
 
 
 def _invoices(

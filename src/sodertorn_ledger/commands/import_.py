@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sodertorn_ledger.commands.loading import books_path, load_books, load_settings
+from sodertorn_ledger.commands.loading import books_path, load_books, load_settings, write_books
 from sodertorn_ledger.commands.options import FileOption, JsonOption
 from sodertorn_ledger.commands.output import (
     fail,
@@ -52,7 +52,6 @@ def import_(
 
     Example: ledger import lon-2021-01.se --dry-run
     """
-    from sodertorn_ledger import books_writer
     from sodertorn_ledger.sie import read_sie
 
     sie, problems = read_sie(sie_file)
@@ -61,18 +60,11 @@ def import_(
     if sie is None or errors:
         count = f"{plural(len(errors), 'error')} above" if errors else "it cannot be read"
         fail(f"refused to import {sie_file}: {count}; nothing was written")
-    try:
-        if dry_run:
-            _import(file, sie_file, sie, books_writer.Snapshot(), None, as_json=as_json)
-            return
-        with books_writer.writing(books_path(file)) as books:
-            _import(file, sie_file, sie, books.snapshot, books, as_json=as_json)
-    except books_writer.Busy as err:
-        fail(f"{err}; nothing was written")
-    except (books_writer.Changed, books_writer.WriteFailed) as err:
-        fail(f"{err}; {books_writer.stopped(err.written)}")
-    except OSError as err:
-        fail(f"cannot read {err.filename}: {err.strerror}; nothing was changed")
+    write_books(
+        books_path(file),
+        lambda snapshot, books: _import(file, sie_file, sie, snapshot, books, as_json=as_json),
+        dry_run=dry_run,
+    )
 
 
 def _import(

@@ -10,12 +10,14 @@ main journal.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sodertorn_ledger.commands.output import fail, plural, report_problems
 
 if TYPE_CHECKING:
+    from sodertorn_ledger.books_writer import Books, Snapshot
     from sodertorn_ledger.fees import FeeReport
     from sodertorn_ledger.journal.model import Journal
     from sodertorn_ledger.population.model import PopulationTable
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
 
 DEFAULT_BOOKS = Path("ledger") / "main.journal"
 POPULATION_FOLDER = "befolkning"
+
+T = TypeVar("T")
 
 
 def books_path(file: Path | None) -> Path:
@@ -109,6 +113,34 @@ def main_journal(file: Path | None) -> Path:
     if not found:
         fail(_no_books(path))
     return path
+
+
+def write_books(
+    main: Path,
+    work: Callable[[Snapshot, Books | None], T],
+    *,
+    dry_run: bool,
+    resumes: str = "",
+) -> T:
+    """Run `work` the way every writer of the books runs: for a dry run on a fresh
+    snapshot and no `Books` (nothing may be written); else under the books' lock, planned
+    from the books as they are then. The writer's refusals end the command (exit 1) with
+    what was and was not written, and when `resumes` names the work ("the close"), that the
+    next run completes it."""
+    from sodertorn_ledger import books_writer
+
+    try:
+        if dry_run:
+            return work(books_writer.Snapshot(), None)
+        with books_writer.writing(main) as books:
+            return work(books.snapshot, books)
+    except books_writer.Busy as err:
+        fail(f"{err}; nothing was written")
+    except (books_writer.Changed, books_writer.WriteFailed) as err:
+        more = f" (the next run completes {resumes})" if resumes and err.written else ""
+        fail(f"{err}; {books_writer.stopped(err.written)}{more}")
+    except OSError as err:
+        fail(f"cannot read {err.filename}: {err.strerror}; nothing was changed")
 
 
 def load_books(file: Path | None, *, strict: bool = False) -> Journal:
