@@ -87,6 +87,19 @@ def check_new_file(target: Path, what: str, *, force: bool) -> None:
         fail(f"cannot write {target}: no folder {target.parent}")
 
 
+def write_new_file(target: Path, write: Callable[[], object]) -> None:
+    """Run `write`, which writes `target` atomically (never over a file unless forced);
+    its refusal or I/O error ends the command with one line (exit 1)."""
+    from sodertorn_ledger.fileio import FileExists
+
+    try:
+        write()
+    except FileExists:
+        fail(f"{target} already exists; use --force to overwrite it")
+    except OSError as err:
+        fail(f"cannot write {target}: {err.strerror or err}")
+
+
 def population_folder(journal_path: Path) -> Path:
     """ledger/befolkning/ beside the main journal."""
     return journal_path.parent / POPULATION_FOLDER

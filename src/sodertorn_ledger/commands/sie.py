@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from sodertorn_ledger.commands.loading import check_new_file, load_year
+from sodertorn_ledger.commands.loading import check_new_file, load_year, write_new_file
 from sodertorn_ledger.commands.options import FileOption, JsonOption, YearArgument
 from sodertorn_ledger.commands.output import Warnings, fail, plural, report_problems
 
@@ -45,7 +45,7 @@ def sie(
     Example: ledger sie 2020 revision/sie-2020.se
     """
     from sodertorn_ledger import __version__
-    from sodertorn_ledger.fileio import FileExists, write_atomic
+    from sodertorn_ledger.fileio import write_atomic
     from sodertorn_ledger.reports.funds import is_provisional
     from sodertorn_ledger.sie import parse_sie, with_source_lines, write_sie
     from sodertorn_ledger.sie_books import books_to_sie
@@ -71,12 +71,7 @@ def sie(
     if written is None or errors or written.checksum is None:
         report_problems(errors)
         fail(f"internal error: the SIE file of {year} does not read back; nothing was written")
-    try:
-        write_atomic(target, data, overwrite=force)
-    except FileExists:
-        fail(f"{target} already exists; use --force to overwrite it")
-    except OSError as err:
-        fail(f"cannot write {target}: {err.strerror or err}")
+    write_new_file(target, lambda: write_atomic(target, data, overwrite=force))
     # Text written in other characters, at its line of the file now written (as PC8).
     report_problems(with_source_lines(changed, target))
     if as_json:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sodertorn_ledger.commands.loading import check_new_file, fee_report
+from sodertorn_ledger.commands.loading import check_new_file, fee_report, write_new_file
 from sodertorn_ledger.commands.output import Warnings, fail
 
 if TYPE_CHECKING:
@@ -40,16 +40,10 @@ def save_workbook(
     """Write the workbook of the summary's year at `target` (atomically); the names of its
     sheets. Each sheet's warnings go to `warnings`. Refusals and I/O errors print one line
     and exit 1."""
-    from sodertorn_ledger.fileio import FileExists
     from sodertorn_ledger.render.xlsx import write_workbook
 
     book = _build_book(journal, settings, summary, journal_path, warnings)
-    try:
-        write_workbook(book, target, overwrite=force)
-    except FileExists:
-        fail(f"{target} already exists; use --force to overwrite it")
-    except OSError as err:
-        fail(f"cannot write {target}: {err.strerror or err}")
+    write_new_file(target, lambda: write_workbook(book, target, overwrite=force))
     return [sheet.name for sheet in book.sheets]
 
 
