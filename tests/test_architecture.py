@@ -1,5 +1,7 @@
 """The layer contracts of pyproject.toml (import-linter) hold, and would catch an import
-that runs back up a layer."""
+that runs back up a layer: among them the SIE package's, which reads and writes the format
+over the bottom layer only, its reader and writer apart over the lexical rules and the
+records."""
 
 from __future__ import annotations
 
@@ -48,6 +50,16 @@ def test_the_contracts_hold() -> None:
         ("journal/fast.py", "import sodertorn_ledger.journal.parser", "The journal"),
         # the records needing the validator (and so pydantic)
         ("settings/model.py", "import sodertorn_ledger.settings.validate", "The settings"),
+        # the SIE format reaching into the books (another reader of the same layer)
+        ("sie/read.py", "import sodertorn_ledger.journal.model", "Layers"),
+        # the format reaching up into the settings, which hold the [sie] mapping
+        ("sie/write.py", "import sodertorn_ledger.settings.model", "Layers"),
+        # the SIE writer using the reader
+        ("sie/write.py", "import sodertorn_ledger.sie.read", "The SIE format"),
+        # the SIE records needing the lexical rules
+        ("sie/model.py", "import sodertorn_ledger.sie.syntax", "The SIE format"),
+        # the lexical rules needing a reader
+        ("sie/syntax.py", "import sodertorn_ledger.sie.read", "The SIE format"),
     ],
 )
 def test_an_import_up_a_layer_breaks_a_contract(

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -321,39 +321,79 @@ def test_fees_book_while_another_writer_holds_the_lock(closed: Path, tmp_path: P
 # -- crashes -----------------------------------------------------------------------------------
 
 
-def test_sigkill_at_every_checkpoint_of_fees_book(closed: Path, tmp_path: Path) -> None:
-    reference = copy_books(closed, tmp_path / "reference")
+Files = dict[str, bytes]
+
+
+class Kills(NamedTuple):
+    states: list[str]
+    """The state the books were left in by the kill at each checkpoint, in order."""
+    left: list[list[str]]
+    """What each kill left behind (temp files, rehearsal folders) until the next run."""
+    last: Path
+    """The books of the last try, the one that ran to the end."""
+
+
+def kill_at_every_checkpoint(
+    source: Path,
+    command: tuple[str, ...],
+    tmp_path: Path,
+    named: Callable[[Files, Files], dict[str, Files]],
+    after_kill: Callable[[Path, Files], None] | None = None,
+) -> Kills:
+    """Run `command` on a copy of the books of `source` once to the end, then again on a
+    fresh copy killed (SIGKILL) at each of its checkpoints in turn, until a run gets past
+    the last one. After each kill the books must be exactly one of the states `named`
+    gives (from the books before and after a whole run), read with `check --strict`, and
+    the next run must finish the work to the same books as a whole run, leaving nothing
+    behind."""
+    reference = copy_books(source, tmp_path / "reference")
     before = state(reference)
-    done = finish(start(reference, *BOOK_2021, env=environment(fresh_temp(tmp_path, "t"))))
+    done = finish(start(reference, *command, env=environment(fresh_temp(tmp_path, "t"))))
     assert done.code == 0, done.err
     after = state(reference)
     assert after != before
+    states = named(before, after)
 
-    states: list[str] = []
-    left: list[list[str]] = []
-    for step in range(1, 20):
-        main = copy_books(closed, tmp_path / f"kill{step}")
+    kills = Kills([], [], reference)
+    for step in range(1, 60):
+        main = copy_books(source, tmp_path / f"kill{step}")
         temp = fresh_temp(tmp_path, f"temp{step}")
-        done = finish(start(main, *BOOK_2021, env=environment(temp, kill_at=step)))
+        done = finish(start(main, *command, env=environment(temp, kill_at=step)))
         if done.code == 0:
             assert state(main) == after
-            break
+            return kills._replace(last=main)
         assert done.code == -signal.SIGKILL, done.err
-        left.append(leftovers(main, temp))
+        kills.left.append(leftovers(main, temp))
         now = {k: v for k, v in state(main).items() if not k.endswith(".tmp")}
-        assert now in (before, after), step
-        states.append("before" if now == before else "after")
-        for path in backups(main):
-            assert path.read_bytes() == before["2021.journal"]
-        again = finish(start(main, *BOOK_2021, env=environment(temp)))
+        found = [name for name, files in states.items() if files == now]
+        assert len(found) == 1, f"the books after a kill at step {step} are in no known state"
+        kills.states.append(found[0])
+        if after_kill:
+            after_kill(main, before)
+        check_strict(main)
+        again = finish(start(main, *command, env=environment(temp)))
         assert again.code == 0, again.err
         assert state(main) == after, f"the re-run after a kill at step {step}"
         assert leftovers(main, temp) == [], f"the re-run after a kill at step {step}"
-        check_strict(main)
+    raise AssertionError("the command was killed at 59 checkpoints and never got past them")
+
+
+def test_sigkill_at_every_checkpoint_of_fees_book(closed: Path, tmp_path: Path) -> None:
+    def backups_hold_the_books_before(main: Path, before: Files) -> None:
+        for path in backups(main):
+            assert path.read_bytes() == before["2021.journal"]
+
+    kills = kill_at_every_checkpoint(
+        closed,
+        BOOK_2021,
+        tmp_path,
+        lambda before, after: {"before": before, "after": after},
+        backups_hold_the_books_before,
+    )
     # Checkpoints: the rehearsal's copy made, the backup's temp file written, the backup
     # in place, the journal's temp file written, the journal in place.
-    assert states == ["before"] * 4 + ["after"]
-    assert left == [["rehearsal folder"], ["backup's temp file"], [], ["temp file"], []]
+    assert kills.states == ["before"] * 4 + ["after"]
+    assert kills.left == [["rehearsal folder"], ["backup's temp file"], [], ["temp file"], []]
 
 
 def test_sigkill_at_every_checkpoint_of_fees_book_opening_the_year(tmp_path: Path) -> None:
@@ -361,49 +401,30 @@ def test_sigkill_at_every_checkpoint_of_fees_book_opening_the_year(tmp_path: Pat
     from sodertorn_ledger.close import render_next_year
 
     header = render_next_year(2021, "Södertörnssamarbetet").encode("utf-8")
-    reference = copy_books(BUNDLED / "main.journal", tmp_path / "reference")
-    before = state(reference)
-    assert "2021.journal" not in before
-    done = finish(start(reference, *BOOK_2021, env=environment(fresh_temp(tmp_path, "t"))))
-    assert done.code == 0, done.err
-    after = state(reference)
-    opened = {**after, "2021.journal": header}
 
-    states: list[str] = []
-    left: list[list[str]] = []
-    for step in range(1, 20):
-        main = copy_books(BUNDLED / "main.journal", tmp_path / f"kill{step}")
-        temp = fresh_temp(tmp_path, f"temp{step}")
-        done = finish(start(main, *BOOK_2021, env=environment(temp, kill_at=step)))
-        if done.code == 0:
-            assert state(main) == after
-            break
-        assert done.code == -signal.SIGKILL, done.err
-        left.append(leftovers(main, temp))
-        now = {k: v for k, v in state(main).items() if not k.endswith(".tmp")}
+    def named(before: Files, after: Files) -> dict[str, Files]:
         # The books mean what they meant, or the year is open and empty (as a close
         # leaves it), or the invoices are booked.
-        if now == before:
-            states.append("before")
-        elif now == {**before, "2021.journal": header}:
-            states.append("file made, not included")
-        else:
-            assert now in (opened, after), step
-            states.append("opened" if now == opened else "after")
-        check_strict(main)
-        again = finish(start(main, *BOOK_2021, env=environment(temp)))
-        assert again.code == 0, again.err
-        assert state(main) == after, f"the re-run after a kill at step {step}"
-        assert leftovers(main, temp) == [], f"the re-run after a kill at step {step}"
+        assert "2021.journal" not in before
+        return {
+            "before": before,
+            "file made, not included": {**before, "2021.journal": header},
+            "opened": {**after, "2021.journal": header},
+            "after": after,
+        }
+
+    kills = kill_at_every_checkpoint(BUNDLED / "main.journal", BOOK_2021, tmp_path, named)
     # Checkpoints: the rehearsal's copy made; the new file's temp file written and the
     # file in place; main.journal's backup (temp file, in place) and main.journal (temp
     # file, in place); then the new file's backup and the new file again, with invoices.
-    assert states == (["before"] * 2 + ["file made, not included"] * 4 + ["opened"] * 4 + ["after"])
-    assert left == [
+    assert kills.states == (
+        ["before"] * 2 + ["file made, not included"] * 4 + ["opened"] * 4 + ["after"]
+    )
+    assert kills.left == [
         ["rehearsal folder"], ["temp file"], [], ["backup's temp file"], [], ["temp file"],
         [], ["backup's temp file"], [], ["temp file"], [],
     ]  # fmt: skip
-    hledger_check_strict(main)
+    hledger_check_strict(kills.last)
 
 
 def july_to_june(path: Path) -> Path:
@@ -436,46 +457,28 @@ def test_sigkill_at_every_checkpoint_of_an_import_into_two_years(tmp_path: Path)
 
     file = july_to_june(tmp_path / "lon.se")
     header = render_next_year(2021, "Södertörnssamarbetet").encode("utf-8")
-    command = ("import", str(file))
-    reference = copy_books(BUNDLED / "main.journal", tmp_path / "reference")
-    before = state(reference)
-    done = finish(start(reference, *command, env=environment(fresh_temp(tmp_path, "t"))))
-    assert done.code == 0, done.err
-    after = state(reference)
-    made = {**before, "2021.journal": header}
-    opened = {**made, "main.journal": after["main.journal"]}
-    order = {"before": 0, "made": 1, "opened": 2, "2020 booked": 3, "after": 4}
 
-    states: list[str] = []
-    for step in range(1, 40):
-        main = copy_books(BUNDLED / "main.journal", tmp_path / f"kill{step}")
-        temp = fresh_temp(tmp_path, f"temp{step}")
-        done = finish(start(main, *command, env=environment(temp, kill_at=step)))
-        if done.code == 0:
-            assert state(main) == after
-            break
-        assert done.code == -signal.SIGKILL, done.err
-        now = {k: v for k, v in state(main).items() if not k.endswith(".tmp")}
+    def named(before: Files, after: Files) -> dict[str, Files]:
         # The books mean what they meant, or 2021 is open and empty (as a close leaves
         # it), or one year's voucher is booked and the other's not yet: the next run books
         # the other, and only that one.
-        named = {
+        made = {**before, "2021.journal": header}
+        opened = {**made, "main.journal": after["main.journal"]}
+        return {
             "before": before,
             "made": made,
             "opened": opened,
             "2020 booked": {**opened, "2020.journal": after["2020.journal"]},
             "after": after,
         }
-        (found,) = [name for name, files in named.items() if files == now]
-        states.append(found)
-        check_strict(main)
-        again = finish(start(main, *command, env=environment(temp)))
-        assert again.code == 0, again.err
-        assert state(main) == after, f"the re-run after a kill at step {step}"
-        assert leftovers(main, temp) == [], f"the re-run after a kill at step {step}"
-    assert states == sorted(states, key=order.__getitem__)
-    assert set(states) == set(order)
-    hledger_check_strict(main)
+
+    order = ["before", "made", "opened", "2020 booked", "after"]
+    kills = kill_at_every_checkpoint(
+        BUNDLED / "main.journal", ("import", str(file)), tmp_path, named
+    )
+    assert kills.states == sorted(kills.states, key=order.index)
+    assert set(kills.states) == set(order)
+    hledger_check_strict(kills.last)
 
 
 # -- files that cannot be written --------------------------------------------------------------
