@@ -106,8 +106,8 @@ class BudgetRow(NamedTuple):
     @property
     def ratio(self) -> Decimal | None:
         """Utfall i % as a fraction (0.932 for 93.2 %): outcome / budget; None when the
-        budget is missing, 0 or negative (a planned deficit), where no share makes sense."""
-        if self.budget is None or self.budget <= ZERO:
+        budget is missing or 0, and for Årets resultat (a surplus is no share of one)."""
+        if self.kind == "result" or self.budget is None or self.budget <= ZERO:
             return None
         return self.actual / self.budget
 
@@ -131,6 +131,11 @@ class BudgetReport(NamedTuple):
     funds: tuple[BudgetRow, ...] = ()
     """The funds with their own balance and their costs, when the budget names any."""
     provisional: bool = False
+
+    @property
+    def unconfigured(self) -> list[str]:
+        """Accounts of the operating fund that no line of ``[result]`` names."""
+        return [row.name for row in (*self.income, *self.costs) if not row.configured]
 
     @property
     def flagged(self) -> list[str]:
