@@ -104,7 +104,7 @@ def test_a_line_without_costs_or_budget_is_shown_unflagged(tmp_path: Path) -> No
     journal = BOOKS_2021.replace("kostnader:drift:projekt", "kostnader:drift:personal")
     path = books(tmp_path, '[budget.2021]\n"Personal" = "700"\n', journal)
     projekt = report(path).costs[1]
-    assert (projekt.name, projekt.budget, projekt.actual) == ("Projekt", None, 0)
+    assert (projekt.name, projekt.budget, projekt.actual) == ("Projekt", None, D(0))
     assert not projekt.flagged
 
 
