@@ -431,6 +431,8 @@ def test_a_member_name_holds_nothing_that_ends_an_invoice_description(
 
 def test_the_operating_funds_name_holds_no_comma_other_funds_may(tmp_path: Path) -> None:
     path = variant(tmp_path, 'name = "Södertörnsmodellen"', 'name = "Södertörns, modellen"')
+    text = path.read_text(encoding="utf-8")  # the budget names the fund too
+    path.write_text(text.replace('"Södertörnsmodellen" =', '"Södertörns, modellen" ='), "utf-8")
     assert load_settings(path).funds[1].name == "Södertörns, modellen"
     path = variant(tmp_path, 'name = "Södertörnssamarbetet drift"', 'name = "Drift, samarbetet"')
     (message,) = problems_of(path)
@@ -775,3 +777,70 @@ def test_settings_without_sie_are_read(tmp_path: Path) -> None:
     settings = load_settings(path)
     assert settings.sie.orgnr is None and settings.sie.accounts == {}
     assert settings.sie.number_of("tillgångar:bank") is None
+
+
+# --- [budget.YEAR] -----------------------------------------------------------------------
+
+
+def test_the_bundled_budget_names_lines_and_a_fund() -> None:
+    budget = load_settings(BUNDLED).budget_for(2020)
+    assert budget is not None
+    assert budget["Personalkostnader"] == Decimal("1550000.00")
+    assert budget["Södertörnsmodellen"] == Decimal("100000.00")
+    assert load_settings(BUNDLED).budget_for(2021) is None
+
+
+def test_a_budget_naming_an_unknown_line_says_which_it_may_mean(tmp_path: Path) -> None:
+    path = variant(tmp_path, '"Personalkostnader" = "1550000"', '"Personalkostnad" = "1550000"')
+    (message,) = problems_of(path)
+    at = line_of(path, '"Personalkostnad" =')
+    assert message == (
+        f"{at}: budget.2020.Personalkostnad: expected the name of a line of [result] or of "
+        'a fund of [[funds]] with its own `account`, got "Personalkostnad" (did you mean '
+        '"Personalkostnader"?)'
+    )
+
+
+def test_the_operating_fund_is_budgeted_by_its_lines(tmp_path: Path) -> None:
+    path = variant(tmp_path, '"Projekt" = "300000"', '"Södertörnssamarbetet drift" = "1"')
+    (message,) = problems_of(path)
+    assert "budget.2020.Södertörnssamarbetet drift: expected the name of a line" in message
+    path = variant(tmp_path, '"Projekt" = "300000"', '"Nowhere at all" = "1"')
+    (message,) = problems_of(path)
+    assert message.endswith('got "Nowhere at all"')  # nothing near: no guess
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("1550000.0", "expected an amount in kronor as a whole number or a string"),
+        ('"-5"', "expected a non-negative amount in kr"),
+        ('"1550000.005"', "expected an amount in whole öre (at most two decimals)"),
+        ('"1 550 000"', 'expected a number, e.g. "4.00"'),
+        ('"1000000000000"', "expected an amount below 1 000 000 000 000 kr"),
+        ("true", "expected an amount in kronor as a whole number or a string"),
+    ],
+)
+def test_a_bad_budget_amount(tmp_path: Path, written: str, expected: str) -> None:
+    path = variant(tmp_path, '"Representation" = "25000"', f'"Representation" = {written}')
+    (message,) = problems_of(path)
+    at = line_of(path, '"Representation" =')
+    assert message.startswith(f"{at}: budget.2020.Representation: {expected}"), message
+
+
+def test_budget_amounts_as_integers_and_strings_are_exact(tmp_path: Path) -> None:
+    path = variant(tmp_path, '"Representation" = "25000"', '"Representation" = 25_000')
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"Projekt" = "300000"', '"Projekt" = "300000.5"'), "utf-8")
+    budget = load_settings(path).budget_for(2020)
+    assert budget is not None
+    assert (budget["Representation"], budget["Projekt"]) == (
+        Decimal("25000.00"),
+        Decimal("300000.50"),
+    )
+
+
+def test_a_budget_year_is_four_digits(tmp_path: Path) -> None:
+    path = variant(tmp_path, "[budget.2020]", "[budget.20]")
+    (message,) = problems_of(path)
+    assert 'budget (key "20"): expected a four-digit year as key' in message

@@ -44,17 +44,18 @@ from xlsx_books import BUNDLED, INJECTIONS, export, injection_books, ledger, led
 SHEETS_2020 = [
     "Sammanställning 2020",
     "Drift 2020",
+    "Budget 2020",
     "Projekt 2020",
     "Avgifter 2020",
     "Balansräkning 2020",
     "Underlag 2020",
 ]
 
-# The formulas the tool itself writes: sums of a range, sums/differences of cells, 0, and
+# The formulas the tool itself writes: sums of a range, sums/differences/shares of cells, 0, and
 # the sum of the rows a filter shows (SUBTOTAL 109, under the Underlag).
 OUR_FORMULA = re.compile(
     r"=(SUM\([A-Z]+\d+:[A-Z]+\d+\)|SUBTOTAL\(109,[A-Z]+\d+:[A-Z]+\d+\)"
-    r"|[A-Z]+\d+([-+*][A-Z]+\d+)*|0)"
+    r"|[A-Z]+\d+([-+*/][A-Z]+\d+)*|0)"
 )
 
 

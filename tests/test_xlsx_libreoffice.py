@@ -12,7 +12,7 @@ import csv
 import re
 import shutil
 import subprocess
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from conftest import require_program
 from sodertorn_ledger.money import MINUS, format_sv
 from sodertorn_ledger.render.sheet import Amount, Book, Formula, Sheet
 from sodertorn_ledger.render.xlsx import workbook_bytes
+from sodertorn_ledger.settings import load_settings
 from xlsx_books import (
     BUNDLED,
     INJECTIONS,
@@ -267,6 +268,35 @@ def check_underlag(
         assert same(str(by_project[project["name"]]), project["amount"]), project["name"]
 
 
+def check_budget(grid: Grid, budget: dict[str, Any]) -> None:
+    """The Budget sheet as LibreOffice computes it: Budget and Utfall, the Avvikelse and
+    Utfall i % formulas, the sums and Årets resultat equal the tool's JSON."""
+    rows = body(grid, 4, "Årets resultat")
+    expected = [
+        *budget["income"],
+        {"name": "Summa intäkter", **budget["total"]["income"]},
+        *budget["costs"],
+        {"name": "Summa kostnader", **budget["total"]["costs"]},
+    ]
+    assert len(rows) == len(expected)
+    result = row_labelled(grid, "Årets resultat")
+    for row, line in [*zip(rows, expected, strict=True), (result, budget["result"])]:
+        assert row[0].startswith(line.get("name", "Årets resultat")), (row, line)
+        if line["budget"] is None:
+            assert row[1] == "", row
+        else:
+            assert same(row[1], line["budget"]), (row, line)
+        assert same(row[2], line["actual"]), (row, line)
+        assert same(row[3], line["deviation"]), (row, line)
+        if line["percent"] is None:
+            assert row[4] == "–", row
+        else:
+            # The raw value of a percentage cell: the share in per cent, "93,18…%".
+            assert row[4].endswith("%"), row
+            share = number(row[4].removesuffix("%")).quantize(Decimal("0.1"), ROUND_HALF_UP)
+            assert share == Decimal(line["percent"]), (row, line)
+
+
 def check_shown_summary(grid: Grid, summary: dict[str, Any]) -> None:
     """What a reader sees: whole kronor, each cell rounded on its own, spaces between
     thousands, a real minus; a fund's zero blank, as published, and a Summa always shown
@@ -295,7 +325,10 @@ def export_and_convert(
     assert code == 0, err
     raw = libreoffice_csv(target, work, profile, as_shown=False)
     shown = libreoffice_csv(target, work, profile, as_shown=True) if as_shown else {}
-    assert sorted(raw) == sorted(f"{name} 2020" for name in SHEETS)
+    budget = (
+        ("Budget",) if load_settings(journal.parent / "sodertorn.toml").budget_for(2020) else ()
+    )
+    assert sorted(raw) == sorted(f"{name} 2020" for name in (*SHEETS, *budget))
     return raw, shown
 
 
@@ -351,6 +384,32 @@ def test_bundled_books_show_the_published_table(
     drift = {row[0]: row[1:] for row in shown["Drift 2020"] if row and row[0]}
     assert drift["Summa"] == ["2\u00a0012\u00a0800", "1\u00a0824\u00a0368"]
     assert drift["Årets överskott"][0] == "188\u00a0432"
+
+
+def test_bundled_budget_as_libreoffice_computes_it_and_the_terminal_shows_it(
+    bundled: tuple[dict[str, Grid], dict[str, Grid]],
+) -> None:
+    raw, shown = bundled
+    data = ledger_json("result", 2020, BUNDLED, "--budget")
+    check_budget(raw["Budget 2020"], data)
+    # What a reader sees is the terminal's table, row for row: every figure, the sums,
+    # Årets resultat and the shares.
+    code, out, err = ledger("result", "2020", "--budget", "-f", str(BUNDLED))
+    assert code == 0, err
+    terminal = {
+        cells[0]: cells[1:]
+        for line in out.splitlines()
+        if len(cells := re.split(r"\s{2,}", line.strip())) >= 4
+    }
+    sheet = {
+        row[0]: [c.replace("\u00a0", " ") for c in row[1:5] if c]
+        for row in shown["Budget 2020"]
+        if row and row[0]
+    }
+    assert "Summa kostnader" in terminal and "Årets resultat" in terminal
+    for label, cells in terminal.items():
+        if label != "Budget":  # the headings
+            assert sheet[label] == cells, (label, sheet[label], cells)
 
 
 def test_bundled_fees_paid_and_unpaid_as_the_terminal_shows_them(

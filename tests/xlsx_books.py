@@ -83,9 +83,9 @@ def ledger(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def ledger_json(command: str, year: int, journal: Path) -> dict[str, Any]:
+def ledger_json(command: str, year: int, journal: Path, *extra: str) -> dict[str, Any]:
     """The tool's own JSON for a report (`ledger COMMAND YEAR --json`)."""
-    code, out, err = ledger(command, str(year), "--json", "-f", str(journal))
+    code, out, err = ledger(command, str(year), "--json", "-f", str(journal), *extra)
     assert code == 0, err
     data: dict[str, Any] = json.loads(out)
     return data

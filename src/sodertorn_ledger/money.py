@@ -5,6 +5,7 @@ up, each cell on its own (as the annual report rounds). Three ways to write a nu
 grouping thousands with `group_thousands`:
 - `format_sv`: a report's cell — Swedish digit groups, comma decimals, a real minus (U+2212);
 - `format_count`: a whole number that is not money (folkmängd);
+- `format_percent`: a share (Utfall i % of a budget), one decimal;
 - `journal_amount`: an amount as the books write it (ASCII minus, the books' decimal mark);
 - `to_json`: an exact amount for scripts (``"-1824368.40"``).
 """
@@ -42,6 +43,22 @@ def format_sv(amount: Decimal, *, ore: bool = False) -> str:
     value = amount.quantize(ORE if ore else KRONA, rounding=ROUND_HALF_UP, context=EXACT)
     whole, _, fraction = format(abs(value), "f").partition(".")
     text = group_thousands(whole) + ("," + fraction if fraction else "")
+    return MINUS + text if value < 0 else text
+
+
+PERCENT_STEP = Decimal("0.1")
+
+
+def round_percent(ratio: Decimal) -> Decimal:
+    """A ratio (0.9321…) as a percentage to one decimal, half up: ``93.2``."""
+    return (ratio * 100).quantize(PERCENT_STEP, rounding=ROUND_HALF_UP, context=EXACT)
+
+
+def format_percent(ratio: Decimal) -> str:
+    """A ratio as a report's percentage: ``93,2 %``, ``−4,0 %`` (one decimal, half up)."""
+    value = round_percent(ratio)
+    whole, _, fraction = format(abs(value), "f").partition(".")
+    text = f"{group_thousands(whole)},{fraction} %"
     return MINUS + text if value < 0 else text
 
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from sodertorn_ledger.close import OpenYear
     from sodertorn_ledger.problems import Problem
     from sodertorn_ledger.reports.balance import BalanceSheet
+    from sodertorn_ledger.reports.budget import BudgetReport
     from sodertorn_ledger.reports.funds import Summary
     from sodertorn_ledger.reports.projects import ProjectsReport
     from sodertorn_ledger.reports.result import OperatingResult
@@ -133,11 +134,19 @@ class Warnings:
         self.provisional(report.year, report.provisional)
 
     def result(self, report: OperatingResult) -> None:
-        if report.unconfigured:
+        self._unconfigured(report.unconfigured)
+        self.provisional(report.year, report.provisional)
+
+    def _unconfigured(self, accounts: list[str]) -> None:
+        if accounts:
             self.warn(
                 "accounts of the operating fund with no line in [result] of sodertorn.toml, "
-                f"shown on lines of their own: {', '.join(report.unconfigured)}"
+                f"shown on lines of their own: {', '.join(accounts)}"
             )
+
+    def budget(self, report: BudgetReport) -> None:
+        """The result's warnings (the follow-up is made of its lines)."""
+        self._unconfigured(report.unconfigured)
         self.provisional(report.year, report.provisional)
 
     def projects(self, report: ProjectsReport) -> None:

@@ -11,6 +11,7 @@ from sodertorn_ledger.commands.output import Warnings, fail
 if TYPE_CHECKING:
     from sodertorn_ledger.journal.model import Journal
     from sodertorn_ledger.render.sheet import Book
+    from sodertorn_ledger.reports.budget import BudgetReport
     from sodertorn_ledger.reports.funds import Summary
     from sodertorn_ledger.settings import Settings
 
@@ -79,6 +80,25 @@ def _build_book(
     warnings.balance(balance)
     underlag = trace_year(journal, settings, year)
     folder = str(journal_path.parent)
+    budget = _budget(journal, settings, year)
     return annual_book(
-        settings.organisation, summary, result, projects, fees, balance, underlag, folder
+        settings.organisation,
+        summary,
+        result,
+        projects,
+        fees,
+        balance,
+        underlag,
+        folder,
+        budget=budget,
     )
+
+
+def _budget(journal: Journal, settings: Settings, year: int) -> BudgetReport | None:
+    """The Budget sheet's follow-up, as `ledger result YEAR --budget` makes it (in the
+    current year, up to today); None without a [budget.YEAR]."""
+    import datetime as dt
+
+    from sodertorn_ledger.reports.budget import budget_period, follow_up
+
+    return follow_up(journal, settings, budget_period(year, None, dt.date.today()))

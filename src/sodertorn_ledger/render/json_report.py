@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sodertorn_ledger.money import to_json
+from sodertorn_ledger.money import round_percent, to_json
 
 if TYPE_CHECKING:  # each command imports only the report it makes
     from sodertorn_ledger.close import ClosePlan
@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # each command imports only the report it makes
     from sodertorn_ledger.population.model import PopulationTable
     from sodertorn_ledger.problems import Problem
     from sodertorn_ledger.reports.balance import BalanceSheet
+    from sodertorn_ledger.reports.budget import BudgetReport, BudgetRow
     from sodertorn_ledger.reports.funds import LinePosting, Summary
     from sodertorn_ledger.reports.projects import ProjectsReport
     from sodertorn_ledger.reports.register import Register
@@ -92,6 +93,47 @@ def result_json(result: OperatingResult, *, detail: bool = False) -> dict[str, A
             "costs": to_json(result.total_costs),
         },
         "result": to_json(result.result),
+    }
+
+
+def _budget_row_json(row: BudgetRow, *, named: bool = True) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": row.name} if named else {}
+    data.update(
+        {
+            "budget": None if row.budget is None else to_json(row.budget),
+            "year_budget": None if row.year_budget is None else to_json(row.year_budget),
+            "actual": to_json(row.actual),
+            "deviation": to_json(row.deviation),
+            "percent": None if row.ratio is None else format(round_percent(row.ratio), "f"),
+        }
+    )
+    if named:
+        data["no_budget"] = row.flagged
+    return data
+
+
+def budget_json(report: BudgetReport) -> dict[str, Any]:
+    """The follow-up: {"year", "provisional", "fund", "through", "days", "year_days",
+    "income": [row], "costs": [row], "funds": [row], "total": {"income", "costs"},
+    "result"}; a row {"name", "budget" (to date; null without one), "year_budget",
+    "actual", "deviation" (positive = better than budget), "percent" (one decimal; null
+    without a budget), "no_budget" (an outcome without a budget)}."""
+    period = report.period
+    return {
+        "year": report.year,
+        "provisional": report.provisional,
+        "fund": report.fund,
+        "through": period.through.isoformat(),
+        "days": period.days,
+        "year_days": period.year_days,
+        "income": [_budget_row_json(row) for row in report.income],
+        "costs": [_budget_row_json(row) for row in report.costs],
+        "funds": [_budget_row_json(row) for row in report.funds],
+        "total": {
+            "income": _budget_row_json(report.total_income, named=False),
+            "costs": _budget_row_json(report.total_costs, named=False),
+        },
+        "result": _budget_row_json(report.result, named=False),
     }
 
 

@@ -11,13 +11,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sodertorn_ledger.money import format_sv
+from sodertorn_ledger.money import format_percent, format_sv
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from sodertorn_ledger.fees import Credit
     from sodertorn_ledger.reports.balance import BalanceSheet
+    from sodertorn_ledger.reports.budget import BudgetReport, BudgetRow
     from sodertorn_ledger.reports.funds import Column, FundRow, LinePosting, Summary, Totals
     from sodertorn_ledger.reports.projects import ProjectsReport
 
@@ -164,3 +165,64 @@ def credits_notes(credits: Sequence[Credit], *, ore: bool = False) -> list[str]:
         return []
     each = ", ".join(f"{c.code} {c.name} {format_sv(c.amount, ore=ore)} kr" for c in credits)
     return [f"Tillgodo (betalt utöver avgifterna, räknas av mot nästa avgift): {each}"]
+
+
+# --- the budget follow-up (ledger result YEAR --budget, the sheet Budget YEAR) -----------
+
+BUDGET_HEADINGS = ("Budget", "Utfall", "Avvikelse", "Utfall i %")
+NO_BUDGET_MARKER = 1
+"""The footnote marker of a row with an outcome and no budget."""
+NO_PERCENT = "–"
+"""Utfall i % of a row without a budget (none, or 0) and of Årets resultat."""
+
+
+def budget_title(report: BudgetReport) -> str:
+    """``Södertörnssamarbetet drift 2020: budgetuppföljning`` (``… till och med 30 juni
+    2020`` for a part of the year)."""
+    title = f"{report.fund} {report.year}: budgetuppföljning"
+    if not report.period.whole_year:
+        title += f" till och med {date_sv(report.period.through)}"
+    return title
+
+
+def budget_row_name(row: BudgetRow) -> str:
+    """A row's name, with the marker of an outcome without a budget."""
+    name = row.name if row.configured else f"{row.name} (konto utan rad i sodertorn.toml)"
+    return with_marker(name, NO_BUDGET_MARKER if row.flagged else None)
+
+
+def budget_percent(row: BudgetRow) -> str:
+    """Utfall i %: ``93,2 %``, or – without a budget."""
+    return NO_PERCENT if row.ratio is None else format_percent(row.ratio)
+
+
+BUDGET_FUNDS_HEADING = "Fonder, kostnader"
+
+
+def budget_notes(report: BudgetReport) -> list[str]:
+    """Under the follow-up: the rows without a budget, how Avvikelse and Utfall i % are
+    reckoned, the share of the year, and whether the opening balances are provisional."""
+    year = report.year
+    notes = []
+    if report.flagged:
+        notes.append(
+            f"{footnote_marker(NO_BUDGET_MARKER)} Utfall utan budget: ingen budget "
+            f"(eller 0 kr) för raden i [budget.{year}] i sodertorn.toml."
+        )
+    notes.append(
+        "Avvikelse: positiv = bättre än budget (överskott), negativ = sämre (underskott); "
+        "intäkter utfall − budget, kostnader budget − utfall."
+    )
+    notes.append(f"Utfall i % = utfall / budget; {NO_PERCENT} utan budget och för årets resultat.")
+    period = report.period
+    if not period.whole_year:
+        notes.append(
+            f"Budget till och med {date_sv(period.through)}: {period.days} av "
+            f"{period.year_days} dagar av årets budget, per rad avrundad till hela ören; "
+            "utfall till och med samma dag."
+        )
+    if report.funds:
+        notes.append(f"{BUDGET_FUNDS_HEADING}: fondernas kostnader mot deras budget.")
+    if report.provisional:
+        notes.append(provisional_note(year))
+    return notes

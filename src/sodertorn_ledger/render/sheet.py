@@ -81,6 +81,8 @@ class Formula(NamedTuple):
     ore: bool = False
     blank_zero: bool = False
     """A result of zero is shown blank (as `Amount.blank_zero`), else as 0."""
+    percent: bool = False
+    """Shown as a percentage with one decimal (the value a fraction: 0.932 is 93,2 %)."""
 
 
 Cell = Text | Amount | Count | Date | Formula | None

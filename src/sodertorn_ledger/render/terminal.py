@@ -22,8 +22,14 @@ from rich.text import Text
 from sodertorn_ledger.money import ZERO, format_count, format_sv
 from sodertorn_ledger.problems import printable
 from sodertorn_ledger.render.labels import (
+    BUDGET_FUNDS_HEADING,
+    BUDGET_HEADINGS,
     account_label,
     balance_notes,
+    budget_notes,
+    budget_percent,
+    budget_row_name,
+    budget_title,
     credits_notes,
     date_sv,
     posting_label,
@@ -40,6 +46,7 @@ if TYPE_CHECKING:  # each command imports only the report it makes
     from sodertorn_ledger.fees import FeeReport, Receivables
     from sodertorn_ledger.population.model import PopulationTable
     from sodertorn_ledger.reports.balance import BalanceSheet
+    from sodertorn_ledger.reports.budget import BudgetReport, BudgetRow
     from sodertorn_ledger.reports.funds import Column, LinePosting, Summary
     from sodertorn_ledger.reports.projects import ProjectsReport
     from sodertorn_ledger.reports.register import Register
@@ -152,6 +159,41 @@ def render_result(result: OperatingResult, *, ore: bool = False) -> RenderableTy
 
 def _line_name(name: str, configured: bool) -> str:
     return name if configured else f"{name} (konto utan rad i sodertorn.toml)"
+
+
+def render_budget(report: BudgetReport, *, ore: bool = False) -> RenderableType:
+    """The follow-up: each line's Budget, Utfall, Avvikelse and Utfall i %, the sums and
+    Årets resultat, then the funds the budget names; a row without a budget marked."""
+    table = _table(budget_title(report))
+    table.add_column("")
+    for heading in BUDGET_HEADINGS:
+        table.add_column(heading, justify="right")
+
+    def add(row: BudgetRow, style: str | None = None) -> None:
+        table.add_row(
+            budget_row_name(row) if style is None else row.name,
+            "" if row.budget is None else cell(row.budget, ore=ore),
+            cell(row.actual, ore=ore),
+            cell(row.deviation, ore=ore),
+            budget_percent(row),
+            style=style,
+        )
+
+    for row in report.income:
+        add(row)
+    add(report.total_income, "bold")
+    table.add_section()
+    for row in report.costs:
+        add(row)
+    add(report.total_costs, "bold")
+    table.add_section()
+    add(report.result, "bold")
+    if report.funds:
+        table.add_section()
+        table.add_row(Text(BUDGET_FUNDS_HEADING, style="bold"))
+        for row in report.funds:
+            add(row)
+    return Group(table, *(Text(note) for note in budget_notes(report)))
 
 
 def render_projects(report: ProjectsReport, *, ore: bool = False) -> RenderableType:

@@ -15,9 +15,15 @@ from decimal import Decimal
 
 from sodertorn_ledger.fees import FeeReport
 from sodertorn_ledger.render.labels import (
+    BUDGET_FUNDS_HEADING,
+    BUDGET_HEADINGS,
     COLUMN_NAMES,
+    NO_PERCENT,
     account_label,
     balance_notes,
+    budget_notes,
+    budget_row_name,
+    budget_title,
     credits_notes,
     date_sv,
     projects_notes,
@@ -42,6 +48,7 @@ from sodertorn_ledger.render.sheet import (
     sum_formula,
 )
 from sodertorn_ledger.reports.balance import BalanceSheet
+from sodertorn_ledger.reports.budget import BudgetReport, BudgetRow
 from sodertorn_ledger.reports.funds import Summary
 from sodertorn_ledger.reports.projects import ProjectsReport
 from sodertorn_ledger.reports.result import OperatingResult, ResultLine
@@ -133,6 +140,73 @@ def result_sheet(result: OperatingResult) -> Sheet:
 
 def _line_name(line: ResultLine) -> str:
     return line.name if line.configured else f"{line.name} (konto utan rad i sodertorn.toml)"
+
+
+def budget_sheet(report: BudgetReport) -> Sheet:
+    """Budget YEAR: the follow-up of `ledger result YEAR --budget`. Budget and Utfall are
+    figures; Avvikelse (=Utfall−Budget for income, =Budget−Utfall for costs), Utfall i %
+    (=Utfall/Budget), the sums and Årets resultat are formulas, so a budget edited in the
+    sheet follows through. A missing budget is an empty cell (0 in the formulas)."""
+    sheet = Sheet(f"Budget {report.year}", header_rows=3)
+    sheet.add(Text(budget_title(report), Style.TITLE))
+    sheet.blank()
+    sheet.add(Text("", Style.HEADING), *(Text(h, Style.HEADING) for h in BUDGET_HEADINGS))
+
+    def add(
+        row: BudgetRow, budget: Cell, actual: Cell, style: Style = Style.NORMAL, *, name: str
+    ) -> int:
+        at = len(sheet.rows) + 1
+        budget_ref, actual_ref = ref(2, at), ref(3, at)
+        better = (
+            f"={actual_ref}-{budget_ref}"
+            if row.kind in ("income", "result")
+            else f"={budget_ref}-{actual_ref}"
+        )
+        ratio = row.ratio
+        return sheet.add(
+            Text(name, style),
+            budget,
+            actual,
+            Formula(better, row.deviation, style),
+            Text(NO_PERCENT, style)
+            if ratio is None
+            else Formula(f"={actual_ref}/{budget_ref}", ratio, style, percent=True),
+        )
+
+    def lines(rows: Sequence[BudgetRow]) -> tuple[int, int]:
+        first = len(sheet.rows) + 1
+        for row in rows:
+            budget = None if row.budget is None else Amount(row.budget)
+            add(row, budget, Amount(row.actual), name=budget_row_name(row))
+        return first, len(sheet.rows)
+
+    def total(row: BudgetRow, first: int, last: int) -> int:
+        assert row.budget is not None  # a sum counts a missing budget as 0
+        return add(
+            row,
+            sum_formula(2, first, last, row.budget, style=Style.TOTAL),
+            sum_formula(3, first, last, row.actual, style=Style.TOTAL),
+            Style.TOTAL,
+            name=row.name,
+        )
+
+    income = total(report.total_income, *lines(report.income))
+    costs = total(report.total_costs, *lines(report.costs))
+    result = report.result
+    assert result.budget is not None
+    add(
+        result,
+        Formula(f"={ref(2, income)}-{ref(2, costs)}", result.budget, Style.RESULT),
+        Formula(f"={ref(3, income)}-{ref(3, costs)}", result.actual, Style.RESULT),
+        Style.RESULT,
+        name=result.name,
+    )
+    if report.funds:
+        sheet.blank()
+        sheet.add(Text(BUDGET_FUNDS_HEADING, Style.TOTAL))
+        lines(report.funds)
+    _notes(sheet, budget_notes(report))
+    return sheet
 
 
 def projects_sheet(report: ProjectsReport) -> Sheet:
@@ -373,15 +447,18 @@ def annual_book(
     balance: BalanceSheet,
     underlag: Sequence[TracedPosting] = (),
     folder: str = ".",
+    budget: BudgetReport | None = None,
 ) -> Book:
     """The workbook of one year: Sammanställning first, then Drift, Projekt, Avgifter,
     Balansräkning and Underlag, the postings behind them (a sheet whose report the books
-    cannot give is left out); `folder` is the books' folder, the Underlag's files are
-    named from it."""
+    cannot give is left out), and Budget after Drift when the year has a `budget`;
+    `folder` is the books' folder, the Underlag's files are named from it."""
     year = summary.year
     sheets = [summary_sheet(summary)]
     if result is not None:
         sheets.append(result_sheet(result))
+    if budget is not None:
+        sheets.append(budget_sheet(budget))
     sheets.append(projects_sheet(projects))
     if fees is not None:
         sheets.append(fees_sheet(fees))

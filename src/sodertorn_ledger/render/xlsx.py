@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from sodertorn_ledger import __version__
-from sodertorn_ledger.money import format_count, format_sv
+from sodertorn_ledger.money import format_count, format_percent, format_sv
 from sodertorn_ledger.render.sheet import (
     Amount,
     BarChart,
@@ -51,6 +51,7 @@ ORE_FORMAT = f"{SWEDISH}#,##0.00;{SWEDISH}−#,##0.00"
 BLANK_ZERO = ';""'
 """A third section for zero that shows nothing: a row of a published table (`labels`)."""
 COUNT_FORMAT = f"{SWEDISH}#,##0"
+PERCENT_FORMAT = f"{SWEDISH}0.0 %;{SWEDISH}−0.0 %"
 DATE_FORMAT = "yyyy-mm-dd"
 
 MAX_TEXT = 32767
@@ -199,6 +200,8 @@ def _number_format(cell: Cell) -> str | None:
     if isinstance(cell, Date):
         return DATE_FORMAT
     if isinstance(cell, Formula):
+        if cell.percent:
+            return PERCENT_FORMAT
         return COUNT_FORMAT if cell.of_count else _money_format(cell)
     return None
 
@@ -304,6 +307,8 @@ def display_width(cell: Cell) -> int:
         return len(format_count(cell.value))
     if isinstance(cell, Date):
         return len(cell.value.isoformat())
+    if cell.percent:
+        return len(format_percent(cell.value))
     if cell.of_count:
         return len(format_sv(cell.value))
     return len(format_sv(cell.value, ore=cell.ore))

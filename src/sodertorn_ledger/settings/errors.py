@@ -117,9 +117,14 @@ class KeyLines:
             key_line = self._key_line(start, end, part)
             if key_line is not None:
                 return key_line + 1
-            # A table given only through its subtables ([fees.rates] without [fees]).
+            # A table given only through its subtables ([fees.rates] without [fees]):
+            # its first subtable, and on into it ([budget.2020] without [budget]).
             below = self._first_header_below(start, end, dotted)
-            return best if below is None else below + 1
+            if below is None:
+                return best
+            best = below + 1
+            table = [dotted]
+            i += 1
         return best
 
     def value_line(self, loc: Loc, value: str) -> int:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Annotated, Any, NamedTuple
 
 from sodertorn_ledger.problems import Problem
-from sodertorn_ledger.settings.errors import Loc, SettingsError
+from sodertorn_ledger.settings.errors import Loc, SettingsError, quoted
 from sodertorn_ledger.settings.reading import key_line_in_file
 
 SETTINGS_NAME = "sodertorn.toml"
@@ -241,6 +241,32 @@ def _rate_sane(value: Decimal) -> Decimal:
     return value.copy_abs().quantize(_ORE, context=Context(prec=28))
 
 
+MAX_BUDGET = Decimal(10) ** 12
+"""A budget amount is below this (twelve digits of kronor): far above any the books hold,
+and every sum and share of budgets stays exact in Decimal's 28 digits."""
+
+
+def _budget_exact(value: Any) -> Any:
+    # As a rate: a TOML float is binary, so an amount is a whole number or a string.
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(
+            'an amount in kronor as a whole number or a string, e.g. 1500000 or "1500000.00"'
+        )
+    return value
+
+
+def _budget_sane(value: Decimal) -> Decimal:
+    if not value.is_finite() or value < 0:
+        raise ValueError("a non-negative amount in kr (costs and income alike are positive)")
+    if value >= MAX_BUDGET:
+        raise ValueError("an amount below 1 000 000 000 000 kr (at most twelve digits of kronor)")
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # a finite number
+    if any(digits[max(0, len(digits) + exponent + 2) :]):
+        raise ValueError("an amount in whole öre (at most two decimals)")
+    return value.copy_abs().quantize(_ORE, context=Context(prec=28))
+
+
 def _year_key(value: str) -> str:
     if not re.fullmatch(r"[0-9]{4}", value):
         raise ValueError('a four-digit year as key, e.g. "2019"')
@@ -291,6 +317,8 @@ AccountName = Annotated[str, After(_check_account)]
 AccountNames = Annotated[tuple[str, ...], After(_check_accounts)]
 YearKey = Annotated[str, After(_year_key)]
 Rate = Annotated[Decimal, Before(_rate_exact), After(_rate_sane)]
+BudgetAmount = Annotated[Decimal, Before(_budget_exact), After(_budget_sane)]
+"""A year's budget of a line or a fund: kronor, exact, in whole öre, never negative."""
 SieNumber = Annotated[str, Before(_number_written), After(_check_number)]
 """An account number of an SIE file: digits, kept as a string (``"0027"``)."""
 
@@ -485,6 +513,10 @@ class Settings(NamedTuple):
     result: ResultLines = ResultLines()
     projects: Projects = Projects()
     sie: Annotated[Sie, After(_one_account_a_number)] = Sie()
+    # Plain dicts typed read-only, as `Projects.names` (the cache pickles the settings).
+    budget: Mapping[YearKey, Mapping[Annotated[str, After(_one_line)], BudgetAmount]] = {}
+    """``[budget.YEAR]``: the year's budget by the name of a line of ``[result]`` or of a
+    fund (`budget_names`), income and costs positive."""
     path: Annotated[Path, NotInFile()] = Path(SETTINGS_NAME)
     """The file these settings were read from."""
 
@@ -492,6 +524,10 @@ class Settings(NamedTuple):
     def operating_fund(self) -> Fund | None:
         """The fund that starts every year at zero (Södertörnssamarbetet drift)."""
         return next((f for f in self.funds if f.is_operating), None)
+
+    def budget_for(self, year: int) -> Mapping[str, Decimal] | None:
+        """The budget of `year` by line or fund name; None when the settings have none."""
+        return self.budget.get(str(year))
 
     def member(self, code: str) -> Member | None:
         return next((m for m in self.members if m.code == code), None)
@@ -561,5 +597,33 @@ def _result_lines_in_operating_fund(settings: Settings) -> Settings:
     return settings
 
 
-SETTINGS = Annotated[Settings, After(_result_lines_in_operating_fund)]
+def budget_names(settings: Settings) -> list[str]:
+    """What a ``[budget.YEAR]`` may name: the lines of ``[result]`` (income, then costs)
+    and the funds that keep a balance (the operating fund is budgeted by its lines)."""
+    lines = [line.name for line in (*settings.result.income, *settings.result.costs)]
+    return [*lines, *(f.name for f in settings.funds if not f.is_operating)]
+
+
+def _budget_names_known(settings: Settings) -> Settings:
+    """Every name of a ``[budget.YEAR]`` is a line of ``[result]`` or a fund."""
+    if not settings.budget:
+        return settings
+    import difflib
+
+    known = budget_names(settings)
+    for year, amounts in settings.budget.items():
+        for name in amounts:
+            if name in known:
+                continue
+            near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f" (did you mean {quoted(near[0])}?)" if near else ""
+            raise EntryError(
+                "the name of a line of [result] or of a fund of [[funds]] with its own `account`",
+                f"{quoted(name)}{hint}",
+                (("budget", year, name), name),
+            )
+    return settings
+
+
+SETTINGS = Annotated[Settings, After(_result_lines_in_operating_fund), After(_budget_names_known)]
 """What the validator validates: the settings record with its whole-record rule."""
