@@ -68,7 +68,7 @@ def test_summary_a_fund_of_the_year_before_only_comes_last_at_zero(tmp_path: Pat
     compared = compare_summary(year, before._replace(funds=(*before.funds, gone)))
     last = compared.funds[-1]
     assert last.name == "Avslutad" and last.previous is not None
-    assert (last.opening, last.income, last.costs, last.closing) == (0, 0, 0, 0)
+    assert (last.opening, last.income, last.costs, last.closing) == (D(0),) * 4
     assert last.marker == 3  # its footnote numbered after the year's ¹⁾ ²⁾
     assert compared.total == year.total
 
