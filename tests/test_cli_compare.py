@@ -246,3 +246,30 @@ def test_the_workbook_has_the_year_before(two_years: str, tmp_path: Path) -> Non
     book = openpyxl.load_workbook(target)
     assert book["Sammanställning 2020"].max_column == 5
     assert book["Balansräkning 2020"]["C3"].value is None
+
+
+def test_transfers_of_the_year_before_get_their_column(tmp_path: Path) -> None:
+    moved = "\n2019-09-01 * Kommittén | Till Bidrag\n    fonder:modellen   100,00 kr\n"
+    moved += "    fonder:bidrag\n"
+    books = str(write_books(tmp_path / "books", TWO_YEARS + moved))
+    code, out, _ = run("summary", "2020", "-f", books)
+    assert code == 0
+    # 2020 has no transfers: its columns as published; 2019's with its Överföringar.
+    assert headings(out, "Fond")[1:] == [
+        "Ingående balans 2020",
+        "Intäkter",
+        "Kostnader",
+        "Utgående balans 2020",
+        "Ingående balans 2019",
+        "Intäkter 2019",
+        "Kostnader 2019",
+        "Överföringar 2019",
+        "Utgående balans 2019",
+    ]
+    rows = {row[0]: row[1:] for row in rows_of(out)}
+    assert rows["Bidrag ²⁾"] == ["400", "400", "300", "100", "400"]
+    target = tmp_path / "s.xlsx"
+    assert run("export", "2020", str(target), "-f", books)[0] == 0
+    sheet = openpyxl.load_workbook(target)["Sammanställning 2020"]
+    assert sheet["J3"].value == "Utgående balans 2019"
+    assert sheet["J4"].value == "=F4+G4+H4+I4"
