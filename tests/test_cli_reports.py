@@ -97,6 +97,7 @@ def test_summary_json_exact() -> None:
         "costs": "-1824368.40",
         "transfers": "0.00",
         "closing": "188431.60",
+        "previous": None,  # the books start in 2020: no year before to compare with
     }
     assert [(f["name"], f["note"]) for f in data["funds"]] == [
         ("Södertörnssamarbetet drift", None),
@@ -107,7 +108,8 @@ def test_summary_json_exact() -> None:
         ("Södertörnssamarbetet drift från 2019", None),
         ("Södertörnssamarbetet drift från 2018", None),
     ]
-    assert set(data) == {"year", "provisional", "funds", "total"}
+    assert set(data) == {"year", "provisional", "funds", "total", "previous"}
+    assert data["previous"] is None
     assert data["provisional"] is False  # the books start in 2020: nothing before to close
     assert data["total"] == {
         "opening": "1143648.60",
@@ -117,7 +119,16 @@ def test_summary_json_exact() -> None:
         "closing": "1381130.20",
     }
     for fund in data["funds"]:
-        assert set(fund) == {"name", "note", "opening", "income", "costs", "transfers", "closing"}
+        assert set(fund) == {
+            "name",
+            "note",
+            "opening",
+            "income",
+            "costs",
+            "transfers",
+            "closing",
+            "previous",
+        }
         assert Decimal(fund["closing"]) == (
             Decimal(fund["opening"]) + Decimal(fund["income"]) + Decimal(fund["costs"])
         )
@@ -167,7 +178,9 @@ def test_result_json() -> None:
     code, out, _ = run("result", "2020", "-f", str(BOOKS), "--json")
     assert code == 0
     data = json.loads(out)
-    assert data["income"] == [{"name": "Intäkt kommunerna", "amount": "2012800.00"}]
+    assert data["income"] == [
+        {"name": "Intäkt kommunerna", "amount": "2012800.00", "previous": None}
+    ]
     assert [c["name"] for c in data["costs"]] == [r[0] for r in RESULT_ROWS[1:10]]
     assert data["total"] == {"income": "2012800.00", "costs": "1824368.40"}
     assert data["result"] == "188431.60"
@@ -311,7 +324,9 @@ def test_projects_table_and_json() -> None:
         ("Produktion kartor, Details", "22500.00"),
     ]
     assert data["projects"][2]["tag"] == "Produktion kartor"
-    assert data["projects"][0]["suppliers"] == [{"name": "Great", "amount": "242800.00"}]
+    assert data["projects"][0]["suppliers"] == [
+        {"name": "Great", "amount": "242800.00", "previous": None}
+    ]
     assert data["total"] == "320300.00"
     assert data["result_lines"] == ["Projekt"]
     assert data["outside_result_lines"] == "0.00"

@@ -68,7 +68,10 @@ IN_A_SCENARIO = {
     "ledger close 2020 --json": "test_cli_close.py",
     "ledger close 2019": "test_cli_close.py",
     "ledger close 2021": "test_cli_close.py",
-    "ledger summary 2021": "test_cli_close.py, test_a_year_with_transfers",
+    "ledger summary 2021": "test_cli_close.py",
+    "ledger summary 2021 --no-compare": "test_a_year_with_transfers",
+    "ledger result 2021": "test_the_year_before",
+    "ledger result 2021 --json": "test_the_year_before",
     "ledger check": "test_cli_close.py (the lock)",
     "ledger fees 2020 --book": "test_cli_close.py (the lock)",
     "ledger summary 2021 --strict": "test_provisional_opening_balances",
@@ -339,9 +342,9 @@ def test_a_year_with_transfers(books_here: Path) -> None:
         "    kostnader:södertörnskonferensen                     42 300,00 kr\n"
         "    tillgångar:bank\n",
     )
-    code, out, err = run("summary", "2021")
+    code, out, err = run("summary", "2021", "--no-compare")
     assert (code, err) == (0, "")
-    assert_shows(page("commands.md"), "ledger summary 2021", out)
+    assert_shows(page("commands.md"), "ledger summary 2021 --no-compare", out)
 
 
 def test_provisional_opening_balances(books_here: Path) -> None:
@@ -365,6 +368,14 @@ def test_costs_without_their_project_tag(books_here: Path) -> None:
     code, out, err = run("projects", "2021")
     assert code == 0
     assert_shows(page("commands.md"), "ledger projects 2021", err + out)
+
+
+def test_the_year_before(books_here: Path) -> None:
+    append_2021(books_here, PROJECT_COSTS_2021)
+    for command in ("ledger result 2021", "ledger result 2021 --json"):
+        code, out, err = run(*command.split()[1:])
+        assert (code, err) == (0, "")
+        assert_shows(page("commands.md"), command, out)
 
 
 def test_an_account_of_no_class(books_here: Path) -> None:

@@ -12,13 +12,16 @@ import csv
 import re
 import shutil
 import subprocess
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from compare_books import TWO_YEARS
 from conftest import require_program
+from report_books import write_books
 from sodertorn_ledger.money import MINUS, format_sv
 from sodertorn_ledger.render.sheet import Amount, Book, Formula, Sheet
 from sodertorn_ledger.render.xlsx import workbook_bytes
@@ -263,8 +266,10 @@ def check_underlag(
     for sign, lines in ((-1, result["income"]), (1, result["costs"])):
         for line in lines:
             assert same(str(sign * by_line.get(line["name"], Decimal(0))), line["amount"]), line
-    assert sorted(by_project) == sorted(p["name"] for p in projects["projects"])
-    for project in projects["projects"]:
+    # The year's projects: in a comparison, one of the year before alone has 0.00 this year.
+    own = [p for p in projects["projects"] if p["previous"] is None or Decimal(p["amount"])]
+    assert sorted(by_project) == sorted(p["name"] for p in own)
+    for project in own:
         assert same(str(by_project[project["name"]]), project["amount"]), project["name"]
 
 
@@ -479,3 +484,90 @@ def test_a_year_with_transfers_as_libreoffice_computes_and_shows_it(
         ledger_json("result", 2021, journal),
         ledger_json("projects", 2021, journal),
     )
+
+
+def test_the_year_before_as_libreoffice_computes_and_shows_it(
+    tmp_path: Path, profile: Path
+) -> None:
+    # Two years of small books: the year before's columns of every compared sheet, their
+    # formulas recalculated by LibreOffice, are the JSON's "previous", and the sheets show
+    # what the terminal shows, cell for cell.
+    journal = write_books(tmp_path / "books", TWO_YEARS)
+    target = tmp_path / "sammanstallning-2020.xlsx"
+    code, _, err = export(journal, target)
+    assert code == 0, err
+    raw = libreoffice_csv(target, tmp_path, profile, as_shown=False)
+    shown = libreoffice_csv(target, tmp_path, profile, as_shown=True)
+
+    summary = ledger_json("summary", 2020, journal)
+    check_summary(raw["Sammanställning 2020"], summary)
+    grid = raw["Sammanställning 2020"]
+    keys = summary_keys(summary)
+    before = ("opening", "income", "costs", "closing")  # no transfers in 2019
+    assert grid[2][1 + len(keys) :] == [
+        "Ingående balans 2019",
+        "Intäkter 2019",
+        "Kostnader 2019",
+        "Utgående balans 2019",
+    ]
+    for row, fund in zip(body(grid, 4, "Summa"), summary["funds"], strict=True):
+        for cell, key in zip(row[1 + len(keys) :], before, strict=True):
+            assert same(cell, fund["previous"][key]), (fund["name"], key, cell)
+    total = row_labelled(grid, "Summa")[1 + len(keys) :]
+    for cell, key in zip(total, before, strict=True):
+        assert same(cell, summary["previous"]["total"][key]), (key, cell)
+
+    result = ledger_json("result", 2020, journal)
+    check_result(raw["Drift 2020"], result)
+    lines = [(x, 3) for x in result["income"]] + [(x, 4) for x in result["costs"]]
+    for row, (line, column) in zip(body(raw["Drift 2020"], 4, "Summa"), lines, strict=True):
+        assert same(row[column], line["previous"]["amount"]), (line, row)
+    totals = row_labelled(raw["Drift 2020"], "Summa")
+    assert same(totals[3], result["previous"]["total"]["income"])
+    assert same(totals[4], result["previous"]["total"]["costs"])
+    assert same(row_labelled(raw["Drift 2020"], "Årets överskott")[3], result["previous"]["result"])
+
+    projects = ledger_json("projects", 2020, journal)
+    check_projects(raw["Projekt 2020"], projects)
+    expected = []
+    for project in projects["projects"]:
+        expected.append((3, project["previous"]))
+        expected += [(4, s["previous"]) for s in project["suppliers"]]
+    for row, (column, was) in zip(body(raw["Projekt 2020"], 4, "Summa"), expected, strict=True):
+        assert same(row[column], was["amount"] if was else 0), (row, was)
+    assert same(row_labelled(raw["Projekt 2020"], "Summa")[3], projects["previous"]["total"])
+
+    balance = ledger_json("balance", 2020, journal)
+    check_balance(raw["Balansräkning 2020"], balance)
+    sheet = {row[0]: row for row in raw["Balansräkning 2020"] if row}
+    for label, key in (("Summa tillgångar", "assets"), ("Summa skulder", "liabilities")):
+        assert same(sheet[label][2], balance["previous"]["total"][key]), label
+    both = balance["previous"]["total"]["liabilities_and_funds"]
+    assert same(sheet["Summa skulder och fonder"][2], both)
+
+    for command, name in (
+        ("summary", "Sammanställning 2020"),
+        ("result", "Drift 2020"),
+        ("projects", "Projekt 2020"),
+        ("balance", "Balansräkning 2020"),
+    ):
+        code, out, _ = ledger(command, "2020", "-f", str(journal))
+        assert code == 0
+        terminal = figures_by_label(re.split(r"\s{2,}", line.strip()) for line in out.splitlines())
+        on_sheet = figures_by_label(
+            [c.replace("\u00a0", " ").strip() for c in row] for row in shown[name]
+        )
+        assert terminal, command
+        for label, figures in terminal.items():
+            assert on_sheet[label] == figures, (command, label, on_sheet[label], figures)
+
+
+def figures_by_label(rows: Iterable[list[str]]) -> dict[str, list[str]]:
+    """Each row that has figures: its label (footnote marker and all) and its non-empty
+    figures, in order."""
+    out = {}
+    for row in rows:
+        cells = [c for c in row if c]
+        if len(cells) > 1 and all(re.fullmatch(f"{MINUS}?[\\d ]+", c) for c in cells[1:]):
+            out[cells[0]] = cells[1:]
+    return out

@@ -235,6 +235,25 @@ def load_year(file: Path | None, year: int) -> tuple[Journal, Settings]:
     return journal, settings
 
 
+def compares(file: Path | None, journal: Journal, year: int, compare: bool | None) -> bool:
+    """Whether a report of `year` shows the year before beside it (`--compare`, on by
+    default): when the books hold YEAR−1 (own transactions, not only an opening). Asked
+    for with --compare on books without it: exit 1."""
+    from sodertorn_ledger.reports.funds import holds_year, years_in
+
+    if compare is False:
+        return False
+    if holds_year(journal, year - 1):
+        return True
+    if compare:
+        have = ", ".join(map(str, years_in(journal))) or "no transactions at all"
+        fail(
+            f"--compare: no transactions in {year - 1} in {books_path(file)} to compare "
+            f"{year} with (the books have {have}); leave out --compare"
+        )
+    return False
+
+
 def read_population(
     journal_path: Path, settings: Settings
 ) -> tuple[PopulationTable, list[Problem]]:

@@ -48,6 +48,16 @@ DetailOption = Annotated[
     ),
 ]
 
+CompareOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--compare/--no-compare",
+        help="Show the year before beside the year (jämförelsetal): on by default when the "
+        'books hold it; with --json, each row\'s "previous".',
+        show_default=False,
+    ),
+]
+
 
 class Year(_ParamType):
     """A year of the books: four digits, 1900–2999."""

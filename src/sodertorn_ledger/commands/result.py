@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from sodertorn_ledger.commands.loading import load_year
+from sodertorn_ledger.commands.loading import compares, load_year
 from sodertorn_ledger.commands.options import (
+    CompareOption,
     Date,
     DetailOption,
     FileOption,
@@ -45,16 +46,20 @@ def result(
             show_default=False,
         ),
     ] = None,
+    compare: CompareOption = None,
 ) -> None:
     """The operating fund of YEAR: income, each cost line as published, the sums and
-    Årets överskott (or underskott). Lines and accounts: [result] in sodertorn.toml.
+    Årets överskott (or underskott), beside them those of YEAR−1 when the books hold it
+    (--no-compare: not). Lines and accounts: [result] in sodertorn.toml.
     With --budget, each line against [budget.YEAR] (see docs/budget.md).
 
     Example: ledger result 2020
     """
-    from sodertorn_ledger.reports.result import compute_result
+    from sodertorn_ledger.reports.result import compare_result, compute_result
 
     if budget or through is not None:
+        if compare:
+            fail("--compare and --budget: one at a time", code=2)
         _budget(year, file, through, budget, as_json=as_json, ore=ore, strict=strict, detail=detail)
         return
     journal, settings = load_year(file, year)
@@ -63,6 +68,10 @@ def result(
         fail("the settings name no operating fund (a [[funds]] entry with result_account)")
     warnings = Warnings()
     warnings.result(report)
+    if compares(file, journal, year, compare):
+        previous = compute_result(journal, settings, year - 1)
+        assert previous is not None  # the same settings name the operating fund
+        report = compare_result(report, previous)
     if as_json:
         from sodertorn_ledger.render.json_report import print_json, result_json
 

@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from sodertorn_ledger.commands.loading import books_path, load_year
+from sodertorn_ledger.commands.loading import books_path, compares, load_year
 from sodertorn_ledger.commands.options import (
+    CompareOption,
     DetailOption,
     FileOption,
     ForceOption,
@@ -36,14 +37,16 @@ def summary(
     force: ForceOption = False,
     strict: StrictOption = False,
     detail: DetailOption = False,
+    compare: CompareOption = None,
 ) -> None:
     """The Sammanställning of YEAR: every fund's opening balance (its closing balance of
     the year before), income, costs, transfers between funds (in a year that has any) and
-    closing balance, in whole kronor (each cell rounded on its own) or exact with --ore.
+    closing balance, in whole kronor (each cell rounded on its own) or exact with --ore;
+    beside them the same figures of YEAR−1 when the books hold it (--no-compare: not).
 
     Example: ledger summary 2020 --json
     """
-    from sodertorn_ledger.reports.funds import compute_summary
+    from sodertorn_ledger.reports.funds import compare_summary, compute_summary
 
     if xlsx is not None:
         from sodertorn_ledger.commands.workbook import check_target
@@ -53,13 +56,23 @@ def summary(
     report = compute_summary(journal, settings, year, detail=detail)
     warnings = Warnings()
     warnings.summary(report)
+    compared = compares(file, journal, year, compare)
     if xlsx is not None:
         from sodertorn_ledger.commands.workbook import save_workbook
 
         names = save_workbook(
-            journal, settings, report, books_path(file), xlsx, force=force, warnings=warnings
+            journal,
+            settings,
+            report,
+            books_path(file),
+            xlsx,
+            force=force,
+            warnings=warnings,
+            compare=compared,
         )
         say(f"Wrote {xlsx} ({', '.join(names)})")
+    if compared:
+        report = compare_summary(report, compute_summary(journal, settings, year - 1))
     if as_json:
         from sodertorn_ledger.render.json_report import print_json, summary_json
 

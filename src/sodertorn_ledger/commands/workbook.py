@@ -37,27 +37,37 @@ def save_workbook(
     *,
     force: bool,
     warnings: Warnings,
+    compare: bool = False,
 ) -> list[str]:
     """Write the workbook of the summary's year at `target` (atomically); the names of its
-    sheets. Each sheet's warnings go to `warnings`. Refusals and I/O errors print one line
-    and exit 1."""
+    sheets. Each sheet's warnings go to `warnings`. With `compare`, the Sammanställning,
+    Drift, Projekt and Balansräkning have the year before beside the year. Refusals and
+    I/O errors print one line and exit 1."""
     from sodertorn_ledger.render.xlsx import write_workbook
 
-    book = _build_book(journal, settings, summary, journal_path, warnings)
+    book = _build_book(journal, settings, summary, journal_path, warnings, compare=compare)
     write_new_file(target, lambda: write_workbook(book, target, overwrite=force))
     return [sheet.name for sheet in book.sheets]
 
 
 def _build_book(
-    journal: Journal, settings: Settings, summary: Summary, journal_path: Path, warnings: Warnings
+    journal: Journal,
+    settings: Settings,
+    summary: Summary,
+    journal_path: Path,
+    warnings: Warnings,
+    *,
+    compare: bool,
 ) -> Book:
-    """Every report of the year as one workbook, with their warnings; the fees sheet is
-    left out, with a warning, when SCB's figures or the year's rate are missing (the rest
-    is still worth having)."""
+    """Every report of the year as one workbook, with their warnings (of the year alone);
+    the fees sheet is left out, with a warning, when SCB's figures or the year's rate are
+    missing (the rest is still worth having). With `compare`, each report that has a
+    comparison gets the year before's, computed from the same books."""
     from sodertorn_ledger.render.workbook import annual_book
-    from sodertorn_ledger.reports.balance import compute_balance
-    from sodertorn_ledger.reports.projects import compute_projects
-    from sodertorn_ledger.reports.result import compute_result
+    from sodertorn_ledger.reports.balance import compare_balance, compute_balance
+    from sodertorn_ledger.reports.funds import compare_summary, compute_summary
+    from sodertorn_ledger.reports.projects import compare_projects, compute_projects
+    from sodertorn_ledger.reports.result import compare_result, compute_result
     from sodertorn_ledger.reports.trace import trace_year
 
     year = summary.year
@@ -79,6 +89,14 @@ def _build_book(
     balance = compute_balance(journal, settings, year, summary)
     warnings.balance(balance)
     underlag = trace_year(journal, settings, year)
+    if compare:
+        before = compute_summary(journal, settings, year - 1)
+        previous_result = compute_result(journal, settings, year - 1)
+        if result is not None and previous_result is not None:
+            result = compare_result(result, previous_result)
+        projects = compare_projects(projects, compute_projects(journal, settings, year - 1))
+        balance = compare_balance(balance, compute_balance(journal, settings, year - 1, before))
+        summary = compare_summary(summary, before)
     folder = str(journal_path.parent)
     budget = _budget(journal, settings, year)
     return annual_book(

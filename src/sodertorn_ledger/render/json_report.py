@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:  # each command imports only the report it makes
     from sodertorn_ledger.problems import Problem
     from sodertorn_ledger.reports.balance import BalanceSheet
     from sodertorn_ledger.reports.budget import BudgetReport, BudgetRow
-    from sodertorn_ledger.reports.funds import LinePosting, Summary
+    from sodertorn_ledger.reports.funds import FundRow, LinePosting, Summary, Totals
     from sodertorn_ledger.reports.projects import ProjectsReport
     from sodertorn_ledger.reports.register import Register
     from sodertorn_ledger.reports.result import OperatingResult, ResultLine
@@ -52,11 +53,26 @@ def postings_json(postings: Sequence[LinePosting]) -> list[dict[str, Any]]:
     return out
 
 
+def _amount_or_null(amount: Decimal | None) -> dict[str, str] | None:
+    """A row's "previous" in a comparison: {"amount"} of the year before, or null."""
+    return None if amount is None else {"amount": to_json(amount)}
+
+
+_SUMMARY_KEYS = ("opening", "income", "costs", "transfers", "closing")
+
+
+def _totals_json(totals: Totals | FundRow) -> dict[str, str]:
+    return {key: to_json(getattr(totals, key)) for key in _SUMMARY_KEYS}
+
+
 def summary_json(summary: Summary, *, detail: bool = False) -> dict[str, Any]:
     """{"year", "provisional", "funds": [{"name", "note", "opening", "income", "costs",
-    "transfers", "closing"}], "total"}: opening + income + costs + transfers = closing.
-    With `detail`, each fund's "postings" (`postings_json`)."""
-    keys = ("opening", "income", "costs", "transfers", "closing")
+    "transfers", "closing", "previous"}], "total", "previous"}: opening + income + costs +
+    transfers = closing. A fund's "previous" is its figures of the year before in a
+    comparison (null without one, or for a fund that year did not have); the report's
+    "previous" is {"year", "total"} of the year before, or null. With `detail`, each
+    fund's "postings" (`postings_json`)."""
+    previous = summary.previous
     return {
         "year": summary.year,
         "provisional": summary.provisional,
@@ -64,35 +80,54 @@ def summary_json(summary: Summary, *, detail: bool = False) -> dict[str, Any]:
             {
                 "name": row.name,
                 "note": row.note,
-                **{key: to_json(getattr(row, key)) for key in keys},
+                **_totals_json(row),
+                "previous": None if row.previous is None else _totals_json(row.previous),
                 **({"postings": postings_json(row.postings)} if detail else {}),
             }
             for row in summary.funds
         ],
-        "total": {key: to_json(getattr(summary.total, key)) for key in keys},
+        "total": _totals_json(summary.total),
+        "previous": None
+        if previous is None
+        else {"year": previous.year, "total": _totals_json(previous.total)},
     }
 
 
 def _line_json(line: ResultLine, *, detail: bool) -> dict[str, Any]:
-    data: dict[str, Any] = {"name": line.name, "amount": to_json(line.amount)}
+    data: dict[str, Any] = {
+        "name": line.name,
+        "amount": to_json(line.amount),
+        "previous": _amount_or_null(line.previous),
+    }
     if detail:
         data["postings"] = postings_json(line.postings)
     return data
 
 
+def _result_totals(result: OperatingResult) -> dict[str, str]:
+    return {"income": to_json(result.total_income), "costs": to_json(result.total_costs)}
+
+
 def result_json(result: OperatingResult, *, detail: bool = False) -> dict[str, Any]:
-    """With `detail`, each line's "postings" (`postings_json`)."""
+    """Each line's "previous": {"amount"} of the year before in a comparison, else null;
+    the report's "previous": {"year", "total", "result"} of the year before, or null. With
+    `detail`, each line's "postings" (`postings_json`)."""
+    previous = result.previous
     return {
         "year": result.year,
         "provisional": result.provisional,
         "fund": result.fund,
         "income": [_line_json(line, detail=detail) for line in result.income],
         "costs": [_line_json(line, detail=detail) for line in result.costs],
-        "total": {
-            "income": to_json(result.total_income),
-            "costs": to_json(result.total_costs),
-        },
+        "total": _result_totals(result),
         "result": to_json(result.result),
+        "previous": None
+        if previous is None
+        else {
+            "year": previous.year,
+            "total": _result_totals(previous),
+            "result": to_json(previous.result),
+        },
     }
 
 
@@ -140,8 +175,10 @@ def budget_json(report: BudgetReport) -> dict[str, Any]:
 def projects_json(report: ProjectsReport, *, detail: bool = False) -> dict[str, Any]:
     """The projects (the untagged costs on a project line last, "tag": null), the Summa,
     and what it reconciles with: the `result_lines` of `ledger result` plus the tagged
-    costs `outside_result_lines`. With `detail`, each supplier's "postings"
-    (`postings_json`)."""
+    costs `outside_result_lines`. Each project's and supplier's "previous": {"amount"} of
+    the year before in a comparison, else null; the report's "previous": {"year",
+    "total"}, or null. With `detail`, each supplier's "postings" (`postings_json`)."""
+    previous = report.previous
     return {
         "year": report.year,
         "provisional": report.provisional,
@@ -150,10 +187,12 @@ def projects_json(report: ProjectsReport, *, detail: bool = False) -> dict[str, 
                 "name": project.name,
                 "tag": project.tag,
                 "amount": to_json(project.amount),
+                "previous": _amount_or_null(project.previous),
                 "suppliers": [
                     {
                         "name": s.payee,
                         "amount": to_json(s.amount),
+                        "previous": _amount_or_null(s.previous),
                         **({"postings": postings_json(s.postings)} if detail else {}),
                     }
                     for s in project.suppliers
@@ -164,32 +203,64 @@ def projects_json(report: ProjectsReport, *, detail: bool = False) -> dict[str, 
         "total": to_json(report.total),
         "result_lines": list(report.lines),
         "outside_result_lines": to_json(report.outside),
+        "previous": None
+        if previous is None
+        else {"year": previous.year, "total": to_json(previous.total)},
+    }
+
+
+def _balance_totals(sheet: BalanceSheet) -> dict[str, str]:
+    return {
+        "assets": to_json(sheet.total_assets),
+        "liabilities": to_json(sheet.total_liabilities),
+        "funds": to_json(sheet.total_funds),
+        "liabilities_and_funds": to_json(sheet.total_liabilities + sheet.total_funds),
     }
 
 
 def balance_json(sheet: BalanceSheet) -> dict[str, Any]:
     """The balance sheet; `unbalanced_by`: each account that is neither an asset, a
-    liability nor in a fund, with its share of `difference` (they add up to it)."""
+    liability nor in a fund, with its share of `difference` (they add up to it). Each
+    line's "previous": {"amount"} at the end of the year before in a comparison, else
+    null; the report's "previous": {"year", "date", "total"}, or null."""
+    previous = sheet.previous
     return {
         "year": sheet.year,
         "provisional": sheet.provisional,
         "date": sheet.date.isoformat(),
-        "assets": [{"account": a.name, "amount": to_json(a.amount)} for a in sheet.assets],
-        "liabilities": [
-            {"account": a.name, "amount": to_json(a.amount)} for a in sheet.liabilities
+        "assets": [
+            {
+                "account": a.name,
+                "amount": to_json(a.amount),
+                "previous": _amount_or_null(a.previous),
+            }
+            for a in sheet.assets
         ],
-        "funds": [{"name": f.name, "amount": to_json(f.amount)} for f in sheet.funds],
-        "total": {
-            "assets": to_json(sheet.total_assets),
-            "liabilities": to_json(sheet.total_liabilities),
-            "funds": to_json(sheet.total_funds),
-            "liabilities_and_funds": to_json(sheet.total_liabilities + sheet.total_funds),
-        },
+        "liabilities": [
+            {
+                "account": a.name,
+                "amount": to_json(a.amount),
+                "previous": _amount_or_null(a.previous),
+            }
+            for a in sheet.liabilities
+        ],
+        "funds": [
+            {"name": f.name, "amount": to_json(f.amount), "previous": _amount_or_null(f.previous)}
+            for f in sheet.funds
+        ],
+        "total": _balance_totals(sheet),
         "balanced": sheet.balanced,
         "difference": to_json(sheet.difference),
         "unbalanced_by": [
             {"account": x.name, "amount": to_json(x.amount)} for x in sheet.unbalanced_by
         ],
+        "previous": None
+        if previous is None
+        else {
+            "year": previous.year,
+            "date": previous.date.isoformat(),
+            "total": _balance_totals(previous),
+        },
     }
 
 

@@ -100,6 +100,14 @@ def summary_figures(row: FundRow | Totals, *, transfers: bool) -> tuple[Decimal,
     return (row.opening, *middle, row.closing)
 
 
+def previous_heading(heading: str, year: int) -> str:
+    """A column's heading for the year before `year` (``--compare``): the heading with the
+    year before in place of `year` ("Utgående balans 2019"), or added after it ("Intäkter
+    2019"). The year's own headings stay as published."""
+    this, before = str(year), str(year - 1)
+    return heading.replace(this, before) if this in heading else f"{heading} {before}"
+
+
 def provisional_note(year: int) -> str:
     """Under a report of `year` while the year before is not closed."""
     return (

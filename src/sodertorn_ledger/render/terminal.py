@@ -33,6 +33,7 @@ from sodertorn_ledger.render.labels import (
     credits_notes,
     date_sv,
     posting_label,
+    previous_heading,
     projects_notes,
     provisional_note,
     summary_figures,
@@ -105,53 +106,85 @@ _SUMMARY_COLUMNS: dict[Column | None, int] = {"income": 2, "costs": 3, "transfer
 
 
 def render_summary(summary: Summary, *, ore: bool = False) -> RenderableType:
+    """The Sammanställning; in a comparison, the year before's columns after the year's
+    (its Överföringar when that year has any)."""
     year = summary.year
     transfers = summary.has_transfers
+    previous = summary.previous
+    before = previous is not None and previous.has_transfers
     table = _table(f"Sammanställning {year}")
     headings = summary_headings(year, transfers=transfers)
+    if previous is not None:
+        headings += [
+            previous_heading(h, year) for h in summary_headings(year, transfers=before)[1:]
+        ]
     for i, heading in enumerate(headings):
         table.add_column(heading, justify="right" if i else "left")
+    nothing = (ZERO,) * (4 + before)  # a fund the year before did not have
     for row in summary.funds:
+        figures = summary_figures(row, transfers=transfers)
+        if previous is not None:
+            figures += (
+                nothing if row.previous is None else summary_figures(row.previous, transfers=before)
+            )
         table.add_row(
             with_marker(row.name, row.marker),
-            *(cell(v, ore=ore, blank_zero=True) for v in summary_figures(row, transfers=transfers)),
+            *(cell(v, ore=ore, blank_zero=True) for v in figures),
         )
         for posting in row.postings:
             column = _SUMMARY_COLUMNS[posting.column]
             _detail_row(table, posting, column, len(headings) - 1, ore=ore, indent="  ")
     table.add_section()
-    table.add_row(
-        "Summa",
-        *(cell(v, ore=ore) for v in summary_figures(summary.total, transfers=transfers)),
-        style="bold",
-    )
+    totals = summary_figures(summary.total, transfers=transfers)
+    if previous is not None:
+        totals += summary_figures(previous.total, transfers=before)
+    table.add_row("Summa", *(cell(v, ore=ore) for v in totals), style="bold")
     return Group(table, *(Text(note) for note in summary_notes(summary)))
 
 
 def render_result(result: OperatingResult, *, ore: bool = False) -> RenderableType:
+    """The operating fund; in a comparison, the year before's Intäkter and Kostnader after
+    the year's."""
+    previous = result.previous
     table = _table(f"{result.fund} {result.year}")
     table.add_column("")
-    table.add_column("Intäkter", justify="right")
-    table.add_column("Kostnader", justify="right")
-    for line in result.income:
-        name = _line_name(line.name, line.configured)
-        table.add_row(name, cell(line.amount, ore=ore, blank_zero=True), "")
-        for posting in line.postings:
-            _detail_row(table, posting, 1, 2, ore=ore, indent="  ")
-    for line in result.costs:
-        name = _line_name(line.name, line.configured)
-        table.add_row(name, "", cell(line.amount, ore=ore, blank_zero=True))
-        for posting in line.postings:
-            _detail_row(table, posting, 2, 2, ore=ore, indent="  ")
+    headings = ["Intäkter", "Kostnader"]
+    if previous is not None:
+        headings += [previous_heading(h, result.year) for h in headings]
+    for heading in headings:
+        table.add_column(heading, justify="right")
+    columns = len(headings)
+
+    def add(label: str, figures: list[str], before: list[str], style: str = "") -> None:
+        table.add_row(label, *figures, *(before if previous is not None else []), style=style)
+
+    for income, lines in ((True, result.income), (False, result.costs)):
+        for line in lines:
+            amount = cell(line.amount, ore=ore, blank_zero=True)
+            was = cell(line.previous or ZERO, ore=ore, blank_zero=True)
+            add(
+                _line_name(line.name, line.configured),
+                [amount, ""] if income else ["", amount],
+                [was, ""] if income else ["", was],
+            )
+            for posting in line.postings:
+                _detail_row(table, posting, 1 if income else 2, columns, ore=ore, indent="  ")
     table.add_section()
-    table.add_row(
+    add(
         "Summa",
-        cell(result.total_income, ore=ore),
-        cell(result.total_costs, ore=ore),
+        [cell(result.total_income, ore=ore), cell(result.total_costs, ore=ore)],
+        []
+        if previous is None
+        else [cell(previous.total_income, ore=ore), cell(previous.total_costs, ore=ore)],
         style="bold",
     )
     label = "Årets underskott" if result.result < ZERO else "Årets överskott"
-    table.add_row(label, cell(result.result, ore=ore), "", style="bold")
+    add(
+        label,
+        [cell(result.result, ore=ore), ""],
+        [] if previous is None else [cell(previous.result, ore=ore), ""],
+        style="bold",
+    )
     if result.provisional:
         return Group(table, Text(provisional_note(result.year)))
     return table
@@ -197,58 +230,88 @@ def render_budget(report: BudgetReport, *, ore: bool = False) -> RenderableType:
 
 
 def render_projects(report: ProjectsReport, *, ore: bool = False) -> RenderableType:
+    """The projects and their suppliers; in a comparison, the year before's costs beside
+    (0 for a project or supplier that had none)."""
+    compared = report.previous is not None
     table = _table(f"Projekt {report.year}")
     table.add_column("Projekt / leverantör")
     table.add_column("Kostnad", justify="right")
+    if report.previous is not None:
+        table.add_column(previous_heading("Kostnad", report.year), justify="right")
+
+    def figures(amount: Decimal, previous: Decimal | None) -> list[str]:
+        shown = [cell(amount, ore=ore)]
+        return [*shown, cell(previous or ZERO, ore=ore)] if compared else shown
+
     for project in report.projects:
-        table.add_row(project.name, cell(project.amount, ore=ore))
+        table.add_row(project.name, *figures(project.amount, project.previous))
         for supplier in project.suppliers:
             table.add_row(
                 Text(f"  {supplier.payee}", style="dim"),
-                Text(cell(supplier.amount, ore=ore), style="dim"),
+                *(Text(c, style="dim") for c in figures(supplier.amount, supplier.previous)),
             )
             for posting in supplier.postings:
-                _detail_row(table, posting, 1, 1, ore=ore, indent="    ")
+                _detail_row(table, posting, 1, 1 + compared, ore=ore, indent="    ")
     table.add_section()
-    table.add_row("Summa", cell(report.total, ore=ore), style="bold")
+    total = report.previous.total if report.previous is not None else None
+    table.add_row("Summa", *figures(report.total, total), style="bold")
     return Group(table, *(Text(note) for note in projects_notes(report, ore=ore)))
 
 
 def render_balance(sheet: BalanceSheet, *, ore: bool = False) -> RenderableType:
+    """The balance sheet; in a comparison, the balances at the end of the year before
+    beside (0 for a line that had none)."""
+    previous = sheet.previous
     table = _table(f"Balansräkning {sheet.date.day} december {sheet.year}")
     table.add_column("")
     table.add_column("Belopp", justify="right")
+    if previous is not None:
+        table.add_column(previous_heading("Belopp", sheet.year), justify="right")
+
+    def figures(amount: Decimal, before: Decimal | None) -> list[str]:
+        shown = [cell(amount, ore=ore)]
+        return [*shown, cell(before or ZERO, ore=ore)] if previous is not None else shown
 
     def section(
-        heading: str, lines: Sequence[tuple[str, Decimal]], label: str, total: Decimal
+        heading: str,
+        lines: Sequence[tuple[str, Decimal, Decimal | None]],
+        label: str,
+        total: Decimal,
+        total_before: Decimal | None,
     ) -> None:
-        table.add_row(Text(heading, style="bold"), "")
-        for name, amount in lines:
-            table.add_row(f"  {name}", cell(amount, ore=ore))
-        table.add_row(label, cell(total, ore=ore), style="bold")
+        table.add_row(Text(heading, style="bold"))
+        for name, amount, before in lines:
+            table.add_row(f"  {name}", *figures(amount, before))
+        table.add_row(label, *figures(total, total_before), style="bold")
         table.add_section()
 
     section(
         "Tillgångar",
-        [(account_label(line.name), line.amount) for line in sheet.assets],
+        [(account_label(x.name), x.amount, x.previous) for x in sheet.assets],
         "Summa tillgångar",
         sheet.total_assets,
+        previous and previous.total_assets,
     )
     section(
         "Skulder",
-        [(account_label(line.name), line.amount) for line in sheet.liabilities],
+        [(account_label(x.name), x.amount, x.previous) for x in sheet.liabilities],
         "Summa skulder",
         sheet.total_liabilities,
+        previous and previous.total_liabilities,
     )
     section(
         "Fonder (eget kapital)",
-        [(line.name, line.amount) for line in sheet.funds],
+        [(x.name, x.amount, x.previous) for x in sheet.funds],
         "Summa fonder",
         sheet.total_funds,
+        previous and previous.total_funds,
     )
     table.add_row(
         "Summa skulder och fonder",
-        cell(sheet.total_liabilities + sheet.total_funds, ore=ore),
+        *figures(
+            sheet.total_liabilities + sheet.total_funds,
+            previous and previous.total_liabilities + previous.total_funds,
+        ),
         style="bold",
     )
     notes = []

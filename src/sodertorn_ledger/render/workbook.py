@@ -10,10 +10,11 @@ against. Zero cells follow the one rule of `labels`.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from sodertorn_ledger.fees import FeeReport
+from sodertorn_ledger.money import ZERO
 from sodertorn_ledger.render.labels import (
     BUDGET_FUNDS_HEADING,
     BUDGET_HEADINGS,
@@ -26,6 +27,7 @@ from sodertorn_ledger.render.labels import (
     budget_title,
     credits_notes,
     date_sv,
+    previous_heading,
     projects_notes,
     provisional_note,
     summary_figures,
@@ -67,33 +69,47 @@ def _notes(sheet: Sheet, notes: list[str]) -> None:
 
 def summary_sheet(summary: Summary) -> Sheet:
     """Sammanställning YEAR: per fund IB, Intäkter, Kostnader, Överföringar (in a year with
-    transfers) and UB (=IB+Intäkter+Kostnader[+Överföringar])."""
+    transfers) and UB (=IB+Intäkter+Kostnader[+Överföringar]); in a comparison, the same
+    columns of the year before after them, its UB a formula of its own columns."""
     year = summary.year
     transfers = summary.has_transfers
+    previous = summary.previous
+    before = previous is not None and previous.has_transfers
     sheet = Sheet(f"Sammanställning {year}", header_rows=3)
     sheet.add(Text(f"Sammanställning {year}", Style.TITLE))
     sheet.blank()
-    sheet.add(*(Text(h, Style.HEADING) for h in summary_headings(year, transfers=transfers)))
+    headings = summary_headings(year, transfers=transfers)
+    if previous is not None:
+        headings += [
+            previous_heading(h, year) for h in summary_headings(year, transfers=before)[1:]
+        ]
+    sheet.add(*(Text(h, Style.HEADING) for h in headings))
     ub_column = 6 if transfers else 5
+    previous_ub = ub_column + (5 if before else 4)
     first = len(sheet.rows) + 1
+    nothing = (ZERO,) * (4 + before)  # a fund the year before did not have
     for fund in summary.funds:
         row = len(sheet.rows) + 1
         name = with_marker(fund.name, fund.marker)
-        parts = "+".join(ref(column, row) for column in range(2, ub_column))
         *figures, closing = summary_figures(fund, transfers=transfers)
-        sheet.add(
-            Text(name),
-            *(_amount(v) for v in figures),
-            Formula(f"={parts}", closing, blank_zero=True),
-        )
+        cells = [*(_amount(v) for v in figures), _ub(row, 2, ub_column, closing)]
+        if previous is not None:
+            *was, was_closing = (
+                nothing
+                if fund.previous is None
+                else summary_figures(fund.previous, transfers=before)
+            )
+            cells += [*(_amount(v) for v in was), _ub(row, ub_column + 1, previous_ub, was_closing)]
+        sheet.add(Text(name), *cells)
     last = len(sheet.rows)
+    totals = summary_figures(summary.total, transfers=transfers)
+    if previous is not None:
+        totals += summary_figures(previous.total, transfers=before)
     sheet.add(
         Text("Summa", Style.TOTAL),
         *(
             sum_formula(column, first, last, value, style=Style.TOTAL)
-            for column, value in enumerate(
-                summary_figures(summary.total, transfers=transfers), start=2
-            )
+            for column, value in enumerate(totals, start=2)
         ),
     )
     _notes(sheet, summary_notes(summary))
@@ -109,30 +125,52 @@ def summary_sheet(summary: Summary) -> Sheet:
     return sheet
 
 
+def _ub(row: int, first: int, ub_column: int, closing: Decimal) -> Formula:
+    """A fund's UB: the sum of its columns from `first` up to the UB's."""
+    parts = "+".join(ref(column, row) for column in range(first, ub_column))
+    return Formula(f"={parts}", closing, blank_zero=True)
+
+
 def result_sheet(result: OperatingResult) -> Sheet:
-    """Drift YEAR: the operating fund's income and cost lines, Summa, Årets över-/underskott."""
+    """Drift YEAR: the operating fund's income and cost lines, Summa, Årets över-/underskott;
+    in a comparison, the year before's Intäkter and Kostnader after them."""
+    previous = result.previous
     sheet = Sheet(f"Drift {result.year}", header_rows=3)
     sheet.add(Text(f"{result.fund} {result.year}", Style.TITLE))
     sheet.blank()
-    sheet.add(
-        Text("", Style.HEADING), Text("Intäkter", Style.HEADING), Text("Kostnader", Style.HEADING)
-    )
+    headings = ["Intäkter", "Kostnader"]
+    if previous is not None:
+        headings += [previous_heading(h, result.year) for h in headings]
+    sheet.add(Text("", Style.HEADING), *(Text(h, Style.HEADING) for h in headings))
     first = len(sheet.rows) + 1
-    for line in result.income:
-        sheet.add(Text(_line_name(line)), _amount(line.amount), None)
-    for line in result.costs:
-        sheet.add(Text(_line_name(line)), None, _amount(line.amount))
+    for income, lines in ((True, result.income), (False, result.costs)):
+        for line in lines:
+            cells = [_amount(line.amount), None] if income else [None, _amount(line.amount)]
+            if previous is not None:
+                was = _amount(line.previous or ZERO)
+                cells += [was, None] if income else [None, was]
+            sheet.add(Text(_line_name(line)), *cells)
     last = len(sheet.rows)
-    total_row = sheet.add(
-        Text("Summa", Style.TOTAL),
+    sums = [
         sum_formula(2, first, last, result.total_income, style=Style.TOTAL),
         sum_formula(3, first, last, result.total_costs, style=Style.TOTAL),
-    )
+    ]
+    if previous is not None:
+        sums += [
+            sum_formula(4, first, last, previous.total_income, style=Style.TOTAL),
+            sum_formula(5, first, last, previous.total_costs, style=Style.TOTAL),
+        ]
+    total_row = sheet.add(Text("Summa", Style.TOTAL), *sums)
     label = "Årets överskott" if result.result >= 0 else "Årets underskott"
-    sheet.add(
-        Text(label, Style.RESULT),
-        Formula(f"={ref(2, total_row)}-{ref(3, total_row)}", result.result, Style.RESULT),
-    )
+    figures: list[Cell] = [
+        Formula(f"={ref(2, total_row)}-{ref(3, total_row)}", result.result, Style.RESULT)
+    ]
+    if previous is not None:
+        figures += [
+            None,
+            Formula(f"={ref(4, total_row)}-{ref(5, total_row)}", previous.result, Style.RESULT),
+        ]
+    sheet.add(Text(label, Style.RESULT), *figures)
     if result.provisional:
         _notes(sheet, [provisional_note(result.year)])
     return sheet
@@ -210,27 +248,38 @@ def budget_sheet(report: BudgetReport) -> Sheet:
 
 
 def projects_sheet(report: ProjectsReport) -> Sheet:
-    """Projekt YEAR: each project's cost, its suppliers (payees) below it, Summa.
+    """Projekt YEAR: each project's cost, its suppliers (payees) below it, Summa; in a
+    comparison, the year before's two columns after them (0 where it had none).
 
     A supplier's share stands in a column of its own, so the Summa over the projects'
     column stays a plain SUM.
     """
+    previous = report.previous
     sheet = Sheet(f"Projekt {report.year}", header_rows=3)
     sheet.add(Text(f"Projekt {report.year}", Style.TITLE))
     sheet.blank()
+    headings = ["Kostnad", "Varav leverantör"]
+    if previous is not None:
+        headings += [previous_heading(h, report.year) for h in headings]
     sheet.add(
-        Text("Projekt / leverantör", Style.HEADING),
-        Text("Kostnad", Style.HEADING),
-        Text("Varav leverantör", Style.HEADING),
+        Text("Projekt / leverantör", Style.HEADING), *(Text(h, Style.HEADING) for h in headings)
     )
     first = len(sheet.rows) + 1
     for project in report.projects:
-        sheet.add(Text(project.name), Amount(project.amount))
+        was: list[Cell] = [] if previous is None else [Amount(project.previous or ZERO), None]
+        sheet.add(Text(project.name), Amount(project.amount), None, *was)
         for supplier in project.suppliers:
-            sheet.add(Text(supplier.payee, indent=1), None, Amount(supplier.amount))
+            was = [] if previous is None else [None, Amount(supplier.previous or ZERO)]
+            sheet.add(Text(supplier.payee, indent=1), None, Amount(supplier.amount), *was)
     last = len(sheet.rows)
     sheet.add(
-        Text("Summa", Style.TOTAL), sum_formula(2, first, last, report.total, style=Style.TOTAL)
+        Text("Summa", Style.TOTAL),
+        sum_formula(2, first, last, report.total, style=Style.TOTAL),
+        *(
+            []
+            if previous is None
+            else [None, sum_formula(4, first, last, previous.total, style=Style.TOTAL)]
+        ),
     )
     if not report.projects:
         sheet.add(Text(f"Inga projektkostnader {report.year}.", Style.NOTE))
@@ -296,50 +345,69 @@ def fees_sheet(report: FeeReport) -> Sheet:
 
 
 def balance_sheet(balance: BalanceSheet) -> Sheet:
-    """Balansräkning YEAR: assets, liabilities and funds at 31 December, with their sums."""
+    """Balansräkning YEAR: assets, liabilities and funds at 31 December, with their sums;
+    in a comparison, those at the end of the year before in a column after them (0 where
+    it had no such line)."""
     year = balance.year
     date = balance.date
+    previous = balance.previous
+    columns = (2,) if previous is None else (2, 3)
     sheet = Sheet(f"Balansräkning {year}", header_rows=3)
     sheet.add(Text(f"Balansräkning {date_sv(date)}", Style.TITLE))
     sheet.blank()
-    sheet.add(Text("", Style.HEADING), Text("Belopp", Style.HEADING))
+    headings = ["Belopp"] + ([] if previous is None else [previous_heading("Belopp", year)])
+    sheet.add(Text("", Style.HEADING), *(Text(h, Style.HEADING) for h in headings))
 
-    def section(title: str, lines: list[tuple[str, Decimal]], label: str, total: Decimal) -> int:
+    def section(
+        title: str,
+        lines: list[tuple[str, Decimal, Decimal | None]],
+        label: str,
+        totals: tuple[Decimal, ...],
+    ) -> int:
         sheet.add(Text(title, Style.TOTAL))
         first = len(sheet.rows) + 1
-        for name, amount in lines:
-            sheet.add(Text(name, indent=1), Amount(amount))
+        for name, amount, was in lines:
+            sheet.add(
+                Text(name, indent=1), *(Amount(v) for v in (amount, was or ZERO)[: len(columns)])
+            )
         last = len(sheet.rows)
         row = sheet.add(
-            Text(label, Style.TOTAL), sum_formula(2, first, last, total, style=Style.TOTAL)
+            Text(label, Style.TOTAL),
+            *(
+                sum_formula(column, first, last, total, style=Style.TOTAL)
+                for column, total in zip(columns, totals, strict=True)
+            ),
         )
         sheet.blank()
         return row
 
+    def totals(pick: Callable[[BalanceSheet], Decimal]) -> tuple[Decimal, ...]:
+        return (pick(balance),) if previous is None else (pick(balance), pick(previous))
+
     assets = section(
         "Tillgångar",
-        [(account_label(line.name), line.amount) for line in balance.assets],
+        [(account_label(x.name), x.amount, x.previous) for x in balance.assets],
         "Summa tillgångar",
-        balance.total_assets,
+        totals(lambda b: b.total_assets),
     )
     liabilities = section(
         "Skulder",
-        [(account_label(line.name), line.amount) for line in balance.liabilities],
+        [(account_label(x.name), x.amount, x.previous) for x in balance.liabilities],
         "Summa skulder",
-        balance.total_liabilities,
+        totals(lambda b: b.total_liabilities),
     )
     funds = section(
         "Fonder (eget kapital)",
-        [(line.name, line.amount) for line in balance.funds],
+        [(x.name, x.amount, x.previous) for x in balance.funds],
         "Summa fonder",
-        balance.total_funds,
+        totals(lambda b: b.total_funds),
     )
+    both = totals(lambda b: b.total_liabilities + b.total_funds)
     sheet.add(
         Text("Summa skulder och fonder", Style.RESULT),
-        Formula(
-            f"={ref(2, liabilities)}+{ref(2, funds)}",
-            balance.total_liabilities + balance.total_funds,
-            Style.RESULT,
+        *(
+            Formula(f"={ref(c, liabilities)}+{ref(c, funds)}", value, Style.RESULT)
+            for c, value in zip(columns, both, strict=True)
         ),
     )
     if not balance.balanced:

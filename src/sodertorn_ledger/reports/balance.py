@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from sodertorn_ledger.journal.model import ZERO, Account, Journal
+from sodertorn_ledger.reports.compare import pair_rows
 from sodertorn_ledger.reports.funds import (
     Summary,
     account_class,
@@ -30,6 +31,9 @@ class BalanceLine(NamedTuple):
 
     name: str
     amount: Decimal
+    previous: Decimal | None = None
+    """In a comparison (`compare_balance`): the balance at the end of the year before;
+    None when the balance sheet had no such line then."""
 
 
 class BalanceSheet(NamedTuple):
@@ -45,6 +49,8 @@ class BalanceSheet(NamedTuple):
     share of the `difference` (its balance with the sign turned): they add up to it."""
     provisional: bool = False
     """The year before has transactions but is not closed (`funds.is_provisional`)."""
+    previous: BalanceSheet | None = None
+    """In a comparison (`compare_balance`): the balance sheet of the year before."""
 
     @property
     def total_assets(self) -> Decimal:
@@ -100,6 +106,30 @@ def compute_balance(
         unassigned=summary.unassigned,
         unbalanced_by=tuple(unbalanced_by),
         provisional=summary.provisional,
+    )
+
+
+def compare_balance(sheet: BalanceSheet, previous: BalanceSheet) -> BalanceSheet:
+    """`sheet` with the year before beside it: each asset, liability (paired by account)
+    and fund (by name) gets its balance at the end of the year before (`compare.pair_rows`);
+    a line only the year before has comes last in its section, at 0 for the year."""
+
+    def lines(
+        these: tuple[BalanceLine, ...], before: tuple[BalanceLine, ...]
+    ) -> tuple[BalanceLine, ...]:
+        out = []
+        for line, earlier in pair_rows(these, before, lambda x: x.name):
+            if line is None:
+                assert earlier is not None
+                line = BalanceLine(earlier.name, ZERO)
+            out.append(line._replace(previous=None if earlier is None else earlier.amount))
+        return tuple(out)
+
+    return sheet._replace(
+        assets=lines(sheet.assets, previous.assets),
+        liabilities=lines(sheet.liabilities, previous.liabilities),
+        funds=lines(sheet.funds, previous.funds),
+        previous=previous,
     )
 
 

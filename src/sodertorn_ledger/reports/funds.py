@@ -44,6 +44,7 @@ from decimal import Decimal
 from typing import Literal, NamedTuple
 
 from sodertorn_ledger.journal.model import ZERO, Account, Journal, Posting, Transaction
+from sodertorn_ledger.reports.compare import pair_rows
 from sodertorn_ledger.reports.trial_balance import sums_by_account
 from sodertorn_ledger.settings import Fund, Settings, covers
 
@@ -277,6 +278,13 @@ def has_transactions(journal: Journal, year: int) -> bool:
     return any(start <= t.date <= end for t in reversed(journal.transactions))
 
 
+def holds_year(journal: Journal, year: int) -> bool:
+    """True when the books have own transactions in `year` (`year_transactions`): an
+    opening transaction or a close alone is no year of the books. A report compares with
+    the year before when the books hold it."""
+    return next(year_transactions(journal, year), None) is not None
+
+
 def years_in(journal: Journal) -> list[int]:
     """The years the books have transactions in, ascending."""
     return sorted({t.date.year for t in journal.transactions})
@@ -424,6 +432,9 @@ class FundRow(NamedTuple):
     postings: tuple[LinePosting, ...] = ()
     """With ``detail``: the year's postings that make Intäkter, Kostnader and
     Överföringar, each with its column, in date order; per column they add up to it."""
+    previous: Totals | None = None
+    """In a comparison (`compare_summary`): the fund's figures of the year before; None
+    when the fund had no row that year."""
 
 
 class Totals(NamedTuple):
@@ -448,6 +459,8 @@ class Summary(NamedTuple):
     name) and in no fund: neither in the table nor in the balance sheet."""
     provisional: bool = False
     """The year before has transactions but is not closed (`is_provisional`)."""
+    previous: Summary | None = None
+    """In a comparison (`compare_summary`): the Sammanställning of the year before."""
 
     @property
     def notes(self) -> list[tuple[int, str]]:
@@ -542,3 +555,26 @@ def compute_summary(
         unclassified=tuple(sorted(unclassified)),
         provisional=is_provisional(journal, year),
     )
+
+
+def figures(row: FundRow) -> Totals:
+    """A fund's figures: IB, Intäkter, Kostnader, Överföringar and UB."""
+    return Totals(row.opening, row.income, row.costs, row.transfers, row.closing)
+
+
+def compare_summary(summary: Summary, previous: Summary) -> Summary:
+    """`summary` with the year before beside it: each fund gets its figures of
+    `previous` (paired by name, `compare.pair_rows`); a fund only the year before has
+    comes last, with the year's figures 0 (and its footnote numbered after the year's)."""
+    rows = []
+    marker = max((r.marker or 0 for r in summary.funds), default=0)
+    for row, before in pair_rows(summary.funds, previous.funds, lambda r: r.name):
+        if row is None:
+            assert before is not None
+            number = None
+            if before.note:
+                marker += 1
+                number = marker
+            row = FundRow(before.name, before.note, number, ZERO, ZERO, ZERO, ZERO, ZERO)
+        rows.append(row._replace(previous=None if before is None else figures(before)))
+    return summary._replace(funds=tuple(rows), previous=previous)

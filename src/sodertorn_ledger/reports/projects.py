@@ -27,6 +27,7 @@ from typing import NamedTuple
 
 from sodertorn_ledger.journal.model import ZERO, Account, Journal, Posting, Tags, Transaction
 from sodertorn_ledger.problems import Problem
+from sodertorn_ledger.reports.compare import pair_rows
 from sodertorn_ledger.reports.funds import (
     LinePosting,
     account_class,
@@ -46,6 +47,9 @@ class SupplierCost(NamedTuple):
     postings: tuple[LinePosting, ...] = ()
     """With ``detail``: the supplier's postings in the project, in the order of the
     report; they add up to `amount`."""
+    previous: Decimal | None = None
+    """In a comparison (`compare_projects`): the supplier's cost in the project the year
+    before; None when it had none."""
 
 
 class ProjectCost(NamedTuple):
@@ -55,6 +59,9 @@ class ProjectCost(NamedTuple):
     """The name to show (the settings' ``[projects.names]``, else the tag value)."""
     amount: Decimal
     suppliers: tuple[SupplierCost, ...]
+    previous: Decimal | None = None
+    """In a comparison (`compare_projects`): the project's cost the year before; None when
+    it had none."""
 
 
 class ProjectsReport(NamedTuple):
@@ -71,6 +78,8 @@ class ProjectsReport(NamedTuple):
     written in another case."""
     provisional: bool = False
     """The year before has transactions but is not closed (`funds.is_provisional`)."""
+    previous: ProjectsReport | None = None
+    """In a comparison (`compare_projects`): the projects of the year before."""
 
 
 def _find_tag(tags: Tags, tag: str) -> tuple[str, str] | None:
@@ -208,6 +217,33 @@ def compute_projects(
         problems=found.problems,
         provisional=is_provisional(journal, year),
     )
+
+
+def compare_projects(report: ProjectsReport, previous: ProjectsReport) -> ProjectsReport:
+    """`report` with the year before beside it: each project (paired by its tag) and each
+    of its suppliers (by payee) gets its cost of `previous` (`compare.pair_rows`); a
+    project or supplier only the year before has comes after the year's, with the year's
+    cost 0; the costs without a tag stay last."""
+    projects = []
+    for project, earlier in pair_rows(report.projects, previous.projects, lambda p: p.tag):
+        if project is None:
+            assert earlier is not None
+            project = ProjectCost(earlier.tag, earlier.name, ZERO, ())
+        suppliers = []
+        before = earlier.suppliers if earlier is not None else ()
+        for supplier, was in pair_rows(project.suppliers, before, lambda s: s.payee):
+            if supplier is None:
+                assert was is not None
+                supplier = SupplierCost(was.payee, ZERO)
+            suppliers.append(supplier._replace(previous=None if was is None else was.amount))
+        projects.append(
+            project._replace(
+                suppliers=tuple(suppliers),
+                previous=None if earlier is None else earlier.amount,
+            )
+        )
+    projects.sort(key=lambda p: p.tag is None)  # stable: only the untagged row moves
+    return report._replace(projects=tuple(projects), previous=previous)
 
 
 def _untagged(transaction: Transaction, posting: Posting, line: str, tag: str) -> Problem:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from sodertorn_ledger.journal.model import ZERO, Account, Journal
+from sodertorn_ledger.reports.compare import pair_rows
 from sodertorn_ledger.reports.funds import (
     LinePosting,
     in_date_order,
@@ -32,6 +33,9 @@ class ResultLine(NamedTuple):
     postings: tuple[LinePosting, ...] = ()
     """With ``detail``: the postings that make the line, in date order, in the line's
     sign; they add up to `amount`."""
+    previous: Decimal | None = None
+    """In a comparison (`compare_result`): the line's amount the year before; None when
+    it had no such line."""
 
 
 class OperatingResult(NamedTuple):
@@ -43,6 +47,8 @@ class OperatingResult(NamedTuple):
     total_costs: Decimal
     provisional: bool = False
     """The year before has transactions but is not closed (`funds.is_provisional`)."""
+    previous: OperatingResult | None = None
+    """In a comparison (`compare_result`): the operating fund of the year before."""
 
     @property
     def result(self) -> Decimal:
@@ -51,7 +57,11 @@ class OperatingResult(NamedTuple):
 
     @property
     def unconfigured(self) -> list[str]:
-        return [line.name for line in (*self.income, *self.costs) if not line.configured]
+        """The year's lines of accounts that no line names (a line only the year before
+        has, in a comparison, is not the year's)."""
+        return [
+            line.name for line in (*self.income, *self.costs) if not line.configured and line.amount
+        ]
 
 
 class LinePlace(NamedTuple):
@@ -158,4 +168,27 @@ def compute_result(
         total_income=sum((line.amount for line in income_lines), ZERO),
         total_costs=sum((line.amount for line in cost_lines), ZERO),
         provisional=is_provisional(journal, year),
+    )
+
+
+def compare_result(result: OperatingResult, previous: OperatingResult) -> OperatingResult:
+    """`result` with the year before beside it: each line gets its amount of `previous`
+    (paired by name, `compare.pair_rows`); a line only the year before has comes after
+    the year's lines of its kind, with the year's amount 0."""
+
+    def lines(
+        these: tuple[ResultLine, ...], before: tuple[ResultLine, ...]
+    ) -> tuple[ResultLine, ...]:
+        out = []
+        for line, earlier in pair_rows(these, before, lambda x: x.name):
+            if line is None:
+                assert earlier is not None
+                line = ResultLine(earlier.name, ZERO, earlier.configured)
+            out.append(line._replace(previous=None if earlier is None else earlier.amount))
+        return tuple(out)
+
+    return result._replace(
+        income=lines(result.income, previous.income),
+        costs=lines(result.costs, previous.costs),
+        previous=previous,
     )
