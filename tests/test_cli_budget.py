@@ -114,6 +114,7 @@ def test_refusals(tmp_path: Path) -> None:
         (["--budget", "--to", "2020-12-31"], "ledger: --to 2020-12-31 is not in 2021\n"),
         (["--to", "2021-03-01"], "ledger: --to goes with --budget"),
         (["--budget", "--detail"], "ledger: --detail and --budget: one at a time\n"),
+        (["--budget", "--compare"], "ledger: --compare and --budget: one at a time\n"),
         (["--budget", "--to", "2021-02-30"], "is not a date"),
     ):
         code, out, err = run("result", "2021", *args, "-f", str(path))
