@@ -76,6 +76,30 @@ def test_summary_shows_the_year_before_by_default(two_years: str) -> None:
     assert "2019 is not closed" in err
 
 
+@pytest.mark.parametrize(("columns", "stacked"), [(90, True), (250, False)])
+def test_a_terminal_too_narrow_for_both_years_gets_them_one_below_the_other(
+    two_years: str, monkeypatch: pytest.MonkeyPatch, columns: int, stacked: bool
+) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich draws as for a terminal
+    monkeypatch.setenv("COLUMNS", str(columns))
+    code, out, _ = run("summary", "2020", "-f", two_years)
+    assert code == 0
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", out)
+    assert max(len(line) for line in plain.splitlines()) <= columns
+    tables = [row for row in rows_of(plain) if row[0] == "Fond"]
+    if stacked:
+        # The year's table, then the year before's as `ledger summary 2019` shows it.
+        assert [row[1:] for row in tables] == [
+            ["Ingående balans 2020", "Intäkter", "Kostnader", "Utgående balans 2020"],
+            ["Ingående balans 2019", "Intäkter", "Kostnader", "Utgående balans 2019"],
+        ]
+        assert "Sammanställning 2019" in plain
+        sums = [row[1:] for row in rows_of(plain) if row[0] == "Summa"]
+        assert sums == [["1 500", "501", f"{M}300", "1 701"], ["1 000", "700", f"{M}200", "1 500"]]
+    else:
+        assert len(tables) == 1 and tables[0][-1] == "Utgående balans 2019"
+
+
 def test_summary_no_compare_is_the_years_table_alone(two_years: str) -> None:
     code, out, _ = run("summary", "2020", "-f", two_years, "--no-compare")
     assert code == 0

@@ -66,13 +66,20 @@ def opened_words(opening: OpenYear, main: Path) -> str:
     return ""
 
 
-def print_table(renderable: RenderableType) -> None:
-    """A report on stdout: as rich draws it in a terminal; piped, without the blanks rich
-    pads each line with."""
+def print_table(renderable: RenderableType, *, narrow: RenderableType | None = None) -> None:
+    """A report on stdout: as rich draws it in a terminal (`narrow` instead, when given and
+    the report is wider than the terminal); piped, without the blanks rich pads each line
+    with."""
     from sodertorn_ledger.render.terminal import make_console
 
     console = make_console()
     if console.is_terminal:
+        if narrow is not None:
+            from rich.measure import Measurement
+
+            unbounded = console.options.update(max_width=1000)  # piped, make_console's width
+            if Measurement.get(console, unbounded, renderable).maximum > console.width:
+                renderable = narrow
         console.print(renderable)
         return
     with console.capture() as captured:

@@ -78,7 +78,10 @@ def summary(
 
         print_json(summary_json(report, detail=detail))
     else:
-        from sodertorn_ledger.render.terminal import render_summary
+        from sodertorn_ledger.render.terminal import render_summary, render_summary_stacked
 
-        print_table(render_summary(report, ore=ore))
+        print_table(
+            render_summary(report, ore=ore),
+            narrow=render_summary_stacked(report, ore=ore) if compared else None,
+        )
     warnings.finish(strict=strict)

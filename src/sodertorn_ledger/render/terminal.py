@@ -142,6 +142,19 @@ def render_summary(summary: Summary, *, ore: bool = False) -> RenderableType:
     return Group(table, *(Text(note) for note in summary_notes(summary)))
 
 
+def render_summary_stacked(summary: Summary, *, ore: bool = False) -> RenderableType:
+    """The Sammanställning of a comparison for a terminal too narrow for both years side
+    by side: the year's table (with the rows of funds only the year before had), then the
+    year before's own, as `ledger summary YEAR−1` shows it."""
+    if summary.previous is None:
+        return render_summary(summary, ore=ore)
+    return Group(
+        render_summary(summary._replace(previous=None), ore=ore),
+        Text(""),
+        render_summary(summary.previous, ore=ore),
+    )
+
+
 def render_result(result: OperatingResult, *, ore: bool = False) -> RenderableType:
     """The operating fund; in a comparison, the year before's Intäkter and Kostnader after
     the year's."""
