@@ -57,6 +57,9 @@ def test_the_table_with_a_line_over_and_one_without_budget(tmp_path: Path) -> No
         "sodertorn.toml."
     )
     assert notes[1].startswith("Avvikelse: positiv = bättre än budget (överskott)")
+    assert err == "ledger: warning: an outcome without a budget in [budget.2021]: Projekt\n"
+    code, again, err = run("result", "2021", "--budget", "--strict", "-f", str(path))
+    assert code == 1 and again == out and "without a budget" in err
 
 
 def test_the_json(tmp_path: Path) -> None:

@@ -152,8 +152,12 @@ class Warnings:
             )
 
     def budget(self, report: BudgetReport) -> None:
-        """The result's warnings (the follow-up is made of its lines)."""
+        """The result's warnings (the follow-up is made of its lines), and each line with an
+        outcome and no budget."""
         self._unconfigured(report.unconfigured)
+        if report.flagged:
+            names = ", ".join(report.flagged)
+            self.warn(f"an outcome without a budget in [budget.{report.year}]: {names}")
         self.provisional(report.year, report.provisional)
 
     def projects(self, report: ProjectsReport) -> None:

@@ -99,6 +99,8 @@ def _build_book(
         summary = compare_summary(summary, before)
     folder = str(journal_path.parent)
     budget = _budget(journal, settings, year)
+    if budget is not None:
+        warnings.budget(budget)
     return annual_book(
         settings.organisation,
         summary,
