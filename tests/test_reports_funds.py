@@ -439,3 +439,15 @@ def test_detail_of_a_transfer_that_nets_to_zero_gets_its_column(tmp_path: Path) 
         (D("-10.00"), "transfers"),
         (D("10.00"), "transfers"),
     ]
+
+
+def test_year_end_balances_are_summed_once_and_each_caller_gets_its_own() -> None:
+    journal = load_journal(BOOKS)
+    first = year_end_balances(journal, 2020)
+    assert list(journal.year_ends) == [2020]
+    first["tillgångar:bank"] = D("1")  # as the close adds its postings to its copy
+    again = year_end_balances(journal, 2020)
+    assert again is not first and again == journal.year_ends[2020]
+    assert again["tillgångar:bank"] != D("1")
+    # What is kept is what summing the books gives.
+    assert again == year_end_balances(load_journal(BOOKS), 2020)

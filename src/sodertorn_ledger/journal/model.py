@@ -94,7 +94,16 @@ class Journal:
     define than this whole module otherwise, and every command defines it at start.)
     """
 
-    __slots__ = ("commodity", "declarations", "files", "problems", "root", "transactions")
+    __slots__ = (
+        "commodity",
+        "declarations",
+        "files",
+        "posted_accounts",
+        "problems",
+        "root",
+        "transactions",
+        "year_ends",
+    )
 
     def __init__(self, root: str) -> None:
         self.root = root
@@ -106,6 +115,14 @@ class Journal:
         self.commodity: str | None = None
         """The books' one currency symbol as written (e.g. ``kr``), once any amount is seen."""
         self.problems: list[Problem] = []
+        # Sums the reports make of the books more than once per command (a workbook asks
+        # for some years' balances five times), kept once made: the books do not change
+        # once read. Not part of what was read (__repr__).
+        self.year_ends: dict[int, dict[Account, Decimal]] = {}
+        """Each year's balances at 31 December, as `reports.funds.year_end_balances`
+        summed them."""
+        self.posted_accounts: frozenset[Account] | None = None
+        """The accounts posted to, once a report has looked for them."""
 
     def __repr__(self) -> str:
         # Everything read, so that two readings can be compared as text (-0 and 0 differ).

@@ -267,8 +267,12 @@ def _balance_transactions(journal: Journal, year: int) -> Iterator[Transaction]:
 
 def year_end_balances(journal: Journal, year: int) -> dict[Account, Decimal]:
     """Every account's balance at 31 December of `year`, leaving out that year's close;
-    accounts that net to zero are kept (as 0)."""
-    return sums_by_account(_balance_transactions(journal, year))
+    accounts that net to zero are kept (as 0). Summed once per year and books; each
+    caller gets its own copy."""
+    kept = journal.year_ends.get(year)
+    if kept is None:
+        kept = journal.year_ends[year] = sums_by_account(_balance_transactions(journal, year))
+    return dict(kept)
 
 
 def has_transactions(journal: Journal, year: int) -> bool:
@@ -308,10 +312,12 @@ class FundAccounts(NamedTuple):
         return any(covers(p, account) for p in (*self.balance, *self.income, *self.costs))
 
 
-def _all_accounts(journal: Journal) -> set[Account]:
-    accounts = set(journal.declarations)
-    accounts.update(p.account for t in journal.transactions for p in t.postings)
-    return accounts
+def _all_accounts(journal: Journal) -> frozenset[Account]:
+    if journal.posted_accounts is None:
+        journal.posted_accounts = frozenset(
+            p.account for t in journal.transactions for p in t.postings
+        )
+    return journal.posted_accounts.union(journal.declarations)
 
 
 def result_funds(
