@@ -20,39 +20,19 @@ def in_date_order(transactions: list[Transaction]) -> list[Transaction]:
     return sorted(transactions, key=attrgetter("date"))
 
 
-def _asserting(journal: Journal) -> tuple[set[Account], list[tuple[int, Transaction]]]:
-    """The accounts with a balance assertion, and the transactions that have one, with
-    their place in reading order: one pass over the books."""
-    accounts: set[Account] = set()
-    found: list[tuple[int, Transaction]] = []
-    for index, txn in enumerate(journal.transactions):
-        for posting in txn.postings:
-            if posting.assertion is not None:
-                accounts.add(posting.account)
-                if not found or found[-1][0] != index:
-                    found.append((index, txn))
-    return accounts, found
-
-
-def check_assertions(journal: Journal, asserted: set[Account] | None = None) -> list[Problem]:
-    """Every `= AMOUNT` holds for the account's running balance, in date order (as hledger).
-    `asserted`: the accounts with an assertion, when known."""
-    if asserted is None:
-        asserted = _asserting(journal)[0]
-    if not asserted:
-        return []
-    return _running(journal, asserted, [])[0]
+def check_assertions(journal: Journal) -> list[Problem]:
+    """Every `= AMOUNT` holds for the account's running balance, in date order (as hledger)."""
+    return _running(journal, [])[0]
 
 
 def _running(
-    journal: Journal, asserted: set[Account] | None, cuts: list[dt.date]
+    journal: Journal, cuts: list[dt.date]
 ) -> tuple[list[Problem], list[dict[Account, Decimal]]]:
     """The failed balance assertions, and every account's balance at the end of each day
-    of `cuts` (ascending). The running balances are of the `asserted` accounts only (big
-    books have few), or of all of them (None: the balances at the cuts are wanted)."""
+    of `cuts` (ascending): one pass over the books in date order."""
     problems: list[Problem] = []
     states: list[dict[Account, Decimal]] = []
-    running = dict.fromkeys(asserted, ZERO) if asserted is not None else {}
+    running: dict[Account, Decimal] = {}
     unit = f" {journal.commodity}" if journal.commodity else ""
     at = 0
     for txn in in_date_order(journal.transactions):
@@ -60,8 +40,6 @@ def _running(
             states.append(dict(running))
             at += 1
         for posting in txn.postings:
-            if asserted is not None and posting.account not in running:
-                continue
             balance = running.get(posting.account, ZERO) + posting.amount
             running[posting.account] = balance
             if posting.assertion is not None and balance != posting.assertion:
@@ -298,10 +276,22 @@ class _Lock:
         self.differences: dict[Account, Decimal] = {}
 
 
-def _locks(asserting: list[tuple[int, Transaction]]) -> list[_Lock]:
-    """The closes among the transactions with a balance assertion, by year."""
+def _closes(journal: Journal) -> list[tuple[int, Transaction]]:
+    """The closing transactions that record balances (a tag ``bokslut:``, a balance
+    assertion), with their place in reading order."""
+    return [
+        (index, txn)
+        for index, txn in enumerate(journal.transactions)
+        if txn.tags
+        and CLOSING_TAG in txn.tags
+        and any(p.assertion is not None for p in txn.postings)
+    ]
+
+
+def _locks(closes: list[tuple[int, Transaction]]) -> list[_Lock]:
+    """The first close of each closed year, by year."""
     found: dict[int, _Lock] = {}
-    for index, txn in asserting:
+    for index, txn in closes:
         year = closed_year(txn)
         if year is not None and year not in found:
             found[year] = _Lock(year, index, txn)
@@ -329,10 +319,10 @@ def check_closed_years(journal: Journal) -> list[Problem]:
     """Closed years still hold the end state their close recorded; a change names the
     transaction that makes it (or, when that cannot be told, the accounts and the
     transactions that post to them) and how to book it instead."""
-    locks = _locks(_asserting(journal)[1])
+    locks = _locks(_closes(journal))
     if not locks:
         return []
-    _measure(locks, _running(journal, None, _cuts(locks))[1])
+    _measure(locks, _running(journal, _cuts(locks))[1])
     return _check_locks(journal, locks)[0]
 
 
@@ -455,14 +445,13 @@ def check_balances(journal: Journal) -> list[Problem]:
     """Balance assertions as hledger checks them, and the locks of closed years. A failed
     assertion of a closing transaction whose year is reported changed is not reported
     again: the lock's message says more."""
-    asserted, asserting = _asserting(journal)
-    if not asserted:
-        return []
-    locks = _locks(asserting)
+    locks = _locks(_closes(journal))
+    # One pass in date order over every account checks the assertions and takes each
+    # closed year's state: cheaper on big books than finding the asserted accounts first
+    # and then following only those (which took two passes).
+    assertions, states = _running(journal, _cuts(locks))
     if not locks:
-        return _running(journal, asserted, [])[0]
-    # One pass in date order checks the assertions and takes each closed year's state.
-    assertions, states = _running(journal, None, _cuts(locks))
+        return assertions
     _measure(locks, states)
     problems, broken = _check_locks(journal, locks)
     if not broken or not assertions:
