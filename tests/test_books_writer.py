@@ -175,6 +175,31 @@ def test_a_file_changed_between_two_writes_stops_the_rest(
     assert books_writer.stopped(caught.value.written) == f"stopped after writing {main}"
     assert year.read_bytes() == b"; 2021 edited\n"
     assert temp_files(main.parent) == []
+    # main.journal's copy stays (it was replaced); 2021.journal's, which was not, is gone.
+    assert [p.name.split(".")[0] for p in (main.parent / ".backup").iterdir()] == ["main"]
+
+
+def test_a_file_changed_after_its_backup_leaves_no_backup(
+    main: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Changed after its copy went to .backup/ and before the replace: nothing was changed,
+    # so nothing is left, not even the folder the copy made.
+    year = main.parent / "2021.journal"
+    real = fileio.write_temp
+
+    def write_temp(path: Path, data: bytes) -> Path:
+        if path == year:
+            assert len(list((main.parent / ".backup").iterdir())) == 1  # the copy is made
+            year.write_bytes(b"; 2021 edited\n")
+        return real(path, data)
+
+    monkeypatch.setattr("sodertorn_ledger.books_writer.write_temp", write_temp)
+    with writing(main) as books, pytest.raises(Changed) as caught:
+        books.apply([Edit(year, b"; 2021\n", b"; 2021\nT\n", "appended")])
+    assert caught.value.written == ()
+    assert year.read_bytes() == b"; 2021 edited\n"
+    assert not (main.parent / ".backup").exists()
+    assert temp_files(main.parent) == []
 
 
 def test_what_another_program_appends_in_the_last_instant_is_kept(

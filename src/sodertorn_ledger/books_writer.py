@@ -452,8 +452,7 @@ class Books:
         written: list[Path] = []
         kept: list[Path] = []
         for edit in edits:
-            if edit.before is not None:
-                self._backup(edit, stamp, written)
+            backup = self._backup(edit, stamp, written) if edit.before is not None else None
             try:
                 tmp = write_temp(edit.path, edit.after)
             except OSError as err:
@@ -464,6 +463,11 @@ class Books:
                     _place_new(tmp, edit.path, written)
                 elif _replace(edit, tmp, written):
                     kept.append(edit.path)
+            except Changed:
+                # The file was not replaced: its copy is no backup of anything.
+                if backup is not None:
+                    _drop_backup(*backup)
+                raise
             finally:
                 tmp.unlink(missing_ok=True)
             written.append(edit.path)
@@ -490,11 +494,14 @@ class Books:
             kept += done.kept
         return Written(tuple(files), tuple(kept))
 
-    def _backup(self, edit: Edit, stamp: str, written: list[Path]) -> None:
+    def _backup(self, edit: Edit, stamp: str, written: list[Path]) -> tuple[Path, bool]:
+        """Copy the file as it was into the backup folder; the copy's path, and whether the
+        folder was made for it."""
         assert edit.before is not None
         folder = self.main.parent / BACKUP_FOLDER
         name = folder / f"{edit.path.name}.{stamp}"
         try:
+            made = not folder.is_dir()
             folder.mkdir(exist_ok=True)
             tmp = write_temp(name, edit.before)
         except OSError as err:
@@ -512,6 +519,18 @@ class Books:
             tmp.unlink(missing_ok=True)
         fsync_dir(folder)
         _checkpoint()
+        return target, made
+
+
+def _drop_backup(copy: Path, made_folder: bool) -> None:
+    """Remove a backup that backs up nothing (and its folder, when made for it and now
+    empty); what cannot be removed stays, a copy of the books as they were."""
+    try:
+        copy.unlink(missing_ok=True)
+        if made_folder:
+            copy.parent.rmdir()
+    except OSError:
+        pass
 
 
 def _read(path: Path) -> bytes | None:
