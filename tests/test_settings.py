@@ -801,6 +801,19 @@ def test_a_budget_naming_an_unknown_line_says_which_it_may_mean(tmp_path: Path) 
     )
 
 
+def test_a_budget_name_that_is_a_line_and_a_fund_is_refused(tmp_path: Path) -> None:
+    # A result line renamed as the fund Södertörnsmodellen: its budget would count twice.
+    path = variant(tmp_path, 'name = "Projekt"', 'name = "Södertörnsmodellen"')
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"Projekt" = "300000"\n', ""), encoding="utf-8")
+    (message,) = problems_of(path)
+    at = line_of(path, '"Södertörnsmodellen" = "100000"')
+    assert message == (
+        f"{at}: budget.2020.Södertörnsmodellen: expected a name that is one line of [result] "
+        'or one fund, not both: rename one, got "Södertörnsmodellen"'
+    )
+
+
 def test_the_operating_fund_is_budgeted_by_its_lines(tmp_path: Path) -> None:
     path = variant(tmp_path, '"Projekt" = "300000"', '"Södertörnssamarbetet drift" = "1"')
     (message,) = problems_of(path)

@@ -613,6 +613,12 @@ def _budget_names_known(settings: Settings) -> Settings:
     known = budget_names(settings)
     for year, amounts in settings.budget.items():
         for name in amounts:
+            if known.count(name) > 1:  # a line of [result] and a fund of the same name
+                raise EntryError(
+                    "a name that is one line of [result] or one fund, not both: rename one",
+                    quoted(name),
+                    (("budget", year, name), name),
+                )
             if name in known:
                 continue
             near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
