@@ -25,6 +25,7 @@ from sodertorn_ledger.journal.model import ZERO, Account, Posting, Transaction
 from sodertorn_ledger.money import EXACT, format_count, journal_amount
 from sodertorn_ledger.population.model import Figure, PopulationTable
 from sodertorn_ledger.problems import Problem
+from sodertorn_ledger.settings.model import covers
 
 if TYPE_CHECKING:
     from sodertorn_ledger.journal.model import Journal
@@ -302,10 +303,6 @@ def _fee_year(tags: Mapping[str, str]) -> int | None:
     return int(value) if len(value) == 4 and value.isascii() and value.isdigit() else None
 
 
-def _under(account: Account, parent: Account) -> bool:
-    return account == parent or account.startswith(parent + ":")
-
-
 def compute_receivables(
     transactions: Iterable[Transaction],
     members: Sequence[Member],
@@ -353,7 +350,7 @@ def compute_receivables(
                 fees[year] = fees.get(year, ZERO) - p.amount
                 _keep_first(first_invoice, (code, year), t)
         for p in t.postings:
-            if not _under(p.account, receivable):
+            if not covers(receivable, p.account):
                 continue
             balance += p.amount
             if is_invoice or not p.amount:
