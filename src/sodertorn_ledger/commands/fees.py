@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sodertorn_ledger.commands.loading import (
+    append_rehearsed,
     books_path,
     load_books,
     load_population,
@@ -25,7 +26,6 @@ from sodertorn_ledger.commands.output import (
     print_table,
     report_problems,
     say,
-    warn,
 )
 
 if TYPE_CHECKING:
@@ -242,7 +242,7 @@ def _invoices(
     run, `books` None) or rehearse them on a copy of the books and append them. A year
     without its own file yet is opened first: the file made and included, as the close of
     the year before would have."""
-    from sodertorn_ledger.books_writer import KEPT, diff, plan_appends, rehearse
+    from sodertorn_ledger.books_writer import diff, plan_appends
     from sodertorn_ledger.close import new_year_file, refuse_if_closed
     from sodertorn_ledger.fees import books_decimal_mark, invoice_text, invoiced_accounts
 
@@ -280,12 +280,8 @@ def _invoices(
     booked_codes = [line.code for line in report.lines if line.code not in skip]
     if books is not None and text:
         check = _read_back(year, accounts, target)
-        problems = rehearse(path, snapshot, journal.files, plan.edits, check)
-        if problems:
-            report_problems(problems)
-            fail(f"the invoices did not read back cleanly; {target} is unchanged")
-        for kept in books.apply_steps(plan.steps).kept:
-            warn(f"{kept}: {KEPT}")
+        refusal = f"the invoices did not read back cleanly; {target} is unchanged"
+        append_rehearsed(books, journal, plan, check, refusal)
     opens = opened_words(opening, path) if text else ""
     if as_json:
         from sodertorn_ledger.render.json_report import invoices_json, print_json

@@ -6,7 +6,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sodertorn_ledger.commands.loading import books_path, load_books, load_settings, write_books
+from sodertorn_ledger.commands.loading import (
+    append_rehearsed,
+    books_path,
+    load_books,
+    load_settings,
+    write_books,
+)
 from sodertorn_ledger.commands.options import FileOption, JsonOption
 from sodertorn_ledger.commands.output import (
     fail,
@@ -14,7 +20,6 @@ from sodertorn_ledger.commands.output import (
     plural,
     report_problems,
     say,
-    warn,
 )
 
 if TYPE_CHECKING:
@@ -78,7 +83,7 @@ def _import(
 ) -> None:
     """Plan the import from the books as they are; print it (a dry run, `books` None) or
     rehearse it on a copy of the books and append it."""
-    from sodertorn_ledger.books_writer import KEPT, diff, plan_appends, rehearse
+    from sodertorn_ledger.books_writer import diff, plan_appends
     from sodertorn_ledger.close import new_year_file
     from sodertorn_ledger.fees import books_decimal_mark
     from sodertorn_ledger.sie import with_source_lines
@@ -120,12 +125,8 @@ def _import(
     anything = any(y.text for y in plan.years)
     if books is not None and anything:
         check = _read_back(sie, str(sie_file), settings)
-        problems = rehearse(path, snapshot, journal.files, appends.edits, check)
-        if problems:
-            report_problems(problems)
-            fail("the vouchers did not read back cleanly; the books are unchanged")
-        for kept in books.apply_steps(appends.steps).kept:
-            warn(f"{kept}: {KEPT}")
+        refusal = "the vouchers did not read back cleanly; the books are unchanged"
+        append_rehearsed(books, journal, appends, check, refusal)
     if as_json:
         from sodertorn_ledger.render.json_report import import_json, print_json
 

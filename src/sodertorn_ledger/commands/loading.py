@@ -14,10 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from sodertorn_ledger.commands.output import fail, plural, report_problems
+from sodertorn_ledger.commands.output import fail, plural, report_problems, warn
 
 if TYPE_CHECKING:
-    from sodertorn_ledger.books_writer import Books, Snapshot
+    from sodertorn_ledger.books_writer import Appending, Books, Snapshot
     from sodertorn_ledger.fees import FeeReport
     from sodertorn_ledger.journal.model import Journal
     from sodertorn_ledger.population.model import PopulationTable
@@ -154,6 +154,27 @@ def write_books(
         fail(f"{err}; {books_writer.stopped(err.written)}{more}")
     except OSError as err:
         fail(f"cannot read {err.filename}: {err.strerror}; nothing was changed")
+
+
+def append_rehearsed(
+    books: Books,
+    journal: Journal,
+    appending: Appending,
+    check: Callable[[Path], list[Problem]],
+    refusal: str,
+) -> None:
+    """Append as `appending` plans (from `books.snapshot`): first on a copy of the books,
+    which `check` must find without problems (else they are printed and the command ends,
+    exit 1, with `refusal`), then to the books themselves; a file another program appended
+    to meanwhile is said to keep what it added."""
+    from sodertorn_ledger.books_writer import KEPT, rehearse
+
+    problems = rehearse(books.main, books.snapshot, journal.files, appending.edits, check)
+    if problems:
+        report_problems(problems)
+        fail(refusal)
+    for kept in books.apply_steps(appending.steps).kept:
+        warn(f"{kept}: {KEPT}")
 
 
 def load_books(file: Path | None, *, strict: bool = False) -> Journal:
