@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from sodertorn_ledger.journal.model import ZERO, Account, Journal
-from sodertorn_ledger.reports.compare import pair_rows
+from sodertorn_ledger.reports.compare import with_previous_amounts
 from sodertorn_ledger.reports.funds import (
     Summary,
     account_class,
@@ -117,13 +117,9 @@ def compare_balance(sheet: BalanceSheet, previous: BalanceSheet) -> BalanceSheet
     def lines(
         these: tuple[BalanceLine, ...], before: tuple[BalanceLine, ...]
     ) -> tuple[BalanceLine, ...]:
-        out = []
-        for line, earlier in pair_rows(these, before, lambda x: x.name):
-            if line is None:
-                assert earlier is not None
-                line = BalanceLine(earlier.name, ZERO)
-            out.append(line._replace(previous=None if earlier is None else earlier.amount))
-        return tuple(out)
+        return with_previous_amounts(
+            these, before, lambda x: x.name, lambda earlier: BalanceLine(earlier.name, ZERO)
+        )
 
     return sheet._replace(
         assets=lines(sheet.assets, previous.assets),

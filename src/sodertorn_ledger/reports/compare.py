@@ -11,7 +11,8 @@ so every column of either year adds up to its Summa.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from typing import TypeVar
+from decimal import Decimal
+from typing import Protocol, Self, TypeVar
 
 Row = TypeVar("Row")
 
@@ -31,3 +32,33 @@ def pair_rows(
         out.append((row, earlier.get(k)))
     out.extend((None, row) for row in before if key(row) not in seen)
     return out
+
+
+class _AmountRow(Protocol):
+    """A report row of one amount that can carry the year before's (`previous`)."""
+
+    @property
+    def amount(self) -> Decimal: ...
+
+    def _replace(self, *, previous: Decimal | None = ...) -> Self: ...
+
+
+AmountRow = TypeVar("AmountRow", bound=_AmountRow)
+
+
+def with_previous_amounts(
+    rows: Sequence[AmountRow],
+    before: Sequence[AmountRow],
+    key: Callable[[AmountRow], Hashable],
+    empty: Callable[[AmountRow], AmountRow],
+) -> tuple[AmountRow, ...]:
+    """The rows of a one-amount report with the year before's amount as `previous` (None
+    when that year had no such row), paired by `pair_rows`; a row only the year before has
+    is `empty(its row)`, the row at 0 for the year."""
+    out = []
+    for row, earlier in pair_rows(rows, before, key):
+        if row is None:
+            assert earlier is not None
+            row = empty(earlier)
+        out.append(row._replace(previous=None if earlier is None else earlier.amount))
+    return tuple(out)

@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from sodertorn_ledger.journal.model import ZERO, Account, Journal, Posting, Tags, Transaction
 from sodertorn_ledger.problems import Problem
-from sodertorn_ledger.reports.compare import pair_rows
+from sodertorn_ledger.reports.compare import pair_rows, with_previous_amounts
 from sodertorn_ledger.reports.funds import (
     LinePosting,
     account_class,
@@ -229,16 +229,15 @@ def compare_projects(report: ProjectsReport, previous: ProjectsReport) -> Projec
         if project is None:
             assert earlier is not None
             project = ProjectCost(earlier.tag, earlier.name, ZERO, ())
-        suppliers = []
-        before = earlier.suppliers if earlier is not None else ()
-        for supplier, was in pair_rows(project.suppliers, before, lambda s: s.payee):
-            if supplier is None:
-                assert was is not None
-                supplier = SupplierCost(was.payee, ZERO)
-            suppliers.append(supplier._replace(previous=None if was is None else was.amount))
+        suppliers = with_previous_amounts(
+            project.suppliers,
+            earlier.suppliers if earlier is not None else (),
+            lambda s: s.payee,
+            lambda was: SupplierCost(was.payee, ZERO),
+        )
         projects.append(
             project._replace(
-                suppliers=tuple(suppliers),
+                suppliers=suppliers,
                 previous=None if earlier is None else earlier.amount,
             )
         )

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from sodertorn_ledger.journal.model import ZERO, Account, Journal
-from sodertorn_ledger.reports.compare import pair_rows
+from sodertorn_ledger.reports.compare import with_previous_amounts
 from sodertorn_ledger.reports.funds import (
     LinePosting,
     in_date_order,
@@ -179,13 +179,12 @@ def compare_result(result: OperatingResult, previous: OperatingResult) -> Operat
     def lines(
         these: tuple[ResultLine, ...], before: tuple[ResultLine, ...]
     ) -> tuple[ResultLine, ...]:
-        out = []
-        for line, earlier in pair_rows(these, before, lambda x: x.name):
-            if line is None:
-                assert earlier is not None
-                line = ResultLine(earlier.name, ZERO, earlier.configured)
-            out.append(line._replace(previous=None if earlier is None else earlier.amount))
-        return tuple(out)
+        return with_previous_amounts(
+            these,
+            before,
+            lambda x: x.name,
+            lambda earlier: ResultLine(earlier.name, ZERO, earlier.configured),
+        )
 
     return result._replace(
         income=lines(result.income, previous.income),
