@@ -58,7 +58,6 @@ from sodertorn_ledger.reports.funds import (
     compute_summary,
     has_transactions,
     year_end_balances,
-    years_in,
 )
 from sodertorn_ledger.settings import Settings, covers
 
@@ -227,7 +226,7 @@ def close_differences(
 def _check_earlier_years(journal: Journal, settings: Settings, year: int) -> list[Problem]:
     problems = []
     years = checks.books_years(journal)
-    for earlier in years_in(journal):
+    for earlier in checks.years_of(journal):
         if earlier >= year:
             break
         closes = closing_transactions(journal, earlier)
@@ -730,7 +729,7 @@ def plan_close(
             )
         )
     if not has_transactions(journal, year):
-        years = ", ".join(map(str, years_in(journal))) or "none"
+        years = ", ".join(map(str, checks.years_of(journal))) or "none"
         problems.append(
             _problem(journal, f"no transactions in {year}: nothing to close (years: {years})")
         )

@@ -240,13 +240,14 @@ def load_year(file: Path | None, year: int) -> tuple[Journal, Settings]:
     """The checked books and their settings for a report of `year`; exit 1 when the books
     have nothing in `year` (a year just opened by the close of the year before counts: its
     opening balances are worth seeing before anything is booked)."""
-    from sodertorn_ledger.reports.funds import has_transactions, is_closed, years_in
+    from sodertorn_ledger.journal.checks import years_of
+    from sodertorn_ledger.reports.funds import has_transactions, is_closed
 
     journal = load_books(file)
     path = books_path(file)
     settings = load_settings(path, journal)
     if not has_transactions(journal, year) and not is_closed(journal, year - 1):
-        years = years_in(journal)
+        years = years_of(journal)
         have = (
             f"the books have {', '.join(map(str, years))}"
             if years
@@ -260,14 +261,15 @@ def compares(file: Path | None, journal: Journal, year: int, compare: bool | Non
     """Whether a report of `year` shows the year before beside it (`--compare`, on by
     default): when the books hold YEAR−1 (own transactions, not only an opening). Asked
     for with --compare on books without it: exit 1."""
-    from sodertorn_ledger.reports.funds import holds_year, years_in
+    from sodertorn_ledger.journal.checks import years_of
+    from sodertorn_ledger.reports.funds import holds_year
 
     if compare is False:
         return False
     if holds_year(journal, year - 1):
         return True
     if compare:
-        have = ", ".join(map(str, years_in(journal))) or "no transactions at all"
+        have = ", ".join(map(str, years_of(journal))) or "no transactions at all"
         fail(
             f"--compare: no transactions in {year - 1} in {books_path(file)} to compare "
             f"{year} with (the books have {have}); leave out --compare"

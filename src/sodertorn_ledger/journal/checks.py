@@ -126,7 +126,7 @@ def check_declared(journal: Journal) -> list[Problem]:
 # that is read after the close, and one whose accounts the close did not assert.
 
 CLOSING_TAG = "bokslut"
-"""Tag of a year-end closing transaction, its value the year closed (reports.funds' too)."""
+"""Tag of a year-end closing transaction; its value is the year closed (``bokslut:2020``)."""
 _YEARS = range(1000, 9999)
 """Years a closing tag may name (a date a year later must exist)."""
 _LISTED = 8
@@ -282,9 +282,7 @@ def _closes(journal: Journal) -> list[tuple[int, Transaction]]:
     return [
         (index, txn)
         for index, txn in enumerate(journal.transactions)
-        if txn.tags
-        and CLOSING_TAG in txn.tags
-        and any(p.assertion is not None for p in txn.postings)
+        if txn.tags and CLOSING_TAG in txn.tags and is_lock(txn)
     ]
 
 
@@ -313,17 +311,6 @@ def _measure(locks: list[_Lock], states: list[dict[Account, Decimal]]) -> None:
             difference = state.get(account, ZERO) - lock.expected.get(account, ZERO)
             if difference:
                 lock.differences[account] = difference
-
-
-def check_closed_years(journal: Journal) -> list[Problem]:
-    """Closed years still hold the end state their close recorded; a change names the
-    transaction that makes it (or, when that cannot be told, the accounts and the
-    transactions that post to them) and how to book it instead."""
-    locks = _locks(_closes(journal))
-    if not locks:
-        return []
-    _measure(locks, _running(journal, _cuts(locks))[1])
-    return _check_locks(journal, locks)[0]
 
 
 def _check_locks(journal: Journal, locks: list[_Lock]) -> tuple[list[Problem], list[Transaction]]:

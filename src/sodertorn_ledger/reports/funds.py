@@ -43,13 +43,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
+from sodertorn_ledger.journal.checks import CLOSING_TAG as CLOSING_TAG  # the one tag, re-exported
 from sodertorn_ledger.journal.model import ZERO, Account, Journal, Posting, Transaction
 from sodertorn_ledger.reports.compare import pair_rows
 from sodertorn_ledger.reports.trial_balance import sums_by_account
 from sodertorn_ledger.settings import Fund, Settings, covers
-
-CLOSING_TAG = "bokslut"
-"""Tag of a year-end closing transaction; its value is the year closed (``bokslut:2020``)."""
 
 AccountClass = Literal["A", "L", "E", "R", "X"]
 """Assets, liabilities, equity (the funds), revenue (income), expenses (costs)."""
@@ -287,11 +285,6 @@ def holds_year(journal: Journal, year: int) -> bool:
     opening transaction or a close alone is no year of the books. A report compares with
     the year before when the books hold it."""
     return next(year_transactions(journal, year), None) is not None
-
-
-def years_in(journal: Journal) -> list[int]:
-    """The years the books have transactions in, ascending."""
-    return sorted({t.date.year for t in journal.transactions})
 
 
 class FundAccounts(NamedTuple):
