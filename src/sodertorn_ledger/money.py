@@ -40,7 +40,11 @@ def format_sv(amount: Decimal, *, ore: bool = False) -> str:
     Rounded half up to whole kronor (or öre) on its own; a value that rounds to zero has
     no sign.
     """
-    value = amount.quantize(ORE if ore else KRONA, rounding=ROUND_HALF_UP, context=EXACT)
+    return _swedish(amount.quantize(ORE if ore else KRONA, rounding=ROUND_HALF_UP, context=EXACT))
+
+
+def _swedish(value: Decimal) -> str:
+    """A rounded value as a report writes it: digit groups, decimal comma, minus U+2212."""
     whole, _, fraction = format(abs(value), "f").partition(".")
     text = group_thousands(whole) + ("," + fraction if fraction else "")
     return MINUS + text if value < 0 else text
@@ -56,10 +60,7 @@ def round_percent(ratio: Decimal) -> Decimal:
 
 def format_percent(ratio: Decimal) -> str:
     """A ratio as a report's percentage: ``93,2 %``, ``−4,0 %`` (one decimal, half up)."""
-    value = round_percent(ratio)
-    whole, _, fraction = format(abs(value), "f").partition(".")
-    text = f"{group_thousands(whole)},{fraction} %"
-    return MINUS + text if value < 0 else text
+    return _swedish(round_percent(ratio)) + " %"
 
 
 def format_count(number: int) -> str:
